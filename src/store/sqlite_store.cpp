@@ -1,0 +1,389 @@
+// The SQLite backend of Store: WAL journal, foreign keys on, busy timeout, a small pool of
+// connections (one per concurrently working thread).
+//
+// Durability: WAL with synchronous=NORMAL keeps every committed transaction across a crash of
+// the process (SIGKILL); only an operating-system crash or power loss may roll back the most
+// recent commits (https://www.sqlite.org/pragma.html#pragma_synchronous). Tests kill the
+// server with SIGKILL during writes and check that nothing committed is lost.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+
+#include "core/embedded.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace ctip::store {
+namespace {
+
+constexpr const char* kStoreFile = "ctip.sqlite";
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+  int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+  if ((code & 0xff) == SQLITE_CONSTRAINT) throw Error(ErrorCode::conflict, msg);
+  if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+    throw Error(ErrorCode::integrity, msg);
+  throw Error(ErrorCode::internal, msg);
+}
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::filesystem::path& file) {
+    if (sqlite3_open_v2(file.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      std::string msg = "cannot open store " + file.string() + ": " +
+                        (db_ ? sqlite3_errmsg(db_) : "out of memory");
+      sqlite3_close(db_);
+      throw Error(ErrorCode::internal, msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    execute_script(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  }
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+
+  void execute(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    finish(stmt, rc, sql);
+  }
+
+  std::vector<Row> query(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    std::vector<Row> rows;
+    int rc;
+    int n = sqlite3_column_count(stmt);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<Value> values;
+      values.reserve(n);
+      for (int i = 0; i < n; ++i) {
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(stmt, i)}); break;
+          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
+          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
+          default: {
+            const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(stmt, i));
+            values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(stmt, i)));
+          }
+        }
+      }
+      rows.emplace_back(std::move(values));
+    }
+    finish(stmt, rc, sql);
+    return rows;
+  }
+
+  int64_t changes() override { return sqlite3_changes64(db_); }
+
+  void execute_script(std::string_view sql) override {
+    std::string s(sql);
+    char* err = nullptr;
+    if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw Error(ErrorCode::internal, "store script failed: " + msg);
+    }
+  }
+
+  sqlite3* handle() { return db_; }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql, const Params& params) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string key(sql);
+    auto it = std::find_if(cache_.begin(), cache_.end(), [&](auto& e) { return e.first == key; });
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      if (sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()), &stmt, nullptr) !=
+          SQLITE_OK)
+        fail(db_, "cannot prepare statement");
+      if (cache_.size() >= 64) {
+        sqlite3_finalize(cache_.front().second);
+        cache_.erase(cache_.begin());
+      }
+      cache_.emplace_back(std::move(key), stmt);
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt))
+      throw Error(ErrorCode::internal, "statement expects " +
+                                           std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                                           " parameters, got " + std::to_string(params.size()));
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      int rc = std::visit(
+          [&](const auto& v) -> int {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
+            else if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, idx, v);
+            else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+            else
+              return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()),
+                                       SQLITE_TRANSIENT);
+          },
+          params[i]);
+      if (rc != SQLITE_OK) fail(db_, "cannot bind parameter");
+    }
+    return stmt;
+  }
+
+  void finish(sqlite3_stmt* stmt, int rc, std::string_view) {
+    if (rc != SQLITE_DONE) {
+      sqlite3_reset(stmt);
+      fail(db_, "statement failed");
+    }
+    sqlite3_reset(stmt);
+  }
+
+  sqlite3* db_ = nullptr;
+  std::vector<std::pair<std::string, sqlite3_stmt*>> cache_;
+};
+
+int migration_version(std::string_view path) {
+  auto slash = path.rfind('/');
+  std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  int v = 0;
+  auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
+  if (ec != std::errc() || p == name.data())
+    throw Error(ErrorCode::internal, "migration file without a leading number: " +
+                                         std::string(path));
+  return v;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& dir) {
+    data_dir_ = dir;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw Error(ErrorCode::internal, "cannot create data directory " + dir.string());
+    file_ = dir / kStoreFile;
+    // Opening one connection now surfaces a bad path or a file that is not a store at once.
+    auto c = std::make_unique<SqliteConnection>(file_);
+    static_cast<Connection&>(*c).query("SELECT count(*) FROM sqlite_master");
+    idle_.push_back(std::move(c));
+  }
+
+  void write(const std::function<void(Connection&)>& fn) override {
+    Lease lease(*this);
+    lease->execute("BEGIN IMMEDIATE");
+    try {
+      fn(*lease);
+      lease->execute("COMMIT");
+    } catch (...) {
+      try {
+        lease->execute("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  void read(const std::function<void(Connection&)>& fn) override {
+    Lease lease(*this);
+    lease->execute("BEGIN");
+    try {
+      fn(*lease);
+      lease->execute("COMMIT");
+    } catch (...) {
+      try {
+        lease->execute("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  int migrate() override {
+    int applied = 0;
+    write([&](Connection& c) {
+      c.execute(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      auto row = c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      int current = static_cast<int>(row->integer(0));
+      for (const auto& m : known_migrations()) {
+        if (m.version <= current) continue;
+        c.execute_script(m.sql);
+        c.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, "
+            "strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            {int64_t{m.version}, m.name});
+        ++applied;
+      }
+    });
+    return applied;
+  }
+
+  int schema_version() override {
+    int v = 0;
+    read([&](Connection& c) {
+      auto t = c.query_one(
+          "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
+      if (t->integer(0) == 0) return;
+      v = static_cast<int>(
+          c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")->integer(0));
+    });
+    return v;
+  }
+
+  void backup(const std::filesystem::path& target) override {
+    if (std::filesystem::exists(target))
+      throw Error(ErrorCode::invalid_argument, "backup target exists: " + target.string(),
+                  "target");
+    Lease lease(*this);
+    sqlite3* dst = nullptr;
+    if (sqlite3_open(target.c_str(), &dst) != SQLITE_OK) {
+      sqlite3_close(dst);
+      throw Error(ErrorCode::invalid_argument, "cannot create backup " + target.string(),
+                  "target");
+    }
+    auto* src = static_cast<SqliteConnection&>(*lease).handle();
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+      std::string msg = sqlite3_errmsg(dst);
+      sqlite3_close(dst);
+      throw Error(ErrorCode::internal, "backup failed: " + msg);
+    }
+    int rc;
+    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED) {
+      if (rc != SQLITE_OK) sqlite3_sleep(10);
+    }
+    sqlite3_backup_finish(b);
+    int err = sqlite3_errcode(dst);
+    sqlite3_close(dst);
+    if (rc != SQLITE_DONE || err != SQLITE_OK)
+      throw Error(ErrorCode::internal, "backup failed with SQLite code " + std::to_string(rc));
+  }
+
+  CheckReport check() override {
+    CheckReport report;
+    read([&](Connection& c) {
+      for (const auto& r : c.query("PRAGMA integrity_check")) {
+        if (r.text(0) != "ok") report.problems.push_back("integrity: " + r.text(0));
+      }
+      for (const auto& r : c.query("PRAGMA foreign_key_check")) {
+        report.problems.push_back("foreign key: table " + r.text(0) + " row " + r.text(1) +
+                                  " refers to a missing row in " + r.text(2));
+      }
+    });
+    report.schema_version = schema_version();
+    auto known = known_migrations();
+    int latest = known.empty() ? 0 : known.back().version;
+    if (report.schema_version < latest)
+      report.problems.push_back("schema version " + std::to_string(report.schema_version) +
+                                " is behind this binary's " + std::to_string(latest) +
+                                ": run 'ctip db migrate'");
+    if (report.schema_version > latest)
+      report.problems.push_back("schema version " + std::to_string(report.schema_version) +
+                                " is newer than this binary knows (" + std::to_string(latest) +
+                                ")");
+    report.ok = report.problems.empty();
+    return report;
+  }
+
+ private:
+  class Lease {
+   public:
+    explicit Lease(SqliteStore& s) : store_(s) {
+      std::lock_guard lock(store_.mu_);
+      if (!store_.idle_.empty()) {
+        conn_ = std::move(store_.idle_.back());
+        store_.idle_.pop_back();
+      }
+      if (!conn_) conn_ = std::make_unique<SqliteConnection>(store_.file_);
+    }
+    ~Lease() {
+      std::lock_guard lock(store_.mu_);
+      if (store_.idle_.size() < 16) store_.idle_.push_back(std::move(conn_));
+    }
+    Connection* operator->() { return conn_.get(); }
+    Connection& operator*() { return *conn_; }
+
+   private:
+    SqliteStore& store_;
+    std::unique_ptr<SqliteConnection> conn_;
+  };
+
+  std::filesystem::path file_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;
+};
+
+}  // namespace
+
+int64_t Row::integer(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto p = std::get_if<int64_t>(&v)) return *p;
+  if (auto d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (auto s = std::get_if<std::string>(&v)) {
+    int64_t out = 0;
+    std::from_chars(s->data(), s->data() + s->size(), out);
+    return out;
+  }
+  return 0;
+}
+
+double Row::real(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto d = std::get_if<double>(&v)) return *d;
+  if (auto p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
+  return 0;
+}
+
+std::string Row::text(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto s = std::get_if<std::string>(&v)) return *s;
+  if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
+  if (auto d = std::get_if<double>(&v)) return std::to_string(*d);
+  return {};
+}
+
+std::optional<std::string> Row::optional_text(size_t i) const {
+  if (is_null(i)) return std::nullopt;
+  return text(i);
+}
+
+std::optional<int64_t> Row::optional_integer(size_t i) const {
+  if (is_null(i)) return std::nullopt;
+  return integer(i);
+}
+
+std::optional<Row> Connection::query_one(std::string_view sql, const Params& params) {
+  auto rows = query(sql, params);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<Migration> Store::known_migrations() {
+  std::vector<Migration> out;
+  for (const auto& f : embedded::migrations()) {
+    auto slash = f.path.rfind('/');
+    out.push_back({migration_version(f.path), std::string(f.path.substr(slash + 1)), f.contents});
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
+  for (size_t i = 1; i < out.size(); ++i)
+    if (out[i].version == out[i - 1].version)
+      throw Error(ErrorCode::internal, "two migrations share version " +
+                                           std::to_string(out[i].version));
+  return out;
+}
+
+std::unique_ptr<Store> Store::open_sqlite(const std::filesystem::path& data_dir, bool migrate) {
+  auto s = std::make_unique<SqliteStore>(data_dir);
+  if (migrate) s->migrate();
+  return s;
+}
+
+}  // namespace ctip::store
