@@ -1,0 +1,24 @@
+// The ctip command: one file per subcommand group, each adding itself to the CLI11 app.
+// Callbacks throw ctip::Error; main() turns it into a line on stderr and an exit code:
+// 2 for bad input (the message names the field or line), 1 for any other failure.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace ctip::cli {
+
+// Adds `--data DIR` (default ./ctip-data) to a subcommand.
+void add_data_option(CLI::App& cmd, std::string& data_dir);
+// Reads all of a file, or standard input for "-"; throws Error naming the file.
+std::string read_input_file(const std::string& path, const std::string& field);
+
+void add_db_commands(CLI::App& app);      // db.cpp
+void add_users_commands(CLI::App& app);   // users.cpp
+void add_audit_commands(CLI::App& app);   // audit.cpp
+void add_screen_commands(CLI::App& app);  // screen.cpp
+void add_serve_command(CLI::App& app);    // serve.cpp
+void add_demo_command(CLI::App& app);     // demo.cpp
+
+}  // namespace ctip::cli
