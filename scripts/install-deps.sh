@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what ctip needs on Debian 12, from Debian's packages and the npm registry only.
+# Fast when everything is present: it asks dpkg first and calls apt-get/npm only for what is
+# missing or out of date.
+#   scripts/install-deps.sh build   compiler, libraries, Node packages of the front end
+#   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages
+#   scripts/install-deps.sh bench   build + Google Benchmark and wrk
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-build}
+
+build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev
+            libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes
+            libgtest-dev libgmock-dev libbenchmark-dev python3)
+test_pkgs=(clang-format chromium)
+bench_pkgs=(wrk)
+
+want=("${build_pkgs[@]}")
+case "$mode" in
+  build) ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  bench) want+=("${bench_pkgs[@]}") ;;
+  all) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|bench|all" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing from Debian: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "ctip's front end needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# npm ci only when the lockfile changed since the last install.
+npm_install() {
+  local dir=$1
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "installing npm packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_install web
+if [ "$mode" = test ] || [ "$mode" = all ]; then npm_install tests/e2e; fi

@@ -1,0 +1,215 @@
+#include "auth/accounts.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "auth/permissions.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/time.h"
+
+namespace ctip::auth {
+namespace {
+
+constexpr const char* kUserColumns =
+    "u.id, u.username, u.role, u.disabled, o.id, o.name, o.kind";
+
+User user_from(const store::Row& r, size_t at = 0) {
+  User u;
+  u.id = r.integer(at + 0);
+  u.username = r.text(at + 1);
+  u.role = r.text(at + 2);
+  u.disabled = r.integer(at + 3) != 0;
+  u.org = {r.integer(at + 4), r.text(at + 5), r.text(at + 6)};
+  return u;
+}
+
+std::string token_hash(std::string_view token) { return to_hex(sha256(token)); }
+
+}  // namespace
+
+bool is_org_kind(std::string_view kind) {
+  return std::find(std::begin(kOrgKinds), std::end(kOrgKinds), kind) != std::end(kOrgKinds);
+}
+
+std::string hash_password(std::string_view password) {
+  crypto_init();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw Error(ErrorCode::internal, "password hashing ran out of memory");
+  return out;
+}
+
+bool verify_password(std::string_view hash, std::string_view password) {
+  crypto_init();
+  std::string h(hash);
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+void validate_new_user(const NewUser& u) {
+  if (u.username.size() < 3 || u.username.size() > 64)
+    invalid("username", "username must be 3 to 64 characters");
+  for (char ch : u.username)
+    if (!(std::islower(static_cast<unsigned char>(ch)) ||
+          std::isdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-'))
+      invalid("username", "username may hold only a-z, 0-9, '.', '_' and '-'");
+  if (u.password.size() < 10) invalid("password", "password must be at least 10 characters");
+  if (u.password.size() > 1024) invalid("password", "password must be at most 1024 characters");
+  if (!PermissionMatrix::builtin().is_role(u.role))
+    invalid("role", "unknown role '" + u.role +
+                        "' (one of admin, investigator, caseworker, screener, analyst, "
+                        "platform_analyst, inspector, auditor)");
+  if (u.org_name.empty() || u.org_name.size() > 200)
+    invalid("org", "organisation name must be 1 to 200 characters");
+  if (!is_org_kind(u.org_kind))
+    invalid("org-kind", "unknown organisation kind '" + u.org_kind +
+                            "' (one of government_agency, law_enforcement, "
+                            "labour_inspectorate, service_provider, online_platform)");
+}
+
+Organisation ensure_organisation(store::Connection& c, const std::string& name,
+                                 const std::string& kind) {
+  if (auto r = c.query_one("SELECT id, name, kind FROM organisations WHERE name = ?", {name})) {
+    Organisation o{r->integer(0), r->text(1), r->text(2)};
+    if (o.kind != kind)
+      invalid("org-kind", "organisation '" + name + "' exists with kind " + o.kind);
+    return o;
+  }
+  auto r = c.query_one(
+      "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
+      {name, kind, now_iso()});
+  return {r->integer(0), name, kind};
+}
+
+User create_user(store::Connection& c, const NewUser& u) {
+  validate_new_user(u);
+  if (c.query_one("SELECT id FROM users WHERE username = ?", {u.username}))
+    throw Error(ErrorCode::conflict, "username '" + u.username + "' is taken", "username");
+  auto org = ensure_organisation(c, u.org_name, u.org_kind);
+  auto r = c.query_one(
+      "INSERT INTO users (username, org_id, role, password_hash, disabled, created_at) "
+      "VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
+      {u.username, org.id, u.role, hash_password(u.password), now_iso()});
+  return User{r->integer(0), u.username, u.role, false, org};
+}
+
+std::optional<User> find_user(store::Connection& c, int64_t id) {
+  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
+                           " FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?",
+                       {id});
+  if (!r) return std::nullopt;
+  return user_from(*r);
+}
+
+std::optional<User> find_user_by_name(store::Connection& c, std::string_view username) {
+  auto r = c.query_one(
+      std::string("SELECT ") + kUserColumns +
+          " FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = ?",
+      {std::string(username)});
+  if (!r) return std::nullopt;
+  return user_from(*r);
+}
+
+std::vector<User> list_users(store::Connection& c, std::optional<int64_t> org_id) {
+  std::vector<store::Row> rows;
+  std::string sql = std::string("SELECT ") + kUserColumns +
+                    " FROM users u JOIN organisations o ON o.id = u.org_id";
+  if (org_id) rows = c.query(sql + " WHERE u.org_id = ? ORDER BY u.username", {*org_id});
+  else rows = c.query(sql + " ORDER BY o.name, u.username");
+  std::vector<User> out;
+  for (const auto& r : rows) out.push_back(user_from(r));
+  return out;
+}
+
+void set_disabled(store::Connection& c, int64_t user_id, bool disabled) {
+  c.execute("UPDATE users SET disabled = ? WHERE id = ?", {int64_t{disabled ? 1 : 0}, user_id});
+  if (c.changes() == 0) throw Error(ErrorCode::not_found, "no such user", "id");
+  if (disabled) delete_sessions_of(c, user_id);
+}
+
+std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
+                                                        std::string_view username) {
+  auto r = c.query_one(
+      std::string("SELECT ") + kUserColumns +
+          ", u.password_hash FROM users u JOIN organisations o ON o.id = u.org_id "
+          "WHERE u.username = ?",
+      {std::string(username)});
+  if (!r) return std::nullopt;
+  return std::make_pair(user_from(*r), r->text(7));
+}
+
+Session create_session(store::Connection& c, int64_t user_id) {
+  Session s{random_token(32), random_token(32), now_ms() + kSessionLifetimeMs};
+  c.execute(
+      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {token_hash(s.token), user_id, s.csrf_token, now_ms(), s.expires_ms});
+  // Expired sessions are swept at each login so the table stays small.
+  c.execute("DELETE FROM sessions WHERE expires_ms < ?", {now_ms()});
+  return s;
+}
+
+std::optional<std::pair<User, std::string>> find_session(store::Connection& c,
+                                                         std::string_view token) {
+  if (token.size() != 64) return std::nullopt;
+  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
+                           ", s.csrf_token, s.expires_ms FROM sessions s "
+                           "JOIN users u ON u.id = s.user_id "
+                           "JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?",
+                       {token_hash(token)});
+  if (!r || r->integer(8) < now_ms()) return std::nullopt;
+  User u = user_from(*r);
+  if (u.disabled) return std::nullopt;
+  return std::make_pair(std::move(u), r->text(7));
+}
+
+void delete_session(store::Connection& c, std::string_view token) {
+  c.execute("DELETE FROM sessions WHERE token_hash = ?", {token_hash(token)});
+}
+
+void delete_sessions_of(store::Connection& c, int64_t user_id) {
+  c.execute("DELETE FROM sessions WHERE user_id = ?", {user_id});
+}
+
+int64_t LoginThrottle::wait(const std::string& key, int64_t now) {
+  const int limit = key.starts_with("a:") ? kMaxAddressFailures : kMaxFailures;
+  auto it = windows_.find(key);
+  if (it == windows_.end()) return 0;
+  if (now - it->second.start >= kWindowMs) {
+    windows_.erase(it);
+    return 0;
+  }
+  if (it->second.failures < limit) return 0;
+  return it->second.start + kWindowMs - now;
+}
+
+void LoginThrottle::bump(const std::string& key, int64_t now) {
+  auto& w = windows_[key];
+  if (w.failures == 0 || now - w.start >= kWindowMs) w = {now, 0};
+  ++w.failures;
+}
+
+int64_t LoginThrottle::retry_after_ms(const std::string& username, const std::string& address,
+                                      int64_t now) {
+  std::lock_guard lock(mu_);
+  return std::max(wait("u:" + username, now), wait("a:" + address, now));
+}
+
+void LoginThrottle::failed(const std::string& username, const std::string& address,
+                           int64_t now) {
+  std::lock_guard lock(mu_);
+  bump("u:" + username, now);
+  bump("a:" + address, now);
+  if (windows_.size() > 100000) windows_.clear();  // bound memory under a flood
+}
+
+void LoginThrottle::succeeded(const std::string& username) {
+  std::lock_guard lock(mu_);
+  windows_.erase("u:" + username);
+}
+
+}  // namespace ctip::auth

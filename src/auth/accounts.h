@@ -1,0 +1,105 @@
+// Organisations, user accounts, passwords and sessions (issue #2).
+// Passwords are hashed with Argon2id (libsodium crypto_pwhash_str, interactive limits); only
+// SHA-256 hashes of session tokens are stored.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/store.h"
+
+namespace ctip::auth {
+
+inline constexpr const char* kOrgKinds[] = {"government_agency", "law_enforcement",
+                                            "labour_inspectorate", "service_provider",
+                                            "online_platform"};
+bool is_org_kind(std::string_view kind);
+
+struct Organisation {
+  int64_t id = 0;
+  std::string name;
+  std::string kind;
+};
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string role;
+  bool disabled = false;
+  Organisation org;
+};
+
+struct NewUser {
+  std::string username;
+  std::string password;
+  std::string org_name;
+  std::string org_kind = "government_agency";
+  std::string role;
+};
+
+// Argon2id. Throws Error(internal) when out of memory.
+std::string hash_password(std::string_view password);
+bool verify_password(std::string_view hash, std::string_view password);
+
+// Validation shared by the CLI and the API: usernames are 3-64 of [a-z0-9._-]; passwords at
+// least 10 characters; role known to the permission matrix. Throws invalid naming the field.
+void validate_new_user(const NewUser& u);
+
+// Finds the organisation by name, creating it with `kind` when new; an existing one with a
+// different kind is an error naming "org-kind".
+Organisation ensure_organisation(store::Connection& c, const std::string& name,
+                                 const std::string& kind);
+// Creates a user (in a write transaction); a taken username is Error(conflict).
+User create_user(store::Connection& c, const NewUser& u);
+std::optional<User> find_user(store::Connection& c, int64_t id);
+std::optional<User> find_user_by_name(store::Connection& c, std::string_view username);
+// Users of one organisation, or all when org_id is nullopt.
+std::vector<User> list_users(store::Connection& c, std::optional<int64_t> org_id);
+void set_disabled(store::Connection& c, int64_t user_id, bool disabled);
+// The stored hash for a username (for login), or nullopt.
+std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
+                                                        std::string_view username);
+
+struct Session {
+  std::string token;  // goes to the cookie; never stored
+  std::string csrf_token;
+  int64_t expires_ms = 0;
+};
+inline constexpr int64_t kSessionLifetimeMs = 8LL * 3600 * 1000;  // one working day
+
+Session create_session(store::Connection& c, int64_t user_id);
+// The user of a live session, or nullopt (unknown, expired, or user disabled).
+std::optional<std::pair<User, std::string /*csrf*/>> find_session(store::Connection& c,
+                                                                  std::string_view token);
+void delete_session(store::Connection& c, std::string_view token);
+void delete_sessions_of(store::Connection& c, int64_t user_id);
+
+// Login throttling: after kMaxFailures failed logins for a username or a client address within
+// kWindowMs, further attempts are refused until the window passes (OWASP Authentication Cheat
+// Sheet: account and source based throttling). In memory: a restart clears it.
+class LoginThrottle {
+ public:
+  static constexpr int kMaxFailures = 5;          // per username
+  static constexpr int kMaxAddressFailures = 20;  // per client address (offices share NAT)
+  static constexpr int64_t kWindowMs = 15 * 60 * 1000;
+  // Milliseconds to wait, or 0 when an attempt may proceed.
+  int64_t retry_after_ms(const std::string& username, const std::string& address, int64_t now);
+  void failed(const std::string& username, const std::string& address, int64_t now);
+  void succeeded(const std::string& username);
+
+ private:
+  struct Window {
+    int64_t start = 0;
+    int failures = 0;
+  };
+  int64_t wait(const std::string& key, int64_t now);
+  void bump(const std::string& key, int64_t now);
+  std::mutex mu_;
+  std::unordered_map<std::string, Window> windows_;
+};
+
+}  // namespace ctip::auth

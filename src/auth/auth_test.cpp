@@ -1,0 +1,128 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "auth/accounts.h"
+#include "auth/permissions.h"
+#include "core/error.h"
+
+namespace ctip::auth {
+namespace {
+
+struct TempStore {
+  std::filesystem::path path;
+  std::unique_ptr<store::Store> store;
+  TempStore() {
+    path = std::filesystem::temp_directory_path() /
+           ("ctip-auth-test-" + std::to_string(::getpid()) + "-" +
+            std::to_string(reinterpret_cast<uintptr_t>(this)));
+    std::filesystem::remove_all(path);
+    store = store::Store::open_sqlite(path);
+  }
+  ~TempStore() { std::filesystem::remove_all(path); }
+};
+
+TEST(PermissionMatrix, BuiltinCoversEveryRoleOfTheIssue) {
+  const auto& m = PermissionMatrix::builtin();
+  for (const char* role : {"admin", "investigator", "caseworker", "screener", "analyst",
+                           "platform_analyst", "inspector", "auditor"}) {
+    EXPECT_TRUE(m.is_role(role)) << role;
+    EXPECT_TRUE(m.allows(role, "session.me")) << role;
+  }
+  EXPECT_TRUE(m.allows("admin", "users.manage"));
+  EXPECT_FALSE(m.allows("screener", "users.manage"));
+  EXPECT_FALSE(m.allows("analyst", "screenings.read"));  // aggregates only
+  EXPECT_EQ(m.grant("auditor", "audit.read"), Scope::all);
+  EXPECT_FALSE(m.allows("nobody", "session.me"));
+  EXPECT_FALSE(m.allows("admin", "no.such.action"));
+}
+
+TEST(PermissionMatrix, RejectsUnknownRolesAndScopesNamingTheField) {
+  try {
+    PermissionMatrix::parse(
+        R"({"version":1,"roles":{"a":"x"},"actions":{"do":{"description":"d","grants":{"b":"all"}}}})");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "actions.do.grants.b");
+  }
+  EXPECT_THROW(
+      PermissionMatrix::parse(
+          R"({"version":1,"roles":{"a":"x"},"actions":{"do":{"description":"d","grants":{"a":"world"}}}})"),
+      Error);
+}
+
+TEST(Passwords, Argon2idHashVerifies) {
+  auto h = hash_password("correct horse battery");
+  EXPECT_TRUE(h.starts_with("$argon2id$"));
+  EXPECT_TRUE(verify_password(h, "correct horse battery"));
+  EXPECT_FALSE(verify_password(h, "correct horse batterY"));
+}
+
+TEST(Accounts, CreateListDisableAndSessions) {
+  TempStore t;
+  User u;
+  t.store->write([&](store::Connection& c) {
+    u = create_user(c, {"amina.k", "long-enough-pass", "Safe Harbour", "service_provider",
+                        "caseworker"});
+  });
+  EXPECT_GT(u.id, 0);
+  EXPECT_EQ(u.org.kind, "service_provider");
+  Session s;
+  t.store->write([&](store::Connection& c) { s = create_session(c, u.id); });
+  t.store->read([&](store::Connection& c) {
+    auto found = find_session(c, s.token);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->first.username, "amina.k");
+    EXPECT_EQ(found->second, s.csrf_token);
+    EXPECT_FALSE(find_session(c, std::string(64, 'a')));
+    // Only the token's hash is stored.
+    EXPECT_FALSE(c.query_one("SELECT 1 FROM sessions WHERE token_hash = ?", {s.token}));
+  });
+  t.store->write([&](store::Connection& c) { set_disabled(c, u.id, true); });
+  t.store->read([&](store::Connection& c) { EXPECT_FALSE(find_session(c, s.token)); });
+}
+
+TEST(Accounts, BadInputNamesTheField) {
+  TempStore t;
+  auto expect_field = [&](NewUser u, const std::string& field) {
+    try {
+      t.store->write([&](store::Connection& c) { create_user(c, u); });
+      FAIL() << field;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.field(), field);
+    }
+  };
+  expect_field({"ab", "long-enough-pass", "Org", "government_agency", "admin"}, "username");
+  expect_field({"Upper", "long-enough-pass", "Org", "government_agency", "admin"}, "username");
+  expect_field({"abc", "short", "Org", "government_agency", "admin"}, "password");
+  expect_field({"abc", "long-enough-pass", "Org", "government_agency", "root"}, "role");
+  expect_field({"abc", "long-enough-pass", "Org", "bank", "admin"}, "org-kind");
+  t.store->write([&](store::Connection& c) {
+    create_user(c, {"abc", "long-enough-pass", "Org", "government_agency", "admin"});
+  });
+  expect_field({"abc", "long-enough-pass", "Org", "government_agency", "admin"}, "username");
+  expect_field({"abd", "long-enough-pass", "Org", "law_enforcement", "admin"}, "org-kind");
+  t.store->read([&](store::Connection& c) { EXPECT_EQ(list_users(c, std::nullopt).size(), 1u); });
+}
+
+TEST(LoginThrottle, BlocksAfterFiveFailuresPerUsernameUntilTheWindowPasses) {
+  LoginThrottle t;
+  for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) {
+    EXPECT_EQ(t.retry_after_ms("u", "1.2.3.4", 1000), 0);
+    t.failed("u", "1.2.3.4", 1000);
+  }
+  EXPECT_GT(t.retry_after_ms("u", "5.6.7.8", 2000), 0);
+  EXPECT_EQ(t.retry_after_ms("other", "5.6.7.8", 2000), 0);
+  EXPECT_EQ(t.retry_after_ms("u", "5.6.7.8", 1000 + LoginThrottle::kWindowMs), 0);
+}
+
+TEST(LoginThrottle, BlocksAnAddressThatTriesManyUsernames) {
+  LoginThrottle t;
+  for (int i = 0; i < LoginThrottle::kMaxAddressFailures; ++i)
+    t.failed("user" + std::to_string(i), "9.9.9.9", 0);
+  EXPECT_GT(t.retry_after_ms("fresh", "9.9.9.9", 1), 0);
+  EXPECT_EQ(t.retry_after_ms("fresh", "1.1.1.1", 1), 0);
+}
+
+}  // namespace
+}  // namespace ctip::auth

@@ -1,0 +1,98 @@
+#include "cli/serve.h"
+
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "audit/audit_log.h"
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace ctip::cli {
+namespace {
+
+std::filesystem::path default_web_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    // build/ctip -> web/dist of the same checkout
+    auto candidate = exe.parent_path().parent_path() / "web" / "dist";
+    if (std::filesystem::exists(candidate / "index.html")) return candidate;
+  }
+  return std::filesystem::current_path() / "web" / "dist";
+}
+
+}  // namespace
+
+void add_serve_flags(CLI::App& cmd, ServeFlags& f) {
+  cmd.add_option("--port", f.port, "TCP port")->default_val(8080)->check(CLI::Range(1, 65535));
+  cmd.add_option("--bind", f.bind, "Address to listen on")->default_val("127.0.0.1");
+  cmd.add_option("--web", f.web_dir, "Built front end (default: web/dist of this checkout)");
+  cmd.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")
+      ->default_val("info")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
+  // Logs are JSON lines on stderr and never hold personal data (see server.cpp).
+  auto logger = spdlog::stderr_logger_mt("ctip");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":%v})",
+                      spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(f.log_level));
+
+  // Block the shutdown signals in every thread; one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto store = store::Store::open_sqlite(data_dir);
+  audit::AuditLog audit(*store);
+  server::ServerOptions o;
+  o.bind = f.bind;
+  o.port = f.port;
+  o.web_dir = f.web_dir.empty() ? default_web_dir() : std::filesystem::path(f.web_dir);
+  if (!std::filesystem::exists(o.web_dir / "index.html")) {
+    std::cerr << "ctip: note: no front end at " << o.web_dir.string()
+              << " (run 'make build'); serving the API only\n";
+    o.web_dir.clear();
+  }
+  server::Server server(*store, audit, o);
+  int port = server.bind();
+  std::cout << "ctip serving http://" << f.bind << ":" << port << "/ (data: "
+            << data_dir.string() << "); stop with Ctrl-C" << std::endl;
+  spdlog::info(R"({{"event":"listening","port":{}}})", port);
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info(R"({{"event":"shutdown","signal":{}}})", sig);
+    server.stop();
+  });
+  server.listen();
+  // listen() returns after stop(): in-flight requests have finished.
+  if (waiter.joinable()) {
+    pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter if stop came elsewhere
+    waiter.join();
+  }
+  spdlog::info(R"({{"event":"stopped"}})");
+  std::cout << "ctip stopped" << std::endl;
+}
+
+void add_serve_command(CLI::App& app) {
+  static std::string data_dir;
+  static ServeFlags flags;
+  auto* serve = app.add_subcommand("serve", "Serve the web workbench and the HTTP API");
+  add_data_option(*serve, data_dir);
+  add_serve_flags(*serve, flags);
+  serve->footer("Example:\n  ctip serve --data ./ctip-data --port 8080 --bind 127.0.0.1");
+  serve->callback([] { run_server(data_dir, flags); });
+}
+
+}  // namespace ctip::cli

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "server/server.h"
+
+namespace ctip::cli {
+
+struct ServeFlags {
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::string web_dir;  // empty: web/dist next to the binary's build folder, else ./web/dist
+  std::string log_level = "info";
+};
+void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
+// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+void run_server(const std::filesystem::path& data_dir, const ServeFlags& flags);
+
+}  // namespace ctip::cli
