@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# End-to-end HTTP benchmark (issue #2): authenticated GET /api/v1/me and a store-backed read
+# under wrk from loopback. Prints one line per endpoint: requests/s and p99 latency.
+# Usage: bash bench/run.sh [seconds] [connections]      (after `make build`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${2:-16}
+bin=./build/ctip
+[ -x "$bin" ] || { echo "build first: make build" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk missing: bash scripts/install-deps.sh bench" >&2; exit 1; }
+
+dir=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+"$bin" demo --data "$dir" --no-serve >/dev/null
+"$bin" serve --data "$dir" --port "$port" --log-level warn >/dev/null 2>"$dir/server.log" &
+pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
+
+login() {
+  curl -sf -c "$dir/cookies-$1" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"${CTIP_DEMO_PASSWORD:-ctip-demo-2026}\"}" \
+    "http://127.0.0.1:$port/api/v1/session" >/dev/null
+  awk '$6=="ctip_session"{print $7}' "$dir/cookies-$1"
+}
+
+run() {  # name user path
+  local token; token=$(login "$2")
+  cat >"$dir/auth.lua" <<LUA
+wrk.headers["Cookie"] = "ctip_session=$token"
+LUA
+  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$dir/auth.lua" "http://127.0.0.1:$port$3")
+  local rps; rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  local p99; p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  local non2xx; non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
+  printf '%-28s %10s req/s   p99 %8s   non-2xx %s   (%ss, %s connections, 2 wrk threads)\n' \
+    "$1" "$rps" "$p99" "${non2xx:-0}" "$secs" "$conns"
+}
+
+run "GET /api/v1/me" screener /api/v1/me
+run "GET /api/v1/screenings/coverage" analyst /api/v1/screenings/coverage
+run "GET /api/v1/users (audited)" admin /api/v1/users
