@@ -1,0 +1,144 @@
+#include "cases/coverage.h"
+
+#include <map>
+#include <set>
+
+#include "cases/intake.h"
+#include "core/error.h"
+
+namespace ctip::cases {
+namespace {
+
+// Severity order used when a person was screened more than once in one month and source: the
+// most severe outcome counts, since that is the one that triggered protection.
+int severity(const std::optional<std::string>& outcome) {
+  if (!outcome) return 0;
+  if (*outcome == "no_indication") return 1;
+  if (*outcome == "exploitation_only") return 2;
+  if (*outcome == "possible_trafficking") return 3;
+  if (*outcome == "presumed_trafficking") return 4;
+  return 0;
+}
+
+struct PersonState {
+  bool screened = false;
+  std::optional<std::string> outcome;
+  bool own_national = false;
+};
+
+void tally(CoverageCell& cell, const std::map<int64_t, PersonState>& persons) {
+  for (const auto& [id, p] : persons) {
+    ++cell.encountered;
+    if (!p.screened) continue;
+    ++cell.screened;
+    if (p.outcome == "presumed_trafficking") {
+      ++cell.presumed_trafficking;
+      ++cell.presumed;
+      if (p.own_national) ++cell.presumed_own_national;
+    } else if (p.outcome == "possible_trafficking") {
+      ++cell.possible_trafficking;
+    } else if (p.outcome == "exploitation_only") {
+      ++cell.exploitation_only;
+    } else if (p.outcome == "no_indication") {
+      ++cell.no_indication;
+    }
+  }
+}
+
+void merge(std::map<int64_t, PersonState>& persons, const EncounterRow& r,
+           const std::string& country) {
+  auto& p = persons[r.person_id];
+  p.own_national = !country.empty() && r.nationality && *r.nationality == country;
+  if (r.outcome) {
+    p.screened = true;
+    if (severity(r.outcome) > severity(p.outcome)) p.outcome = r.outcome;
+  }
+}
+
+Json cell_json(const CoverageCell& c, bool with_keys) {
+  Json j;
+  if (with_keys) {
+    j["month"] = c.month;
+    j["source"] = c.source;
+  }
+  j["encountered"] = c.encountered;
+  j["screened"] = c.screened;
+  j["outcomes"] = {{"presumed_trafficking", c.presumed_trafficking},
+                   {"possible_trafficking", c.possible_trafficking},
+                   {"exploitation_only", c.exploitation_only},
+                   {"no_indication", c.no_indication}};
+  j["presumed"] = c.presumed;
+  j["presumed_own_national"] = c.presumed_own_national;
+  j["own_national_share"] =
+      c.presumed > 0 ? Json(static_cast<double>(c.presumed_own_national) / c.presumed) : Json();
+  return j;
+}
+
+bool is_month(const std::string& m) {
+  return m.size() == 7 && m[4] == '-' && std::isdigit(static_cast<unsigned char>(m[0])) &&
+         std::isdigit(static_cast<unsigned char>(m[5])) &&
+         std::isdigit(static_cast<unsigned char>(m[6])) && m.substr(5) >= "01" &&
+         m.substr(5) <= "12";
+}
+
+}  // namespace
+
+Coverage compute_coverage(const std::vector<EncounterRow>& rows, const std::string& country) {
+  std::map<std::pair<std::string, std::string>, std::map<int64_t, PersonState>> cells;
+  std::map<int64_t, PersonState> all;
+  for (const auto& r : rows) {
+    merge(cells[{r.month, r.source}], r, country);
+    merge(all, r, country);
+  }
+  Coverage out;
+  out.country = country;
+  for (const auto& [key, persons] : cells) {
+    CoverageCell cell;
+    cell.month = key.first;
+    cell.source = key.second;
+    tally(cell, persons);
+    out.cells.push_back(cell);
+  }
+  tally(out.totals, all);
+  return out;
+}
+
+Coverage load_coverage(store::Connection& c, std::optional<int64_t> org_id,
+                       const std::string& from_month, const std::string& to_month) {
+  if (!from_month.empty() && !is_month(from_month)) invalid("from", "'from' must be YYYY-MM");
+  if (!to_month.empty() && !is_month(to_month)) invalid("to", "'to' must be YYYY-MM");
+  // The latest screening of each encounter gives its outcome; encounters without one count
+  // as encountered but not screened.
+  std::string sql =
+      "SELECT substr(e.occurred_on, 1, 7), e.source, e.person_id, p.nationality, "
+      "(SELECT s.outcome FROM screenings s WHERE s.encounter_id = e.id ORDER BY s.id DESC "
+      "LIMIT 1) "
+      "FROM encounters e JOIN persons p ON p.id = e.person_id WHERE 1 = 1";
+  store::Params params;
+  if (org_id) {
+    sql += " AND e.org_id = ?";
+    params.emplace_back(*org_id);
+  }
+  if (!from_month.empty()) {
+    sql += " AND e.occurred_on >= ?";
+    params.emplace_back(from_month + "-01");
+  }
+  if (!to_month.empty()) {
+    sql += " AND e.occurred_on <= ?";
+    params.emplace_back(to_month + "-31");
+  }
+  std::vector<EncounterRow> rows;
+  for (const auto& r : c.query(sql, params))
+    rows.push_back({r.text(0), r.text(1), r.integer(2), r.optional_text(3), r.optional_text(4)});
+  return compute_coverage(rows, setting(c, "country").value_or(""));
+}
+
+Json to_json(const Coverage& coverage) {
+  Json months = Json::array();
+  for (const auto& cell : coverage.cells) months.push_back(cell_json(cell, true));
+  return {{"country", coverage.country.empty() ? Json() : Json(coverage.country)},
+          {"months", months},
+          {"totals", cell_json(coverage.totals, false)}};
+}
+
+}  // namespace ctip::cases

@@ -1,0 +1,48 @@
+// Screening coverage for policy response 1 ("screen every smuggled migrant as a potential
+// victim"): per month and encounter source, persons encountered vs persons screened, the
+// outcomes, and the share of own nationals among presumed victims (policy response 2: domestic
+// victims are missed). A pure function over encounter rows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json_input.h"
+#include "store/store.h"
+
+namespace ctip::cases {
+
+struct EncounterRow {
+  std::string month;   // YYYY-MM
+  std::string source;  // encounter source
+  int64_t person_id = 0;
+  std::optional<std::string> nationality;
+  std::optional<std::string> outcome;  // of the latest screening in that encounter, if any
+};
+
+struct CoverageCell {
+  std::string month;
+  std::string source;
+  int64_t encountered = 0;  // distinct persons encountered
+  int64_t screened = 0;     // distinct persons screened
+  int64_t presumed_trafficking = 0, possible_trafficking = 0, exploitation_only = 0,
+          no_indication = 0;
+  int64_t presumed = 0;               // persons presumed victims
+  int64_t presumed_own_national = 0;  // of whom nationals of `country`
+};
+
+struct Coverage {
+  std::string country;
+  std::vector<CoverageCell> cells;  // ordered by month, then source
+  CoverageCell totals;              // month and source empty
+};
+
+Coverage compute_coverage(const std::vector<EncounterRow>& rows, const std::string& country);
+// Loads the rows (optionally of one organisation, optionally from/to YYYY-MM) and computes.
+Coverage load_coverage(store::Connection& c, std::optional<int64_t> org_id,
+                       const std::string& from_month, const std::string& to_month);
+Json to_json(const Coverage& coverage);
+
+}  // namespace ctip::cases
