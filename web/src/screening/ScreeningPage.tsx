@@ -1,0 +1,202 @@
+// The screening page: set up (language, instrument, person, encounter), answer the questions,
+// read the result and refer; and, for roles that may, the coverage of screening. A role with
+// screen.instruments but not screenings.create evaluates without storing (/screen/evaluate).
+import { useEffect, useState } from 'preact/hooks';
+import { get, post } from '../api/client';
+import type { Me } from '../api/types';
+import { useI18n } from '../i18n';
+import { Coverage } from './Coverage';
+import { Questions, type QuestionMode } from './Questions';
+import { ResultView } from './ResultView';
+import { SetupForm } from './SetupForm';
+import {
+  allQuestions,
+  createBody,
+  evaluateBody,
+  profileOf,
+  readInstrument,
+  readProfiles,
+  readRecord,
+  SCREENER_PROFILE,
+  type Answer,
+  type Instrument,
+  type ProfileInfo,
+  type ScreeningRecord,
+  type ScreeningSetup,
+} from './shapes';
+
+type Step = 'setup' | 'questions' | 'result';
+
+const MODE_KEY = 'ctip.questionMode';
+
+function initialSetup(lang: string): ScreeningSetup {
+  return {
+    lang,
+    kind: 'screener',
+    profile: 'adult_labour',
+    age: '',
+    ageUnknown: false,
+    mayBeMinor: false,
+    encounterSource: 'border',
+    interpreter: false,
+    nationality: '',
+    personRef: '',
+  };
+}
+
+function savedMode(): QuestionMode {
+  try {
+    return localStorage.getItem(MODE_KEY) === 'grouped' ? 'grouped' : 'one';
+  } catch {
+    return 'one';
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function ScreeningPage({ me }: { me: Me }) {
+  const { t, lang } = useI18n();
+  const has = (action: string) => me.permissions.includes(action);
+  const mayScreen = has('screen.instruments') || has('screenings.create');
+  const mayRecord = has('screenings.create');
+
+  const [step, setStep] = useState<Step>('setup');
+  const [setup, setSetup] = useState<ScreeningSetup>(() => initialSetup(lang));
+  const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
+  const [instrument, setInstrument] = useState<Instrument | null>(null);
+  const [instrumentError, setInstrumentError] = useState<string | null>(null);
+  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [mode, setMode] = useState<QuestionMode>(savedMode);
+  const [busy, setBusy] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [record, setRecord] = useState<ScreeningRecord | null>(null);
+
+  useEffect(() => {
+    if (!has('screen.instruments')) return;
+    get<unknown>('/screen/profiles')
+      .then((raw) => setProfiles(readProfiles(raw).profiles))
+      .catch(() => setProfiles([]));
+  }, []);
+
+  // The questions in the interview's language; fetched again when the language changes, the
+  // answers (keyed by question id) are kept.
+  const profile = profileOf(setup);
+  useEffect(() => {
+    if (step !== 'questions') return;
+    let cancelled = false;
+    setInstrumentError(null);
+    const path =
+      profile === SCREENER_PROFILE
+        ? `/screen/screener?lang=${lang}`
+        : `/screen/instruments/${encodeURIComponent(profile)}?lang=${lang}`;
+    get<unknown>(path)
+      .then((raw) => {
+        if (!cancelled) setInstrument(readInstrument(raw, lang, profile));
+      })
+      .catch((e) => {
+        if (!cancelled) setInstrumentError(message(e));
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [step, profile, lang]);
+
+  function changeMode(next: QuestionMode) {
+    setMode(next);
+    try {
+      localStorage.setItem(MODE_KEY, next);
+    } catch {
+      // Not remembered; harmless.
+    }
+  }
+
+  async function finish() {
+    if (!instrument) return;
+    setBusy(true);
+    setSubmitError(null);
+    const questions = allQuestions(instrument);
+    const current = { ...setup, lang };
+    try {
+      const answer = mayRecord
+        ? await post<unknown>('/screenings', createBody(current, questions, answers))
+        : await post<unknown>('/screen/evaluate', evaluateBody(current, questions, answers));
+      setRecord(readRecord(answer, lang));
+      setStep('result');
+      window.scrollTo({ top: 0 });
+    } catch (e) {
+      setSubmitError(message(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function startNew() {
+    setSetup(initialSetup(lang));
+    setAnswers({});
+    setInstrument(null);
+    setRecord(null);
+    setSubmitError(null);
+    setStep('setup');
+  }
+
+  return (
+    <section class="page page-screening">
+      <h1>{t('screening.title')}</h1>
+      {mayScreen && <p class="lead">{t('screening.intro')}</p>}
+
+      {mayScreen && step === 'setup' && (
+        <SetupForm
+          setup={setup}
+          onChange={setSetup}
+          onStart={() => {
+            setInstrument(null);
+            setStep('questions');
+          }}
+          profiles={profiles}
+          recordable={mayRecord}
+        />
+      )}
+
+      {mayScreen && step === 'questions' && (
+        <>
+          {instrumentError && (
+            <div class="card">
+              <p class="notice notice-error" role="alert">
+                {t('common.error', { message: instrumentError })}
+              </p>
+              <button type="button" class="button" onClick={() => setStep('setup')}>
+                {t('screening.back_to_setup')}
+              </button>
+            </div>
+          )}
+          {!instrument && !instrumentError && (
+            <p class="card" role="status">
+              {t('common.loading')}
+            </p>
+          )}
+          {instrument && (
+            <Questions
+              instrument={instrument}
+              answers={answers}
+              onAnswer={(id, a) => setAnswers((prev) => ({ ...prev, [id]: a }))}
+              mode={mode}
+              onModeChange={changeMode}
+              onBack={() => setStep('setup')}
+              onFinish={() => void finish()}
+              busy={busy}
+              error={submitError}
+            />
+          )}
+        </>
+      )}
+
+      {mayScreen && step === 'result' && record && (
+        <ResultView record={record} mayRefer={has('screenings.refer')} onNew={startNew} />
+      )}
+
+      {has('screenings.coverage') && <Coverage />}
+    </section>
+  );
+}

@@ -1,0 +1,213 @@
+// Step 1 of a screening: the language, the instrument, and what is known of the person and of
+// the encounter. The person reference is a pseudonym; no name is ever asked.
+import { useState } from 'preact/hooks';
+import { useI18n } from '../i18n';
+import { LanguagePicker } from '../shell/LanguagePicker';
+import { ENCOUNTER_SOURCES, PROFILES, type ScreeningSetup } from './shapes';
+
+interface Props {
+  setup: ScreeningSetup;
+  onChange: (setup: ScreeningSetup) => void;
+  onStart: () => void;
+  /** Profiles the server offers (GET /screen/profiles), when it answered. */
+  profiles: { id: string; title?: string }[];
+  recordable: boolean;
+}
+
+const NATIONALITY = /^[A-Za-z]{2}$/;
+
+export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Props) {
+  const { t, tid } = useI18n();
+  const [touched, setTouched] = useState(false);
+  const set = <K extends keyof ScreeningSetup>(key: K, value: ScreeningSetup[K]) => onChange({ ...setup, [key]: value });
+
+  const ageNumber = Number(setup.age);
+  const ageInvalid =
+    !setup.ageUnknown && (setup.age.trim() === '' || !Number.isInteger(ageNumber) || ageNumber < 0 || ageNumber > 120);
+  const nationalityInvalid = setup.nationality.trim() !== '' && !NATIONALITY.test(setup.nationality.trim());
+  const profileIds = profiles.length ? profiles.map((p) => p.id).filter((id) => id !== 'screener') : [...PROFILES];
+
+  function submit(e: Event) {
+    e.preventDefault();
+    setTouched(true);
+    if (ageInvalid || nationalityInvalid) {
+      const first = document.getElementById(ageInvalid ? 'screening-age' : 'screening-nationality');
+      first?.focus();
+      return;
+    }
+    onStart();
+  }
+
+  return (
+    <form class="card form-grid" onSubmit={submit} aria-labelledby="setup-title" data-testid="screening-setup">
+      <h2 id="setup-title">{t('screening.setup.title')}</h2>
+      {!recordable && <p class="notice notice-info">{t('screening.evaluate_only')}</p>}
+
+      <LanguagePicker id="screening-language" label={t('screening.language')} />
+
+      <fieldset class="field">
+        <legend>{t('screening.instrument')}</legend>
+        <div class="choice-row">
+          <label class="choice">
+            <input
+              type="radio"
+              name="instrument-kind"
+              value="screener"
+              checked={setup.kind === 'screener'}
+              onChange={() => set('kind', 'screener')}
+            />
+            <span>{t('screening.instrument.screener')}</span>
+          </label>
+          <label class="choice">
+            <input
+              type="radio"
+              name="instrument-kind"
+              value="profile"
+              checked={setup.kind === 'profile'}
+              onChange={() => set('kind', 'profile')}
+            />
+            <span>{t('screening.instrument.profile')}</span>
+          </label>
+        </div>
+      </fieldset>
+
+      {setup.kind === 'profile' && (
+        <div class="field">
+          <label for="screening-profile">{t('screening.profile')}</label>
+          <select
+            id="screening-profile"
+            value={setup.profile}
+            onChange={(e) => set('profile', (e.currentTarget as HTMLSelectElement).value)}
+          >
+            {profileIds.map((id) => (
+              <option key={id} value={id}>
+                {tid('profile', id)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+
+      <div class="field-row">
+        <div class="field">
+          <label for="screening-age">{t('screening.age')}</label>
+          <input
+            id="screening-age"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={120}
+            step={1}
+            disabled={setup.ageUnknown}
+            aria-invalid={touched && ageInvalid ? true : undefined}
+            aria-describedby={touched && ageInvalid ? 'screening-age-error' : undefined}
+            value={setup.age}
+            onInput={(e) => set('age', (e.currentTarget as HTMLInputElement).value)}
+          />
+          {touched && ageInvalid && (
+            <p id="screening-age-error" class="field-error">
+              {t('screening.age_invalid')}
+            </p>
+          )}
+        </div>
+        <div class="field field-checks">
+          <label class="choice">
+            <input
+              type="checkbox"
+              id="screening-age-unknown"
+              checked={setup.ageUnknown}
+              onChange={(e) => set('ageUnknown', (e.currentTarget as HTMLInputElement).checked)}
+            />
+            <span>{t('screening.age_unknown')}</span>
+          </label>
+          <label class="choice">
+            <input
+              type="checkbox"
+              id="screening-may-be-minor"
+              checked={setup.mayBeMinor}
+              onChange={(e) => set('mayBeMinor', (e.currentTarget as HTMLInputElement).checked)}
+            />
+            <span>{t('screening.may_be_minor')}</span>
+          </label>
+        </div>
+      </div>
+
+      <div class="field">
+        <label for="screening-source">{t('screening.source')}</label>
+        <select
+          id="screening-source"
+          value={setup.encounterSource}
+          onChange={(e) => set('encounterSource', (e.currentTarget as HTMLSelectElement).value)}
+        >
+          {ENCOUNTER_SOURCES.map((s) => (
+            <option key={s} value={s}>
+              {tid('source', s)}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <label class="choice">
+        <input
+          type="checkbox"
+          id="screening-interpreter"
+          checked={setup.interpreter}
+          onChange={(e) => set('interpreter', (e.currentTarget as HTMLInputElement).checked)}
+        />
+        <span>{t('screening.interpreter')}</span>
+      </label>
+
+      {recordable && (
+        <div class="field-row">
+          <div class="field">
+            <label for="screening-nationality">
+              {t('screening.nationality')} <span class="muted">({t('common.optional')})</span>
+            </label>
+            <input
+              id="screening-nationality"
+              class="input-short"
+              maxLength={2}
+              autocapitalize="characters"
+              autocomplete="off"
+              spellcheck={false}
+              dir="ltr"
+              aria-invalid={touched && nationalityInvalid ? true : undefined}
+              aria-describedby={touched && nationalityInvalid ? 'screening-nationality-error' : undefined}
+              value={setup.nationality}
+              onInput={(e) => set('nationality', (e.currentTarget as HTMLInputElement).value.toUpperCase())}
+            />
+            {touched && nationalityInvalid && (
+              <p id="screening-nationality-error" class="field-error">
+                {t('screening.nationality_invalid')}
+              </p>
+            )}
+          </div>
+          <div class="field">
+            <label for="screening-person-ref">
+              {t('screening.person_ref')} <span class="muted">({t('common.optional')})</span>
+            </label>
+            <input
+              id="screening-person-ref"
+              autocomplete="off"
+              spellcheck={false}
+              dir="ltr"
+              maxLength={64}
+              aria-describedby="screening-person-ref-hint"
+              value={setup.personRef}
+              onInput={(e) => set('personRef', (e.currentTarget as HTMLInputElement).value)}
+            />
+            <p id="screening-person-ref-hint" class="hint">
+              {t('screening.person_ref_hint')}
+            </p>
+          </div>
+        </div>
+      )}
+
+      <div class="form-actions">
+        <button type="submit" class="button button-primary">
+          {t('screening.start')}
+        </button>
+      </div>
+    </form>
+  );
+}
