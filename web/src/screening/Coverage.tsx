@@ -88,10 +88,9 @@ export function Coverage() {
   const coverageOption = useMemo<ChartOption>(
     () => ({
       color: [COLOURS.encountered, COLOURS.screened, COLOURS.share],
-      textStyle: { fontFamily: 'inherit' },
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll' },
-      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0, left: 'center' },
+      grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: months.map((m) => m.month) },
       yAxis: [
         { type: 'value', minInterval: 1 },
@@ -114,10 +113,9 @@ export function Coverage() {
 
   const outcomesOption = useMemo<ChartOption>(
     () => ({
-      textStyle: { fontFamily: 'inherit' },
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll' },
-      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0, left: 'center' },
+      grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: months.map((m) => m.month) },
       yAxis: { type: 'value', minInterval: 1 },
       series: outcomeIds.map((id) => ({
@@ -158,9 +156,15 @@ export function Coverage() {
             </div>
           )}
           <div class="chart-grid">
-            <Chart option={coverageOption} label={t('coverage.chart_label')} testId="coverage-chart" />
+            <figure class="chart-figure">
+              <figcaption>{t('coverage.persons')}</figcaption>
+              <Chart option={coverageOption} label={t('coverage.chart_label')} testId="coverage-chart" />
+            </figure>
             {outcomeIds.length > 0 && (
-              <Chart option={outcomesOption} label={t('coverage.outcomes_chart_label')} testId="outcomes-chart" />
+              <figure class="chart-figure">
+                <figcaption>{t('coverage.outcomes')}</figcaption>
+                <Chart option={outcomesOption} label={t('coverage.outcomes_chart_label')} testId="outcomes-chart" />
+              </figure>
             )}
           </div>
           <details class="data-table">
@@ -185,7 +189,9 @@ export function Coverage() {
                 <tbody>
                   {filtered.map((r) => (
                     <tr key={r.month + '/' + r.source}>
-                      <th scope="row">{r.month}</th>
+                      <th scope="row" class="nowrap">
+                        {r.month}
+                      </th>
                       <td>{r.source ? tid('source', r.source) : '–'}</td>
                       <td class="num">{r.encountered}</td>
                       <td class="num">{r.screened}</td>

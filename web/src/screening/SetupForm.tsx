@@ -25,21 +25,23 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
   const ageInvalid =
     !setup.ageUnknown && (setup.age.trim() === '' || !Number.isInteger(ageNumber) || ageNumber < 0 || ageNumber > 120);
   const nationalityInvalid = setup.nationality.trim() !== '' && !NATIONALITY.test(setup.nationality.trim());
+  // A recorded screening belongs to a person, named only by the organisation's pseudonym.
+  const personRefInvalid = recordable && (setup.personRef.trim() === '' || setup.personRef.trim().length > 64);
   const profileIds = profiles.length ? profiles.map((p) => p.id).filter((id) => id !== 'screener') : [...PROFILES];
 
   function submit(e: Event) {
     e.preventDefault();
     setTouched(true);
-    if (ageInvalid || nationalityInvalid) {
-      const first = document.getElementById(ageInvalid ? 'screening-age' : 'screening-nationality');
-      first?.focus();
+    if (ageInvalid || nationalityInvalid || personRefInvalid) {
+      const first = ageInvalid ? 'screening-age' : nationalityInvalid ? 'screening-nationality' : 'screening-person-ref';
+      document.getElementById(first)?.focus();
       return;
     }
     onStart();
   }
 
   return (
-    <form class="card form-grid" onSubmit={submit} aria-labelledby="setup-title" data-testid="screening-setup">
+    <form class="card form-grid" onSubmit={submit} noValidate aria-labelledby="setup-title" data-testid="screening-setup">
       <h2 id="setup-title">{t('screening.setup.title')}</h2>
       {!recordable && <p class="notice notice-info">{t('screening.evaluate_only')}</p>}
 
@@ -183,22 +185,29 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
             )}
           </div>
           <div class="field">
-            <label for="screening-person-ref">
-              {t('screening.person_ref')} <span class="muted">({t('common.optional')})</span>
-            </label>
+            <label for="screening-person-ref">{t('screening.person_ref')}</label>
             <input
               id="screening-person-ref"
               autocomplete="off"
               spellcheck={false}
               dir="ltr"
               maxLength={64}
-              aria-describedby="screening-person-ref-hint"
+              required
+              aria-invalid={touched && personRefInvalid ? true : undefined}
+              aria-describedby={
+                touched && personRefInvalid ? 'screening-person-ref-hint screening-person-ref-error' : 'screening-person-ref-hint'
+              }
               value={setup.personRef}
               onInput={(e) => set('personRef', (e.currentTarget as HTMLInputElement).value)}
             />
             <p id="screening-person-ref-hint" class="hint">
               {t('screening.person_ref_hint')}
             </p>
+            {touched && personRefInvalid && (
+              <p id="screening-person-ref-error" class="field-error">
+                {t('screening.person_ref_missing')}
+              </p>
+            )}
           </div>
         </div>
       )}

@@ -15,13 +15,20 @@ export interface ChartHandle {
   dispose: () => void;
 }
 
+// ECharts measures text with the font family it is given: pass the page's own, so that
+// legends are laid out with the widths they are drawn with.
+function withPageFont(option: ChartOption): ChartOption {
+  const fontFamily = getComputedStyle(document.body).fontFamily;
+  return { ...option, textStyle: { fontFamily, ...((option.textStyle as object) ?? {}) } };
+}
+
 export function mountChart(element: HTMLElement, option: ChartOption): ChartHandle {
   const chart = echarts.init(element, undefined, { renderer: 'svg' });
-  chart.setOption(option);
+  chart.setOption(withPageFont(option));
   const observer = new ResizeObserver(() => chart.resize());
   observer.observe(element);
   return {
-    update: (next) => chart.setOption(next, { notMerge: true }),
+    update: (next) => chart.setOption(withPageFont(next), { notMerge: true }),
     dispose: () => {
       observer.disconnect();
       chart.dispose();

@@ -273,17 +273,19 @@ export function evaluateBody(setup: ScreeningSetup, questions: Question[], answe
   };
 }
 
-/** POST /screenings: the evaluation plus who was screened, where and how. */
+/** POST /screenings (src/server/routes_screen.cpp create_screening): the evaluation plus who
+ * was screened (a pseudonymous reference), how they were met, and how the interview went. */
 export function createBody(setup: ScreeningSetup, questions: Question[], answers: Record<string, Answer>) {
-  const body: Record<string, unknown> = {
+  const person: Record<string, string> = { reference: setup.personRef.trim() };
+  if (setup.nationality.trim()) person.nationality = setup.nationality.trim().toUpperCase();
+  return {
     ...evaluateBody(setup, questions, answers),
+    instrument: setup.kind === 'screener' ? 'screener' : 'full',
     language: setup.lang,
-    encounter_source: setup.encounterSource,
     interpreter_used: setup.interpreter,
+    person,
+    encounter: { source: setup.encounterSource },
   };
-  if (setup.nationality.trim()) body.nationality = setup.nationality.trim().toUpperCase();
-  if (setup.personRef.trim()) body.person_ref = setup.personRef.trim();
-  return body;
 }
 
 // ---------------------------------------------------------------------------------------------

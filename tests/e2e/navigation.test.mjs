@@ -1,0 +1,108 @@
+// (a) every role sees the navigation its permissions open, and a page it may not open says
+// "not permitted"; (g) logout; (h) login and navigation on a phone-sized screen.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, login, navEntries, newPage, screenshot, startServer } from './harness.mjs';
+
+// What each demo user's navigation shows (besides Home), from data/permissions.json; the
+// placeholders (flows, online, sharing, cases) follow web/src/shell/capabilities.ts.
+const EXPECTED = {
+  admin: { nav: ['screening', 'users', 'audit'], forbidden: 'cases' },
+  investigator: { nav: ['screening', 'flows', 'online', 'sharing', 'cases'], forbidden: 'users' },
+  caseworker: { nav: ['screening', 'cases'], forbidden: 'audit' },
+  screener: { nav: ['screening'], forbidden: 'users' },
+  analyst: { nav: ['screening', 'flows'], forbidden: 'audit' },
+  platform_analyst: { nav: ['online', 'sharing'], forbidden: 'screening' },
+  inspector: { nav: ['screening', 'cases'], forbidden: 'users' },
+  auditor: { nav: ['audit'], forbidden: 'screening' },
+};
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the login page has labelled fields and refuses a wrong password', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url + '/');
+  await page.getByLabel('Username').fill('screener');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+  await screenshot(page, 'login-error');
+  await page.context().close();
+});
+
+for (const [role, expected] of Object.entries(EXPECTED)) {
+  test(`${role}: navigation follows the permissions; a forbidden page says not permitted`, async () => {
+    const page = await newPage(browser);
+    await login(page, server.url, role);
+    assert.equal(await page.locator('[data-testid=user-name]').textContent(), role);
+    assert.equal(await page.locator('[data-testid=user-role]').getAttribute('data-role'), role);
+    assert.match(await page.locator('[data-testid=user-organisation]').textContent(), /\S/);
+    assert.deepEqual(await navEntries(page), expected.nav);
+    if (role === 'investigator') await screenshot(page, 'shell-investigator');
+
+    // Each visible entry opens its page (no "not permitted").
+    for (const id of expected.nav) {
+      await page.locator(`nav.mainnav a[data-nav=${id}]`).click();
+      await page.waitForFunction((h) => location.hash === h, `#/${id}`);
+      await page.locator('main h1').waitFor();
+      assert.equal(await page.locator('[data-testid=not-permitted]').count(), 0, `${role} may open ${id}`);
+    }
+
+    await page.goto(`${server.url}/#/${expected.forbidden}`);
+    const denied = page.locator('[data-testid=not-permitted]');
+    await denied.waitFor();
+    assert.match(await denied.textContent(), /Not permitted/);
+    assert.deepEqual(page.consoleErrors.filter((e) => !/^Failed to load resource/.test(e)), []);
+    await page.context().close();
+  });
+}
+
+test('placeholders say coming', async () => {
+  const page = await newPage(browser);
+  await login(page, server.url, 'investigator');
+  await page.locator('nav.mainnav a[data-nav=cases]').click();
+  const coming = page.locator('[data-testid=coming]');
+  await coming.waitFor();
+  assert.match(await coming.textContent(), /coming/i);
+  await page.context().close();
+});
+
+test('logout ends the session', async () => {
+  const page = await newPage(browser);
+  await login(page, server.url, 'caseworker');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#login-username').waitFor();
+  // The cookie is gone: a reload shows the login page again, and the API says 401.
+  await page.reload();
+  await page.locator('#login-username').waitFor();
+  const status = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+  assert.equal(status, 401);
+  await page.context().close();
+});
+
+test('phone-sized screen (390x844): login and navigation', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(server.url + '/');
+  await screenshot(page, 'phone-login');
+  await login(page, server.url, 'investigator');
+  // Nothing is wider than the screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
+  await page.locator('nav.mainnav a[data-nav=screening]').tap();
+  await page.locator('[data-testid=screening-setup]').waitFor();
+  await page.locator('nav.mainnav a[data-nav=online]').tap();
+  await page.locator('[data-testid=coming]').waitFor();
+  await screenshot(page, 'phone-shell');
+  const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow2 <= 1, `page is ${overflow2}px wider than the screen`);
+  await page.context().close();
+});
