@@ -26,6 +26,7 @@ struct Services {
 };
 
 struct Call {
+  explicit Call(Services& s) : svc(s) {}
   Services& svc;
   std::string method;
   std::string path;
@@ -59,12 +60,17 @@ struct Call {
 };
 
 struct Reply {
-  int status = 200;
-  Json body = Json::object();
+  Reply(int s = 200, Json b = Json::object()) : status(s), body(std::move(b)) {}
+  int status;
+  Json body;
   bool no_content = false;
   std::vector<std::pair<std::string, std::string>> headers;
-  static Reply created(Json body) { return Reply{201, std::move(body), false, {}}; }
-  static Reply empty() { return Reply{204, Json(), true, {}}; }
+  static Reply created(Json body) { return Reply(201, std::move(body)); }
+  static Reply empty() {
+    Reply r(204, Json());
+    r.no_content = true;
+    return r;
+  }
 };
 
 // `action` is a permission-matrix action, or kPublic for routes open to anyone.

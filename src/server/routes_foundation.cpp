@@ -44,14 +44,12 @@ Reply login(Call& call) {
     call.svc.audit.record({std::nullopt, "anonymous", std::nullopt, "session.login", "user",
                            "throttled", "denied"});
     int64_t secs = (wait + 999) / 1000;
-    Reply r{429,
-            Json{{"error",
-                  {{"code", "too_many_requests"},
-                   {"message", "too many failed logins: try again in " + std::to_string(secs) +
-                                   " seconds"},
-                   {"retry_after_seconds", secs}}}},
-            false,
-            {{"Retry-After", std::to_string(secs)}}};
+    Reply r(429, Json{{"error",
+                       {{"code", "too_many_requests"},
+                        {"message", "too many failed logins: try again in " +
+                                        std::to_string(secs) + " seconds"},
+                        {"retry_after_seconds", secs}}}});
+    r.headers.push_back({"Retry-After", std::to_string(secs)});
     return r;
   }
 
@@ -78,9 +76,9 @@ Reply login(Call& call) {
     call.audit(c, "session.login", "user", std::to_string(call.user->id));
   });
   call.csrf_token = session.csrf_token;
-  Reply r{200, me_json(call), false,
-          {{"Set-Cookie", session_cookie(session.token, call.svc.secure_cookies,
-                                         auth::kSessionLifetimeMs / 1000)}}};
+  Reply r(200, me_json(call));
+  r.headers.push_back({"Set-Cookie", session_cookie(session.token, call.svc.secure_cookies,
+                                                    auth::kSessionLifetimeMs / 1000)});
   return r;
 }
 

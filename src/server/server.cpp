@@ -204,9 +204,14 @@ struct Server::Impl {
       }
       const Route& route = *c->route;
       route_name = route.pattern;
-      Call call{services, req.method, req.path, std::move(params), {}, req.body,
-                req.get_header_value("Content-Type"), req.remote_addr,
-                cookie_value(req, kSessionCookie)};
+      Call call(services);
+      call.method = req.method;
+      call.path = req.path;
+      call.params = std::move(params);
+      call.body_text = req.body;
+      call.content_type = req.get_header_value("Content-Type");
+      call.client_address = req.remote_addr;
+      call.session_token = cookie_value(req, kSessionCookie);
       for (const auto& [k, v] : req.params) call.query.emplace(k, v);
       call.action = route.action;
       if (route.action != kPublic) authorise(call, req);
@@ -301,7 +306,8 @@ struct Server::Impl {
     }
     // httplib answers oversized or malformed requests itself with an empty body; give the API
     // its JSON error shape there too.
-    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    http.set_error_handler(httplib::Server::HandlerWithResponse(
+        [](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
       if (req.path.rfind("/api/", 0) != 0 && res.status == 404) {
         write_json(res, 404, error_body("not_found", "not found", ""));
@@ -316,7 +322,7 @@ struct Server::Impl {
                                                     std::to_string(res.status) + ")";
       write_json(res, res.status, error_body(code, message, ""));
       return httplib::Server::HandlerResponse::Handled;
-    });
+    }));
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
                                   std::exception_ptr) {
       write_json(res, 500, error_body("internal", "internal error", ""));
