@@ -17,6 +17,8 @@ interface Props {
   onFinish: () => void;
   busy: boolean;
   error: string | null;
+  /** A note above the questions (answers carried over from the screener). */
+  notice?: string;
 }
 
 function AnswerChoice({
@@ -53,7 +55,7 @@ function AnswerChoice({
   );
 }
 
-export function Questions({ instrument, answers, onAnswer, mode, onModeChange, onBack, onFinish, busy, error }: Props) {
+export function Questions({ instrument, answers, onAnswer, mode, onModeChange, onBack, onFinish, busy, error, notice }: Props) {
   const { t } = useI18n();
   const questions = allQuestions(instrument);
   const total = questions.length;
@@ -100,6 +102,8 @@ export function Questions({ instrument, answers, onAnswer, mode, onModeChange, o
         </fieldset>
       </div>
 
+      {instrument.intro && <p class="muted">{instrument.intro}</p>}
+      {notice && <p class="notice notice-info">{notice}</p>}
       <p class="progress-line">
         <span>{t('screening.answered', { n: answered, total })}</span>
         <progress max={total} value={answered} aria-label={t('screening.answered', { n: answered, total })} />
@@ -146,6 +150,7 @@ export function Questions({ instrument, answers, onAnswer, mode, onModeChange, o
           {instrument.groups.map((g) => (
             <section key={g.id} class="question-group" aria-labelledby={'group-' + g.id}>
               <h3 id={'group-' + g.id}>{g.title}</h3>
+              {g.description && <p class="muted">{g.description}</p>}
               {g.questions.map((q) => (
                 <AnswerChoice key={q.id} question={q} value={answers[q.id]} onChange={(a) => onAnswer(q.id, a)} />
               ))}

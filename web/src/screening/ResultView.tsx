@@ -1,21 +1,73 @@
 // Step 3: the result in plain words: the outcome, what it could become and what to ask next,
-// why (per dimension), the rule that applied, and the referrals, each recorded with
-// POST /screenings/{id}/referrals when its button is pressed.
+// why (per dimension), the rule that applied, the next step, and the referrals, each recorded
+// with POST /screenings/{id}/referrals when its button is pressed.
+//
+// The server explains in English; in another language the page says the same from the
+// result's structure (positive or not, counts, clause ids), with texts of the instrument in the
+// interface language (`texts`), and offers the English sentences under a disclosure.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { post } from '../api/client';
 import { useI18n } from '../i18n';
-import { outcomeTone, referralKinds, type ScreeningRecord } from './shapes';
+import { outcomeTone, referralKinds, type DimensionExplanation, type InstrumentTexts, type ScreeningRecord } from './shapes';
 
 interface Props {
   record: ScreeningRecord;
   mayRefer: boolean;
+  /** Dimension titles and question texts in the interface language, when loaded. */
+  texts?: InstrumentTexts;
   onNew: () => void;
+  /** Starts the full interview of a profile (after the first-contact screener). */
+  onFullInterview?: (profile: string) => void;
 }
 
 type ReferralState = { state: 'idle' } | { state: 'busy' } | { state: 'done' } | { state: 'failed'; message: string };
 
-export function ResultView({ record, mayRefer, onNew }: Props) {
-  const { t, tid } = useI18n();
+function Dimension({ d, texts }: { d: DimensionExplanation; texts?: InstrumentTexts }) {
+  const { t, tid, lang } = useI18n();
+  const title = texts?.dimensions[d.id] ?? d.title;
+  const badge =
+    d.met === true ? (
+      <span class="badge badge-warn">{t('result.dimension.met')}</span>
+    ) : d.couldBeMet ? (
+      <span class="badge badge-info">{t('result.dimension.could')}</span>
+    ) : d.met === false ? (
+      <span class="badge badge-muted">{t('result.dimension.not_met')}</span>
+    ) : null;
+  const unanswered = d.unanswered ? d.unanswered.strong + d.unanswered.medium + d.unanswered.weak : 0;
+  return (
+    <li class={d.met ? 'dimension is-met' : 'dimension'} data-dimension={d.id}>
+      <div class="dimension-head">
+        <span class="dimension-title">{title}</span>
+        {badge}
+      </div>
+      <p class="dimension-text">
+        {d.counts && t('result.counts', { strong: d.counts.strong, medium: d.counts.medium, weak: d.counts.weak })}
+        {unanswered > 0 && <> {t('result.unanswered_count', { n: unanswered })}</>}
+        {d.met && d.clause && <> {t('result.dimension.clause', { clause: tid('dclause', d.clause) })}</>}
+        {!d.met && d.couldBeMet && d.couldClause && (
+          <> {t('result.dimension.could_clause', { clause: tid('dclause', d.couldClause) })}</>
+        )}
+      </p>
+      {lang === 'en' && d.explanation && <p class="dimension-text muted">{d.explanation}</p>}
+      {d.indicators.length > 0 && (
+        <>
+          <p class="indicators-heading">{t('result.answered_yes')}</p>
+          <ul class="indicators">
+            {d.indicators.map((ind) => (
+              <li key={ind.id}>
+                {texts?.questions[ind.id] ?? ind.text}
+                {ind.strength && <span class="muted"> ({tid('result.strength', ind.strength)})</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </li>
+  );
+}
+
+export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: Props) {
+  const { t, tid, lang } = useI18n();
   const { result } = record;
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -40,7 +92,16 @@ export function ResultView({ record, mayRefer, onNew }: Props) {
     const translated = tid('outcome', id);
     return translated === id.replace(/[_-]+/g, ' ') && label ? label : translated;
   };
+  const dimensionTitle = (id: string) =>
+    texts?.dimensions[id] ?? result.dimensions.find((d) => d.id === id)?.title ?? id.replace(/_/g, ' ');
   const tone = outcomeTone(result.outcome);
+  const rule = result.rule;
+  const ruleText = rule?.id ? tid('cclause', rule.id) : undefined;
+  const ruleTextShown = ruleText && ruleText !== rule?.id?.replace(/[_-]+/g, ' ') ? ruleText : rule?.text;
+  const ageText = rule?.ageClause ? tid('age', rule.ageClause) : undefined;
+  const ageTextShown = ageText && ageText !== rule?.ageClause?.replace(/[_-]+/g, ' ') ? ageText : rule?.reason;
+  const step = result.nextStep;
+  const fullInterview = step?.action === 'full_interview' && step.profile ? step.profile : undefined;
 
   return (
     <section class="card result" aria-labelledby="result-title" data-testid="screening-result">
@@ -51,8 +112,8 @@ export function ResultView({ record, mayRefer, onNew }: Props) {
       <div class={'outcome outcome-' + tone} data-testid="result-outcome" data-outcome={result.outcome}>
         <span class="outcome-label">{t('result.outcome')}</span>
         <strong class="outcome-value">{outcomeText(result.outcome, result.outcomeLabel)}</strong>
-        {result.summary && <p class="outcome-summary">{result.summary}</p>}
       </div>
+      <p class="muted small">{t('result.note')}</p>
 
       <p class="muted" data-testid="result-stored">
         {record.screeningId ? t('result.stored', { id: record.screeningId }) : t('result.not_stored')}
@@ -68,10 +129,35 @@ export function ResultView({ record, mayRefer, onNew }: Props) {
               <h4>{t('result.next_questions')}</h4>
               <ul class="next-questions">
                 {result.nextQuestions.map((q) => (
-                  <li key={q.id}>{q.text}</li>
+                  <li key={q.id}>
+                    {texts?.questions[q.id] ?? q.text}
+                    {q.dimension && <span class="muted"> · {dimensionTitle(q.dimension)}</span>}
+                  </li>
                 ))}
               </ul>
             </>
+          )}
+        </section>
+      )}
+
+      {fullInterview && (
+        <section class="result-section" aria-labelledby="next-step-title" data-testid="result-next-step">
+          <h3 id="next-step-title">{t('result.next_step')}</h3>
+          <p>{t('result.full_interview', { profile: tid('profile', fullInterview) })}</p>
+          {step && step.explore.length > 0 && (
+            <p>{t('result.unexplored', { dimensions: step.explore.map(dimensionTitle).join(lang === 'ar' ? '، ' : ', ') })}</p>
+          )}
+          {step && step.alsoConsider.length > 0 && (
+            <p>
+              {t('result.also_consider', {
+                profiles: step.alsoConsider.map((p) => tid('profile', p)).join(lang === 'ar' ? '، ' : ', '),
+              })}
+            </p>
+          )}
+          {onFullInterview && (
+            <button type="button" class="button" onClick={() => onFullInterview(fullInterview)}>
+              {t('result.start_full')}
+            </button>
           )}
         </section>
       )}
@@ -81,50 +167,46 @@ export function ResultView({ record, mayRefer, onNew }: Props) {
           <h3 id="dimensions-title">{t('result.dimensions')}</h3>
           <ul class="dimensions">
             {result.dimensions.map((d) => (
-              <li key={d.id} class={d.met === true ? 'dimension is-met' : 'dimension'}>
-                <div class="dimension-head">
-                  <span class="dimension-title">{d.title}</span>
-                  {d.met !== undefined ? (
-                    <span class={d.met ? 'badge badge-warn' : 'badge badge-muted'}>
-                      {d.met ? t('result.dimension.met') : t('result.dimension.not_met')}
-                    </span>
-                  ) : (
-                    d.status && <span class="badge badge-muted">{d.status.replace(/_/g, ' ')}</span>
-                  )}
-                </div>
-                {d.explanation && <p class="dimension-text">{d.explanation}</p>}
-                {d.indicators.length > 0 && (
-                  <ul class="indicators" aria-label={t('result.indicators')}>
-                    {d.indicators.map((ind) => (
-                      <li key={ind.id}>
-                        {ind.text}
-                        {ind.strength && (
-                          <span class="muted"> ({tid('result.strength', ind.strength)})</span>
-                        )}
-                        {ind.answer && <span class="muted"> · {tid('answer', ind.answer)}</span>}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </li>
+              <Dimension key={d.id} d={d} texts={texts} />
             ))}
           </ul>
+          {!fullInterview && result.unexplored.length > 0 && (
+            <p class="muted">
+              {t('result.unexplored', { dimensions: result.unexplored.map(dimensionTitle).join(lang === 'ar' ? '، ' : ', ') })}
+            </p>
+          )}
         </section>
       )}
 
-      {result.rule && (result.rule.id || result.rule.text || result.rule.version) && (
+      {rule && (
         <section class="result-section" aria-labelledby="rule-title" data-testid="result-rule">
           <h3 id="rule-title">{t('result.rule')}</h3>
-          {result.rule.text && <p>{result.rule.text}</p>}
+          {ruleTextShown && <p>{ruleTextShown}</p>}
+          {ageTextShown && <p>{ageTextShown}</p>}
           <p class="muted">
-            {result.rule.id && (
+            {rule.id && (
               <code dir="ltr" class="rule-id">
-                {result.rule.id}
+                {rule.id}
               </code>
             )}
-            {result.rule.id && result.rule.version && ' · '}
-            {result.rule.version && t('result.rule_version', { version: result.rule.version })}
+            {rule.id && rule.version && ' · '}
+            {rule.version && t('result.rule_version', { version: rule.version })}
           </p>
+        </section>
+      )}
+
+      {lang !== 'en' && result.summary && (
+        <details class="result-section english">
+          <summary>{t('result.explanation_en')}</summary>
+          <p lang="en" dir="ltr">
+            {result.summary}
+          </p>
+        </details>
+      )}
+      {lang === 'en' && result.summary && (
+        <section class="result-section" aria-labelledby="summary-title">
+          <h3 id="summary-title">{t('result.summary')}</h3>
+          <p>{result.summary}</p>
         </section>
       )}
 

@@ -11,6 +11,7 @@ import { ResultView } from './ResultView';
 import { SetupForm } from './SetupForm';
 import {
   allQuestions,
+  carryOver,
   createBody,
   evaluateBody,
   profileOf,
@@ -18,8 +19,10 @@ import {
   readProfiles,
   readRecord,
   SCREENER_PROFILE,
+  textsOf,
   type Answer,
   type Instrument,
+  type InstrumentTexts,
   type ProfileInfo,
   type ScreeningRecord,
   type ScreeningSetup,
@@ -72,6 +75,10 @@ export function ScreeningPage({ me }: { me: Me }) {
   const [busy, setBusy] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [record, setRecord] = useState<ScreeningRecord | null>(null);
+  const [carried, setCarried] = useState(0);
+  // The screener as answered, to carry its answers into the full interview it routes to.
+  const [screener, setScreener] = useState<{ instrument: Instrument; answers: Record<string, Answer> } | null>(null);
+  const [texts, setTexts] = useState<InstrumentTexts | undefined>(undefined);
 
   useEffect(() => {
     if (!has('screen.instruments')) return;
@@ -103,6 +110,28 @@ export function ScreeningPage({ me }: { me: Me }) {
     };
   }, [step, profile, lang]);
 
+  // Texts of the evaluated profile in the interface language: the result of a recorded
+  // screening, or of the screener (routed to a profile), may come in English.
+  const resultProfile = record?.result.profile;
+  useEffect(() => {
+    if (step !== 'result' || !resultProfile || resultProfile === SCREENER_PROFILE) return;
+    if (instrument && instrument.profile === resultProfile) {
+      setTexts(textsOf(instrument));
+      return;
+    }
+    let cancelled = false;
+    get<unknown>(`/screen/instruments/${encodeURIComponent(resultProfile)}?lang=${lang}`)
+      .then((raw) => {
+        if (!cancelled) setTexts(textsOf(readInstrument(raw, lang, resultProfile)));
+      })
+      .catch(() => {
+        if (!cancelled) setTexts(undefined);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [step, resultProfile, lang, instrument]);
+
   function changeMode(next: QuestionMode) {
     setMode(next);
     try {
@@ -123,6 +152,8 @@ export function ScreeningPage({ me }: { me: Me }) {
         ? await post<unknown>('/screenings', createBody(current, questions, answers))
         : await post<unknown>('/screen/evaluate', evaluateBody(current, questions, answers));
       setRecord(readRecord(answer, lang));
+      setScreener(profileOf(current) === SCREENER_PROFILE ? { instrument, answers } : null);
+      setTexts(undefined);
       setStep('result');
       window.scrollTo({ top: 0 });
     } catch (e) {
@@ -135,10 +166,26 @@ export function ScreeningPage({ me }: { me: Me }) {
   function startNew() {
     setSetup(initialSetup(lang));
     setAnswers({});
+    setCarried(0);
+    setInstrument(null);
+    setRecord(null);
+    setScreener(null);
+    setSubmitError(null);
+    setStep('setup');
+  }
+
+  // After the first-contact screener: the full interview of the routed profile, for the same
+  // person and encounter, with the screener's answers carried over to be checked.
+  function startFullInterview(profile: string) {
+    const carriedAnswers = screener ? carryOver(screener.instrument, screener.answers, profile) : {};
+    setSetup({ ...setup, kind: 'profile', profile });
+    setAnswers(carriedAnswers);
+    setCarried(Object.keys(carriedAnswers).length);
     setInstrument(null);
     setRecord(null);
     setSubmitError(null);
-    setStep('setup');
+    setStep('questions');
+    window.scrollTo({ top: 0 });
   }
 
   return (
@@ -152,6 +199,7 @@ export function ScreeningPage({ me }: { me: Me }) {
           onChange={setSetup}
           onStart={() => {
             setInstrument(null);
+            setCarried(0);
             setStep('questions');
           }}
           profiles={profiles}
@@ -187,13 +235,20 @@ export function ScreeningPage({ me }: { me: Me }) {
               onFinish={() => void finish()}
               busy={busy}
               error={submitError}
+              notice={carried > 0 ? t('screening.carried_over', { n: carried }) : undefined}
             />
           )}
         </>
       )}
 
       {mayScreen && step === 'result' && record && (
-        <ResultView record={record} mayRefer={has('screenings.refer')} onNew={startNew} />
+        <ResultView
+          record={record}
+          mayRefer={has('screenings.refer')}
+          texts={texts}
+          onNew={startNew}
+          onFullInterview={startFullInterview}
+        />
       )}
 
       {has('screenings.coverage') && <Coverage />}

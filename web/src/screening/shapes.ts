@@ -1,6 +1,10 @@
-// The JSON of the screening routes (docs/api.md "Screening", src/screen/README.md), read
-// tolerantly and turned into the plain shapes the screening page renders. Every assumption
-// about the server's field names lives in this file: when the API changes, adjust here.
+// The JSON of the screening routes (docs/api.md "Screening"), read tolerantly and turned into
+// the plain shapes the screening page renders. Every assumption about the server's field names
+// lives in this file: when the API changes, adjust here. The shapes follow
+//   src/screen/screening.cpp    instrument_json, screener_json, profiles_json
+//   src/screen/result_json.cpp  to_json(Result)
+//   src/cases/intake.cpp        screening_view: {"screening","result","case","referrals"}
+//   src/cases/coverage.cpp      to_json(Coverage): {"country","months":[...],"totals"}
 //
 // Readers never throw on an unexpected shape: a missing field becomes an empty list or
 // undefined, so the page still shows what it can.
@@ -35,19 +39,28 @@ export interface Question {
   text: string;
   help?: string;
   strength?: string;
+  dimension?: string;
+  /** Screener questions: profile -> the indicators a "yes" (or "no") marks. */
+  marks?: Record<string, string[]>;
 }
 
 export interface QuestionGroup {
   id: string;
   title: string;
+  description?: string;
   questions: Question[];
 }
 
 export interface Instrument {
   id: string;
+  /** The profile to evaluate with ("screener" for the first-contact screener). */
+  profile: string;
   title: string;
+  intro?: string;
   version?: string;
   groups: QuestionGroup[];
+  /** Every dimension's title, including those without questions in this instrument. */
+  dimensionTitles: Record<string, string>;
 }
 
 export interface IndicatorExplanation {
@@ -57,31 +70,65 @@ export interface IndicatorExplanation {
   strength?: string;
 }
 
+export interface StrengthCounts {
+  strong: number;
+  medium: number;
+  weak: number;
+}
+
 export interface DimensionExplanation {
   id: string;
   title: string;
-  /** true: the dimension is indicated; false: it is not; undefined: the server did not say. */
+  /** true: the dimension is positive (indicated); false: not; undefined: not said. */
   met?: boolean;
-  status?: string;
+  /** Could become positive when the unanswered questions are answered yes. */
+  couldBeMet?: boolean;
+  /** The dimension-rule clause that made it positive (e.g. "two_strong"). */
+  clause?: string;
+  couldClause?: string;
+  counts?: StrengthCounts;
+  unanswered?: StrengthCounts;
+  /** Plain English from the server. */
   explanation?: string;
+  /** Indicators answered yes. */
   indicators: IndicatorExplanation[];
 }
 
 export interface RuleApplied {
+  /** The combination clause (e.g. "adult_two_of_r_e_d"). */
   id?: string;
+  /** Its text in the rule's data (English). */
   text?: string;
   version?: string;
+  combination?: string;
+  ageClause?: string;
+  reason?: string;
+}
+
+export interface NextStep {
+  action?: string;
+  profile?: string;
+  text?: string;
+  alsoConsider: string[];
+  explore: string[];
 }
 
 export interface ScreeningResult {
   outcome: string;
   outcomeLabel?: string;
+  /** The profile whose indicators were evaluated (routed, for the screener). */
+  profile?: string;
+  /** Plain English summary from the server. */
   summary?: string;
   couldBecome?: string;
   couldBecomeLabel?: string;
+  couldBecomeText?: string;
   nextQuestions: Question[];
   dimensions: DimensionExplanation[];
+  unexplored: string[];
   rule?: RuleApplied;
+  nextStep?: NextStep;
+  note?: string;
   /** Referral kinds recommended for this outcome. */
   referrals: string[];
 }
@@ -172,48 +219,65 @@ export function readProfiles(raw: unknown): { profiles: ProfileInfo[]; languages
   return { profiles, languages };
 }
 
+function readMarks(v: unknown): Record<string, string[]> | undefined {
+  if (!isObj(v)) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [profile, ids] of Object.entries(v)) {
+    if (Array.isArray(ids)) out[profile] = ids.filter((x): x is string => typeof x === 'string');
+  }
+  return out;
+}
+
 function readQuestion(item: Obj, lang: string, fallbackId: string): Question[] {
   const id = idOf(firstOf(item, ['answer_id', 'id', 'indicator', 'key', 'code'])) ?? fallbackId;
   const strength = strOf(item.strength);
-  const help = textOf(firstOf(item, ['help', 'hint', 'note', 'guidance']), lang);
+  const dimension = strOf(item.dimension);
+  // "note" in the instruments is the methodologist's note on a strength, not interview help.
+  const help = textOf(firstOf(item, ['help', 'hint', 'guidance']), lang);
   // An indicator may carry several questions; each is answered on its own.
   const several: unknown[] = Array.isArray(item.questions) ? item.questions : [];
   if (several.length > 0) {
     return several.flatMap((q, i) =>
       isObj(q)
-        ? readQuestion({ strength, ...q }, lang, `${id}.${i + 1}`)
-        : [{ id: several.length > 1 ? `${id}.${i + 1}` : id, text: textOf(q, lang) ?? id, strength }],
+        ? readQuestion({ strength, dimension, ...q }, lang, `${id}.${i + 1}`)
+        : [{ id: several.length > 1 ? `${id}.${i + 1}` : id, text: textOf(q, lang) ?? id, strength, dimension }],
     );
   }
   const text =
-    textOf(firstOf(item, ['question', 'text', 'prompt', 'label', 'title', 'wording']), lang) ??
+    textOf(firstOf(item, ['text', 'question', 'prompt', 'wording', 'label', 'title']), lang) ??
     textOf(item.indicator, lang) ??
     id;
-  return [{ id, text, help, strength }];
+  return [{ id, text, help, strength, dimension, marks: readMarks(item.marks) }];
 }
 
 function readGroup(d: Obj, lang: string, index: number): QuestionGroup {
   const id = idOf(firstOf(d, ['id', 'dimension', 'key'])) ?? `group-${index + 1}`;
   const title = textOf(firstOf(d, ['title', 'name', 'label']), lang) ?? id.replace(/_/g, ' ');
   const items = listOf(firstOf(d, ['indicators', 'questions', 'items']));
-  return { id, title, questions: items.flatMap((item, i) => readQuestion(item, lang, `${id}.${i + 1}`)) };
+  return {
+    id,
+    title,
+    description: textOf(d.description, lang),
+    questions: items.flatMap((item, i) => readQuestion({ dimension: id, ...item }, lang, `${id}.${i + 1}`)),
+  };
 }
 
 /** An instrument (GET /screen/instruments/{profile}) or the screener (GET /screen/screener). */
-export function readInstrument(raw: unknown, lang: string, fallbackId: string): Instrument {
+export function readInstrument(raw: unknown, lang: string, fallbackProfile: string): Instrument {
   const root0 = isObj(raw) ? raw : {};
   const root = isObj(root0.instrument) ? root0.instrument : isObj(root0.screener) ? root0.screener : root0;
-  const id = idOf(firstOf(root, ['id', 'profile'])) ?? fallbackId;
-  const title = textOf(firstOf(root, ['title', 'name']), lang) ?? fallbackId;
-  const version = strOf(root.version);
+  const id = idOf(firstOf(root, ['id', 'profile'])) ?? fallbackProfile;
+  const profile = strOf(root.profile) ?? fallbackProfile;
+  const title = textOf(firstOf(root, ['title', 'name']), lang) ?? fallbackProfile;
+  const version = strOf(firstOf(root, ['instrument_version', 'version']));
 
   let groups: QuestionGroup[] = [];
   const dims = firstOf(root, ['dimensions', 'sections', 'groups']);
   if (dims) groups = listOf(dims).map((d, i) => readGroup(d, lang, i));
 
-  // A flat list of questions (typical of the short screener): group them by their dimension.
+  // A flat list of questions (the short screener): group them by their dimension.
   const flat = firstOf(root, ['questions', 'items', 'indicators']);
-  if (groups.length === 0 && flat) {
+  if (groups.every((g) => g.questions.length === 0) && flat) {
     const byDimension = new Map<string, QuestionGroup>();
     listOf(flat).forEach((item, i) => {
       const dimId = idOf(firstOf(item, ['dimension', 'section', 'group'])) ?? id;
@@ -225,11 +289,49 @@ export function readInstrument(raw: unknown, lang: string, fallbackId: string): 
     });
     groups = [...byDimension.values()];
   }
-  return { id, title, version, groups: groups.filter((g) => g.questions.length > 0) };
+  const dimensionTitles: Record<string, string> = {};
+  for (const g of groups) dimensionTitles[g.id] = g.title;
+  return {
+    id,
+    profile,
+    title,
+    intro: textOf(root.intro, lang),
+    version,
+    groups: groups.filter((g) => g.questions.length > 0),
+    dimensionTitles,
+  };
 }
 
 export function allQuestions(instrument: Instrument): Question[] {
   return instrument.groups.flatMap((g) => g.questions);
+}
+
+/** Texts in the interface language, to show a result whose texts came in another one. */
+export interface InstrumentTexts {
+  dimensions: Record<string, string>;
+  questions: Record<string, string>;
+}
+
+export function textsOf(instrument: Instrument): InstrumentTexts {
+  const texts: InstrumentTexts = { dimensions: { ...instrument.dimensionTitles }, questions: {} };
+  for (const g of instrument.groups) {
+    texts.dimensions[g.id] = g.title;
+    for (const q of g.questions) texts.questions[q.id] = q.text;
+  }
+  return texts;
+}
+
+/** The screener's answers carried into a full interview: each answered screener question
+ * answers the indicators it marks for `profile` (src/screen: "a 'no' is recorded as 'no' for
+ * the same indicators and 'unknown' as unanswered"). */
+export function carryOver(screener: Instrument, answers: Record<string, Answer>, profile: string): Record<string, Answer> {
+  const out: Record<string, Answer> = {};
+  for (const q of allQuestions(screener)) {
+    const a = answers[q.id];
+    if (a !== 'yes' && a !== 'no') continue;
+    for (const indicator of q.marks?.[profile] ?? []) out[indicator] = a;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,8 +365,7 @@ function answersOf(questions: Question[], answers: Record<string, Answer>): Reco
   return out;
 }
 
-/** POST /screen/evaluate: nothing stored. */
-export function evaluateBody(setup: ScreeningSetup, questions: Question[], answers: Record<string, Answer>) {
+function evaluation(setup: ScreeningSetup, questions: Question[], answers: Record<string, Answer>) {
   return {
     profile: profileOf(setup),
     age: ageValue(setup),
@@ -273,13 +374,18 @@ export function evaluateBody(setup: ScreeningSetup, questions: Question[], answe
   };
 }
 
+/** POST /screen/evaluate: nothing stored; texts of the result in `lang`. */
+export function evaluateBody(setup: ScreeningSetup, questions: Question[], answers: Record<string, Answer>) {
+  return { ...evaluation(setup, questions, answers), lang: setup.lang };
+}
+
 /** POST /screenings (src/server/routes_screen.cpp create_screening): the evaluation plus who
  * was screened (a pseudonymous reference), how they were met, and how the interview went. */
 export function createBody(setup: ScreeningSetup, questions: Question[], answers: Record<string, Answer>) {
   const person: Record<string, string> = { reference: setup.personRef.trim() };
   if (setup.nationality.trim()) person.nationality = setup.nationality.trim().toUpperCase();
   return {
-    ...evaluateBody(setup, questions, answers),
+    ...evaluation(setup, questions, answers),
     instrument: setup.kind === 'screener' ? 'screener' : 'full',
     language: setup.lang,
     interpreter_used: setup.interpreter,
@@ -291,19 +397,30 @@ export function createBody(setup: ScreeningSetup, questions: Question[], answers
 // ---------------------------------------------------------------------------------------------
 // Results
 
+function readCounts(v: unknown): StrengthCounts | undefined {
+  if (Array.isArray(v) && v.length === 3) return { strong: numOf(v[0]) ?? 0, medium: numOf(v[1]) ?? 0, weak: numOf(v[2]) ?? 0 };
+  if (!isObj(v)) return undefined;
+  return { strong: numOf(v.strong) ?? 0, medium: numOf(v.medium) ?? 0, weak: numOf(v.weak) ?? 0 };
+}
+
+function firstBoolean(o: Obj, keys: string[]): boolean | undefined {
+  for (const k of keys) if (typeof o[k] === 'boolean') return o[k] as boolean;
+  return undefined;
+}
+
 function readDimension(d: Obj, lang: string, index: number): DimensionExplanation {
   const id = idOf(firstOf(d, ['id', 'dimension', 'key'])) ?? `dimension-${index + 1}`;
   const title = textOf(firstOf(d, ['title', 'name', 'label']), lang) ?? id.replace(/_/g, ' ');
-  const metRaw = firstOf(d, ['met', 'indicated', 'present', 'satisfied', 'positive']);
-  const status = strOf(firstOf(d, ['status', 'level', 'result', 'strength']));
-  let met: boolean | undefined = typeof metRaw === 'boolean' ? metRaw : undefined;
-  if (met === undefined && status) {
-    if (/^(met|indicated|present|yes|strong|medium|positive)$/i.test(status)) met = true;
-    else if (/^(not_met|not_indicated|absent|no|none|negative)$/i.test(status)) met = false;
-  }
-  const indicators = listOf(firstOf(d, ['indicators', 'evidence', 'answered', 'matched'])).map((ind, i) => ({
+  let met = firstBoolean(d, ['positive', 'met', 'indicated', 'present']);
+  const status = strOf(d.status);
+  if (met === undefined && status) met = /^(positive|met|indicated|present|yes)$/i.test(status);
+  const counts = isObj(d.counts) ? d.counts : {};
+  // Indicators answered yes: "met_indicators", else those of "indicators" with answer yes.
+  const all = listOf(firstOf(d, ['met_indicators', 'indicators']));
+  const yes = all.filter((ind) => ind.answer === undefined || ind.answer === 'yes');
+  const indicators = yes.map((ind, i) => ({
     id: idOf(ind) ?? `${id}.${i + 1}`,
-    text: textOf(firstOf(ind, ['text', 'question', 'title', 'label', 'indicator']), lang) ?? idOf(ind) ?? '',
+    text: textOf(firstOf(ind, ['text', 'question', 'label', 'title', 'indicator']), lang) ?? idOf(ind) ?? '',
     answer: strOf(ind.answer),
     strength: strOf(ind.strength),
   }));
@@ -311,64 +428,75 @@ function readDimension(d: Obj, lang: string, index: number): DimensionExplanatio
     id,
     title,
     met,
-    status,
-    explanation: textOf(firstOf(d, ['explanation', 'reason', 'because', 'summary', 'text']), lang),
+    couldBeMet: firstBoolean(d, ['could_be_positive', 'could_be_met']),
+    clause: strOf(d.clause),
+    couldClause: strOf(d.could_clause),
+    counts: readCounts(firstOf(counts, ['met']) ?? (isObj(d.met) || Array.isArray(d.met) ? d.met : undefined)),
+    unanswered: readCounts(firstOf(counts, ['unanswered']) ?? d.unanswered),
+    explanation: textOf(firstOf(d, ['explanation', 'reason', 'summary']), lang),
     indicators,
   };
 }
 
-function readRule(v: unknown, lang: string, fallbackVersion?: string): RuleApplied | undefined {
-  if (v == null) return fallbackVersion ? { version: fallbackVersion } : undefined;
-  if (typeof v === 'string') return { text: v, version: fallbackVersion };
-  if (isObj(v)) {
-    return {
-      id: idOf(firstOf(v, ['id', 'rule', 'code', 'name'])),
-      text: textOf(firstOf(v, ['text', 'description', 'explanation', 'summary']), lang),
-      version: strOf(firstOf(v, ['version', 'rules_version'])) ?? fallbackVersion,
-    };
-  }
-  return undefined;
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map((x) => idOf(x)).filter((x): x is string => !!x) : [];
 }
 
 export function readResult(raw: unknown, lang: string): ScreeningResult {
   const top = isObj(raw) ? raw : {};
   const r = isObj(top.result) ? top.result : top;
-  const outcomeRaw = firstOf(r, ['outcome', 'classification', 'decision', 'status']);
+  const outcomeRaw = firstOf(r, ['outcome', 'classification', 'decision']);
   const outcome = idOf(outcomeRaw) ?? 'unknown';
   const outcomeLabel = isObj(outcomeRaw) ? textOf(firstOf(outcomeRaw, ['label', 'title', 'text']), lang) : undefined;
+  const explanation = isObj(r.explanation) ? r.explanation : {};
+  const applied = isObj(r.rules_applied) ? r.rules_applied : {};
 
-  const couldRaw = firstOf(r, ['could_become', 'potential_outcome', 'possible_outcome', 'upgrade']);
+  const couldRaw = firstOf(r, ['could_become', 'potential_outcome']);
   const couldBecome = idOf(couldRaw);
-  const couldBecomeLabel = isObj(couldRaw) ? textOf(firstOf(couldRaw, ['label', 'title', 'text']), lang) : undefined;
-  const nextRaw =
-    firstOf(r, ['next_questions', 'ask_next', 'questions_to_ask', 'follow_up_questions']) ??
-    (isObj(couldRaw) ? firstOf(couldRaw, ['questions', 'next_questions', 'ask']) : undefined);
-  const nextQuestions = listOf(nextRaw).flatMap((q, i) => readQuestion(q, lang, `next.${i + 1}`));
-
-  const dims = firstOf(r, ['dimensions', 'per_dimension', 'explanation']);
-  const dimensions = listOf(isObj(dims) && dims.dimensions ? dims.dimensions : dims)
-    .filter((d) => isObj(d))
-    .map((d, i) => readDimension(d, lang, i));
-
-  const rule = readRule(
-    firstOf(r, ['rule', 'rule_applied', 'decision_rule', 'applied_rule']),
-    lang,
-    strOf(firstOf(r, ['rules_version', 'version'])),
+  const nextQuestions = listOf(firstOf(r, ['ask_next', 'next_questions', 'questions_to_ask'])).flatMap((q, i) =>
+    readQuestion(q, lang, `next.${i + 1}`),
   );
-  const referralsRaw = firstOf(r, ['referrals', 'recommended_referrals', 'recommended']) ?? top.recommended_referrals;
-  const referrals = listOf(referralsRaw)
+  const dimensions = listOf(r.dimensions).map((d, i) => readDimension(d, lang, i));
+
+  const ruleObj = isObj(r.rule) ? r.rule : {};
+  const rule: RuleApplied = {
+    id: strOf(firstOf(explanation, ['clause'])) ?? strOf(firstOf(ruleObj, ['id', 'clause'])),
+    text: textOf(firstOf(explanation, ['text'])) ?? textOf(firstOf(ruleObj, ['text', 'description'])),
+    version: strOf(firstOf(r, ['rule_version'])) ?? strOf(applied.rule_set),
+    combination: strOf(firstOf(applied, ['combination'])) ?? strOf(explanation.combination),
+    ageClause: strOf(applied.age_clause),
+    reason: textOf(applied.reason),
+  };
+
+  const step = isObj(r.next_step) ? r.next_step : undefined;
+  const screener = isObj(r.screener) ? r.screener : {};
+  const nextStep: NextStep | undefined = step
+    ? {
+        action: strOf(step.action),
+        profile: strOf(step.profile),
+        text: textOf(step.text),
+        alsoConsider: strings(step.also_consider ?? screener.also_consider),
+        explore: strings(step.explore),
+      }
+    : undefined;
+
+  const referrals = listOf(firstOf(r, ['referrals', 'recommended_referrals']) ?? top.recommended_referrals)
     .map((x) => idOf(x))
     .filter((x): x is string => !!x);
 
   return {
     outcome,
     outcomeLabel,
-    summary: textOf(firstOf(r, ['summary', 'explanation_text', 'plain', 'message']), lang),
+    profile: strOf(r.profile),
+    summary: textOf(firstOf(explanation, ['summary'])) ?? textOf(r.summary),
     couldBecome: couldBecome && couldBecome !== outcome ? couldBecome : undefined,
-    couldBecomeLabel,
+    couldBecomeText: textOf(explanation.could_become_text),
     nextQuestions,
     dimensions,
-    rule,
+    unexplored: strings(r.unexplored_dimensions),
+    rule: rule.id || rule.text || rule.version ? rule : undefined,
+    nextStep,
+    note: textOf(r.note),
     referrals,
   };
 }
@@ -383,12 +511,14 @@ export function readRecord(raw: unknown, lang: string): ScreeningRecord {
   const kase = top.case;
   const caseId = isObj(kase) ? idOf(kase.id) : idOf(kase);
   const made: string[] = [];
-  // `referrals` of the create answer: recommended kinds, or referrals made (objects with a kind).
-  for (const x of listOf(top.referrals)) {
-    const kind = idOf(firstOf(x, ['kind', 'id']));
-    if (!kind) continue;
-    if (x.made === true || x.status === 'made' || x.created_at || x.time) made.push(kind);
-    else if (!result.referrals.includes(kind)) result.referrals.push(kind);
+  // `referrals` of the create answer: [{id, kind, status: "recommended" | "made"}].
+  if (isObj(top.result)) {
+    for (const x of listOf(top.referrals)) {
+      const kind = strOf(firstOf(x, ['kind'])) ?? idOf(x);
+      if (!kind) continue;
+      if (x.status === 'made') made.push(kind);
+      if (!result.referrals.includes(kind)) result.referrals.push(kind);
+    }
   }
   return { result, screeningId, caseId, referralsMade: made };
 }
