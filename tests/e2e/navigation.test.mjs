@@ -39,6 +39,57 @@ test('the login page has labelled fields and refuses a wrong password', async ()
   await page.context().close();
 });
 
+test('too many failed logins: the login page says how long to wait', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url + '/');
+  // Five failures for one username (src/auth LoginThrottle::kMaxFailures), then the form.
+  for (let i = 0; i < 5; i++) {
+    const status = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/session', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'e2e_throttled', password: 'wrong' }),
+      });
+      return r.status;
+    });
+    assert.equal(status, 401);
+  }
+  await page.getByLabel('Username').fill('e2e_throttled');
+  await page.getByLabel('Password').fill('wrong-again');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await alert.filter({ hasText: 'Too many sign-in attempts' }).waitFor();
+  assert.match(await alert.textContent(), /Try again in \d+ seconds/);
+  assert.ok(await page.getByRole('button', { name: 'Sign in' }).isDisabled());
+  await page.context().close();
+});
+
+test('keyboard only: sign in, skip to content, move through the navigation', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url + '/');
+  await page.locator('#login-username').waitFor();
+  // The username field has focus on arrival.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'login-username');
+  await page.keyboard.type('screener');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(process.env.CTIP_DEMO_PASSWORD || 'ctip-demo-2026');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=user-name]').waitFor();
+  // First Tab: the skip link; Enter moves focus to the main content.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+  // A navigation link is reached with Tab and followed with Enter; focus is visible.
+  const link = page.locator('nav.mainnav a[data-nav=screening]');
+  await link.focus();
+  const outline = await link.evaluate((el) => getComputedStyle(el).outlineStyle);
+  assert.notEqual(outline, 'none', 'visible focus');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=screening-setup]').waitFor();
+  await page.context().close();
+});
+
 for (const [role, expected] of Object.entries(EXPECTED)) {
   test(`${role}: navigation follows the permissions; a forbidden page says not permitted`, async () => {
     const page = await newPage(browser);
