@@ -1,0 +1,659 @@
+// The audit log over the Store. The Merkle arithmetic is in merkle.cpp; this file keeps the
+// rows, the signing key and DATA_DIR/audit-head.json, and checks them all in verify().
+//
+// Why audit-head.json has two heads. A DB-only attacker (SQL access to the store, a restored
+// copy of the SQLite file, later a PostgreSQL administrator) can delete the newest entries,
+// their heads, and rewrite audit_state; what remains is a shorter log whose every head is
+// validly signed. The file outside the store remembers how long the log was. But append() runs
+// inside the caller's transaction and cannot know whether it commits, so a head it writes may
+// belong to a transaction that later rolls back; "the file is ahead of the store" would then be
+// a false alarm. So the file holds (all writes under a file lock, read-modify-write):
+//   latest     the newest head written: by append() before its transaction commits (under the
+//              store's write lock, so these writes are ordered like the commits), and by
+//              record() after its own commit;
+//   confirmed  the newest head known to be committed: record() confirms its head after its
+//              commit, and append() first confirms the previous `latest` when a connection
+//              other than the caller's (so seeing only committed rows) finds it in the store.
+//              Once the store no longer holds the confirmed head, nothing replaces it: the file
+//              keeps the evidence.
+// verify() fails when the store lacks the confirmed head or holds other entries under it, and
+// only notes a `latest` that the store lacks, which a rollback explains. What stays undetected
+// is deleting exactly the entries of the most recent append() transaction before anything
+// confirmed them; entries written by record() are confirmed at once.
+#include "audit/audit_log.h"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <limits>
+
+#include "audit/data_files.h"
+#include "audit/merkle.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/time.h"
+
+namespace ctip::audit {
+namespace {
+
+using merkle::Hash;
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLeafFormat = "ctip-audit-entry/1";
+constexpr std::string_view kHeadFormat = "ctip-audit-tree-head/1";
+constexpr int64_t kPage = 2048;  // rows per query when walking the whole log
+
+constexpr const char* kEntryColumns =
+    "seq, time, actor_user_id, actor, org_id, action, object_type, object_id, outcome, leaf_hash";
+
+std::string hex(const Hash& h) { return to_hex(h); }
+
+std::string hex(std::string_view raw) {
+  return to_hex({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()});
+}
+
+// A hash as the log writes it: exactly 64 lowercase hex characters.
+std::optional<Hash> parse_hash(std::string_view text) {
+  if (text.size() != 64) return std::nullopt;
+  for (char ch : text)
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return std::nullopt;
+  std::string raw = from_hex(text);
+  Hash h;
+  std::memcpy(h.data(), raw.data(), h.size());
+  return h;
+}
+
+std::string frontier_text(const merkle::Frontier& f) {
+  std::string out;
+  for (const auto& node : f.nodes()) out += hex(node);
+  return out;
+}
+
+std::optional<merkle::Frontier> parse_frontier(int64_t size, std::string_view text) {
+  if (size < 0 || text.size() % 64 != 0) return std::nullopt;
+  std::vector<Hash> nodes;
+  for (size_t i = 0; i < text.size(); i += 64) {
+    auto h = parse_hash(text.substr(i, 64));
+    if (!h) return std::nullopt;
+    nodes.push_back(*h);
+  }
+  return merkle::Frontier::from_nodes(static_cast<uint64_t>(size), std::move(nodes));
+}
+
+void put_field(std::string& out, char type, std::string_view bytes) {
+  out.push_back(type);
+  uint64_t n = bytes.size();
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xff));
+  out.append(bytes);
+}
+void put_text(std::string& out, std::string_view s) { put_field(out, 'S', s); }
+void put_integer(std::string& out, int64_t v) { put_field(out, 'I', std::to_string(v)); }
+void put_optional(std::string& out, const std::optional<int64_t>& v) {
+  if (v)
+    put_integer(out, *v);
+  else
+    out.push_back('N');
+}
+
+void validate(const Event& e) {
+  if (e.actor.empty())
+    invalid("actor", "an audit event needs an actor: a username, \"anonymous\" or \"system\"");
+  if (e.action.empty()) invalid("action", "an audit event needs an action, e.g. \"users.read\"");
+  if (e.outcome != "success" && e.outcome != "denied" && e.outcome != "failure")
+    invalid("outcome",
+            "an audit event's outcome must be \"success\", \"denied\" or \"failure\", not \"" +
+                e.outcome + "\"");
+}
+
+Entry row_to_entry(const store::Row& r) {
+  Entry e;
+  e.seq = r.integer(0);
+  e.time = r.text(1);
+  e.event.actor_user_id = r.optional_integer(2);
+  e.event.actor = r.text(3);
+  e.event.org_id = r.optional_integer(4);
+  e.event.action = r.text(5);
+  e.event.object_type = r.text(6);
+  e.event.object_id = r.text(7);
+  e.event.outcome = r.text(8);
+  e.leaf_hash = r.text(9);
+  return e;
+}
+
+// The name of the first column of an audit_entries row whose stored type is not the one the
+// log writes (a changed type is a changed entry, even when the value reads the same), or null.
+const char* column_with_wrong_type(const store::Row& r) {
+  static constexpr struct {
+    size_t index;
+    const char* name;
+    bool integer;
+    bool nullable;
+  } kColumns[] = {{1, "time", false, false},      {2, "actor_user_id", true, true},
+                  {3, "actor", false, false},     {4, "org_id", true, true},
+                  {5, "action", false, false},    {6, "object_type", false, false},
+                  {7, "object_id", false, false}, {8, "outcome", false, false},
+                  {9, "leaf_hash", false, false}};
+  for (const auto& col : kColumns) {
+    const auto& v = r.value(col.index);
+    if (std::holds_alternative<std::monostate>(v)) {
+      if (!col.nullable) return col.name;
+    } else if (col.integer ? !std::holds_alternative<int64_t>(v)
+                           : !std::holds_alternative<std::string>(v)) {
+      return col.name;
+    }
+  }
+  return nullptr;
+}
+
+SignedTreeHead row_to_head(const store::Row& r, const std::string& public_key_hex) {
+  return {r.integer(0), r.text(1), r.text(2), r.text(3), public_key_hex};
+}
+
+bool head_signed_by(const SignedTreeHead& h, const std::string& public_key) {
+  std::string sig;
+  try {
+    sig = from_hex(h.signature);
+  } catch (const Error&) {
+    return false;
+  }
+  if (sig.size() != crypto_sign_BYTES || public_key.size() != crypto_sign_PUBLICKEYBYTES)
+    return false;
+  std::string msg = tree_head_message(h.tree_size, h.root_hash, h.timestamp);
+  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig.data()),
+                                     reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+                                     reinterpret_cast<const unsigned char*>(public_key.data())) ==
+         0;
+}
+
+// Walks a table in primary-key order, kPage rows per query, inside the caller's transaction so
+// the walk sees one snapshot. `sql` takes (after, limit) and selects the key first.
+class KeyOrderScan {
+ public:
+  KeyOrderScan(store::Connection& c, std::string sql) : c_(c), sql_(std::move(sql)) {}
+  // The next row; valid until the next call.
+  const store::Row* next() {
+    if (i_ < rows_.size()) return &rows_[i_++];
+    if (done_) return nullptr;
+    rows_ = c_.query(sql_, {after_, kPage});
+    i_ = 0;
+    if (static_cast<int64_t>(rows_.size()) < kPage) done_ = true;
+    if (rows_.empty()) return nullptr;
+    after_ = rows_.back().integer(0);
+    return &rows_[i_++];
+  }
+
+ private:
+  store::Connection& c_;
+  std::string sql_;
+  std::vector<store::Row> rows_;
+  size_t i_ = 0;
+  bool done_ = false;
+  int64_t after_ = std::numeric_limits<int64_t>::min();
+};
+
+int64_t current_tree_size(store::Connection& c) {
+  std::optional<store::Row> row;
+  try {
+    row = c.query_one("SELECT tree_size FROM audit_state WHERE id = 1");
+  } catch (const Error& e) {
+    throw Error(ErrorCode::integrity, std::string("the store has no audit log tables (") +
+                                          e.what() + "): run 'ctip db migrate'");
+  }
+  if (!row)
+    throw Error(ErrorCode::integrity,
+                "the audit_state row is missing: the audit log was tampered with; run 'ctip audit "
+                "verify'");
+  return row->integer(0);
+}
+
+// The stored leaf hashes of entries 1..tree_size, for proofs.
+std::vector<Hash> stored_leaf_hashes(store::Store& s, int64_t tree_size) {
+  std::vector<Hash> leaves;
+  leaves.reserve(static_cast<size_t>(tree_size));
+  s.read([&](store::Connection& c) {
+    KeyOrderScan scan(c,
+                      "SELECT seq, leaf_hash FROM audit_entries WHERE seq > ? AND seq >= 1 "
+                      "ORDER BY seq LIMIT ?");
+    while (static_cast<int64_t>(leaves.size()) < tree_size) {
+      const store::Row* r = scan.next();
+      int64_t want = static_cast<int64_t>(leaves.size()) + 1;
+      auto h = r ? parse_hash(r->text(1)) : std::nullopt;
+      if (!r || r->integer(0) != want || !h)
+        throw Error(ErrorCode::integrity, "audit entry " + std::to_string(want) +
+                                              " is missing or damaged: run 'ctip audit verify'");
+      leaves.push_back(*h);
+    }
+  });
+  return leaves;
+}
+
+// "entry 9 was deleted" or "entries 9 to 12 were deleted".
+std::string deleted(int64_t from, int64_t to) {
+  if (from == to) return "entry " + std::to_string(from) + " was deleted";
+  return "entries " + std::to_string(from) + " to " + std::to_string(to) + " were deleted";
+}
+
+}  // namespace
+
+// ---- canonical forms ---------------------------------------------------------------------
+
+std::string leaf_data(int64_t seq, std::string_view time, const Event& event) {
+  std::string out;
+  put_text(out, kLeafFormat);
+  put_integer(out, seq);
+  put_text(out, time);
+  put_optional(out, event.actor_user_id);
+  put_text(out, event.actor);
+  put_optional(out, event.org_id);
+  put_text(out, event.action);
+  put_text(out, event.object_type);
+  put_text(out, event.object_id);
+  put_text(out, event.outcome);
+  return out;
+}
+
+std::string tree_head_message(int64_t tree_size, std::string_view root_hash,
+                              std::string_view timestamp) {
+  std::string out(kHeadFormat);
+  out += "\ntree_size " + std::to_string(tree_size) + "\nroot_hash ";
+  out += root_hash;
+  out += "\ntimestamp ";
+  out += timestamp;
+  out += "\n";
+  return out;
+}
+
+bool verify_tree_head(const SignedTreeHead& head) {
+  crypto_init();
+  std::string pk;
+  try {
+    pk = from_hex(head.public_key);
+  } catch (const Error&) {
+    return false;
+  }
+  return head_signed_by(head, pk);
+}
+
+// ---- AuditLog ----------------------------------------------------------------------------
+
+AuditLog::AuditLog(store::Store& store) : store_(store) {
+  crypto_init();
+  int64_t size = 0;
+  store_.read([&](store::Connection& c) { size = current_tree_size(c); });
+  fs::path key = store_.data_dir() / kSigningKeyFile;
+  if (!fs::exists(key)) {
+    if (size > 0)
+      throw Error(ErrorCode::integrity,
+                  key.string() + " is missing but the audit log holds " + std::to_string(size) +
+                      " entries; a new key could not verify them. Restore the key file from a "
+                      "backup of the data directory");
+    create_key_file(key);
+  }
+  load_key_file(key, secret_key_, public_key_);
+}
+
+AuditLog::~AuditLog() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
+
+SignedTreeHead AuditLog::sign_head(int64_t tree_size, const std::string& root_hash,
+                                   const std::string& timestamp) const {
+  std::string msg = tree_head_message(tree_size, root_hash, timestamp);
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+                       reinterpret_cast<const unsigned char*>(secret_key_.data()));
+  return {tree_size, root_hash, timestamp, to_hex({sig, sizeof sig}), hex(public_key_)};
+}
+
+SignedTreeHead AuditLog::append_signed(store::Connection& c, const Event& event, bool publish) {
+  validate(event);
+  auto state = c.query_one("SELECT tree_size, frontier FROM audit_state WHERE id = 1");
+  if (!state)
+    throw Error(ErrorCode::integrity,
+                "the audit_state row is missing, so no audit entry can be appended: the audit log "
+                "was tampered with; run 'ctip audit verify'");
+  int64_t size = state->integer(0);
+  auto frontier = parse_frontier(size, state->text(1));
+  if (!frontier)
+    throw Error(ErrorCode::integrity,
+                "the audit_state frontier is damaged, so no audit entry can be appended: run "
+                "'ctip audit verify'");
+  auto last = c.query_one("SELECT MAX(seq) FROM audit_entries");
+  if (last && !last->is_null(0) && last->integer(0) > size)
+    throw Error(ErrorCode::integrity,
+                "audit_state records " + std::to_string(size) + " entries but entry " +
+                    std::to_string(last->integer(0)) +
+                    " exists, so no audit entry can be appended: run 'ctip audit verify'");
+
+  int64_t seq = size + 1;
+  std::string time = now_iso();
+  Hash leaf = merkle::hash_leaf(leaf_data(seq, time, event));
+  auto opt = [](const std::optional<int64_t>& v) -> store::Value {
+    return v ? store::Value{*v} : store::null_value;
+  };
+  c.execute("INSERT INTO audit_entries (" + std::string(kEntryColumns) +
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {seq, time, opt(event.actor_user_id), event.actor, opt(event.org_id), event.action,
+             event.object_type, event.object_id, event.outcome, hex(leaf)});
+  frontier->append(leaf);
+  SignedTreeHead head = sign_head(seq, hex(frontier->root()), time);
+  c.execute(
+      "INSERT INTO audit_tree_heads (tree_size, root_hash, timestamp, signature) "
+      "VALUES (?, ?, ?, ?)",
+      {head.tree_size, head.root_hash, head.timestamp, head.signature});
+  c.execute("UPDATE audit_state SET tree_size = ?, frontier = ? WHERE id = 1",
+            {seq, frontier_text(*frontier)});
+  // Last, so that a failure to write the file rolls the append back with the transaction.
+  if (publish) publish_head(head, false);
+  return head;
+}
+
+void AuditLog::publish_head(const SignedTreeHead& head, bool committed) {
+  fs::path path = store_.data_dir() / kHeadFile;
+  HeadFileLock lock(store_.data_dir());
+  HeadFile f = read_head_file(path);
+  // A head this key did not sign carries no information; drop it (verify() reports such a file
+  // while it exists).
+  if (f.confirmed && !head_signed_by(*f.confirmed, public_key_)) f.confirmed.reset();
+  if (f.latest && !head_signed_by(*f.latest, public_key_)) f.latest.reset();
+
+  // The previous latest head either committed, or was rolled back, or is an earlier append of
+  // the caller's own transaction. A connection other than the caller's sees only committed
+  // rows (and no other transaction can commit while the caller holds the write lock), so it
+  // tells the first case from the others.
+  bool check_latest = !committed && f.latest && f.latest->tree_size < head.tree_size &&
+                      (!f.confirmed || f.confirmed->tree_size < f.latest->tree_size);
+  if (committed || check_latest) {
+    store_.read([&](store::Connection& other) {
+      auto committed_root = [&](int64_t size) -> std::optional<std::string> {
+        auto row =
+            other.query_one("SELECT root_hash FROM audit_tree_heads WHERE tree_size = ?", {size});
+        if (!row) return std::nullopt;
+        return row->text(0);
+      };
+      // Once the store no longer holds the confirmed head (entries were deleted, or the store
+      // replaced), the file keeps that head as evidence: nothing newer replaces it.
+      if (f.confirmed && committed_root(f.confirmed->tree_size) != f.confirmed->root_hash) return;
+      const SignedTreeHead* promote = nullptr;
+      if (committed)
+        promote = &head;
+      else if (committed_root(f.latest->tree_size) == f.latest->root_hash)
+        promote = &*f.latest;
+      if (promote && (!f.confirmed || f.confirmed->tree_size < promote->tree_size))
+        f.confirmed = *promote;
+    });
+  }
+  // A committed head replaces a latest of the same size too: that one was rolled back.
+  if (!committed || !f.latest || f.latest->tree_size <= head.tree_size) f.latest = head;
+  write_head_file(path, f);
+}
+
+int64_t AuditLog::append(store::Connection& c, const Event& event) {
+  return append_signed(c, event, true).tree_size;
+}
+
+int64_t AuditLog::record(const Event& event) {
+  SignedTreeHead head;
+  store_.write([&](store::Connection& c) { head = append_signed(c, event, false); });
+  try {
+    publish_head(head, true);
+  } catch (const Error&) {
+    // The entry is committed; failing the caller now would report a lost entry that is not
+    // lost. The next record() confirms a newer head instead.
+  }
+  return head.tree_size;
+}
+
+std::vector<Entry> AuditLog::entries(int64_t after, int64_t limit) {
+  if (limit < 0) invalid("limit", "limit must not be negative");
+  std::vector<Entry> out;
+  store_.read([&](store::Connection& c) {
+    for (const auto& r : c.query("SELECT " + std::string(kEntryColumns) +
+                                     " FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?",
+                                 {after, limit}))
+      out.push_back(row_to_entry(r));
+  });
+  return out;
+}
+
+std::vector<Entry> AuditLog::latest(int64_t limit) {
+  if (limit < 0) invalid("limit", "limit must not be negative");
+  std::vector<Entry> out;
+  store_.read([&](store::Connection& c) {
+    for (const auto& r : c.query("SELECT " + std::string(kEntryColumns) +
+                                     " FROM audit_entries ORDER BY seq DESC LIMIT ?",
+                                 {limit}))
+      out.push_back(row_to_entry(r));
+  });
+  return out;
+}
+
+SignedTreeHead AuditLog::head() {
+  std::optional<SignedTreeHead> h;
+  std::string pk = hex(public_key_);
+  store_.read([&](store::Connection& c) {
+    auto r = c.query_one(
+        "SELECT tree_size, root_hash, timestamp, signature FROM audit_tree_heads "
+        "ORDER BY tree_size DESC LIMIT 1");
+    if (r) h = row_to_head(*r, pk);
+  });
+  if (h) return *h;
+  return sign_head(0, hex(merkle::empty_root()), now_iso());
+}
+
+std::optional<SignedTreeHead> AuditLog::head_at(int64_t tree_size) {
+  if (tree_size == 0) return sign_head(0, hex(merkle::empty_root()), now_iso());
+  std::optional<SignedTreeHead> h;
+  std::string pk = hex(public_key_);
+  store_.read([&](store::Connection& c) {
+    auto r = c.query_one(
+        "SELECT tree_size, root_hash, timestamp, signature FROM audit_tree_heads "
+        "WHERE tree_size = ?",
+        {tree_size});
+    if (r) h = row_to_head(*r, pk);
+  });
+  return h;
+}
+
+std::vector<std::string> AuditLog::inclusion_proof(int64_t seq, int64_t tree_size) {
+  int64_t size = 0;
+  store_.read([&](store::Connection& c) { size = current_tree_size(c); });
+  if (tree_size < 1 || tree_size > size)
+    invalid("tree_size", "tree_size must be between 1 and the log's size, " + std::to_string(size) +
+                             "; got " + std::to_string(tree_size));
+  if (seq < 1 || seq > tree_size)
+    invalid("seq", "seq must be between 1 and tree_size, " + std::to_string(tree_size) + "; got " +
+                       std::to_string(seq));
+  auto leaves = stored_leaf_hashes(store_, tree_size);
+  std::vector<std::string> out;
+  for (const auto& h : merkle::inclusion_proof(leaves, static_cast<uint64_t>(seq - 1)))
+    out.push_back(hex(h));
+  return out;
+}
+
+std::vector<std::string> AuditLog::consistency_proof(int64_t first, int64_t second) {
+  int64_t size = 0;
+  store_.read([&](store::Connection& c) { size = current_tree_size(c); });
+  if (second < 1 || second > size)
+    invalid("second", "second must be between 1 and the log's size, " + std::to_string(size) +
+                          "; got " + std::to_string(second));
+  if (first < 1 || first > second)
+    invalid("first", "first must be between 1 and second, " + std::to_string(second) + "; got " +
+                         std::to_string(first));
+  auto leaves = stored_leaf_hashes(store_, second);
+  std::vector<std::string> out;
+  for (const auto& h : merkle::consistency_proof(leaves, static_cast<uint64_t>(first)))
+    out.push_back(hex(h));
+  return out;
+}
+
+// ---- verify ------------------------------------------------------------------------------
+
+VerifyResult AuditLog::verify() {
+  VerifyResult result;
+  const std::string pk_hex = hex(public_key_);
+  const fs::path head_path = store_.data_dir() / kHeadFile;
+  bool failed = false;
+  auto fail = [&](std::optional<int64_t> seq, std::string message) {
+    failed = true;
+    result.ok = false;
+    result.first_bad_entry = seq;
+    result.message = std::move(message);
+  };
+
+  // The file first: everything it confirms was committed before the snapshot below begins.
+  HeadFile file = read_head_file(head_path);
+  std::optional<Hash> root_at_confirmed;
+  std::optional<Hash> root_at_latest;
+
+  store_.read([&](store::Connection& c) {
+    KeyOrderScan entries(c, "SELECT " + std::string(kEntryColumns) +
+                                " FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?");
+    KeyOrderScan heads(c,
+                       "SELECT tree_size, root_hash, timestamp, signature FROM "
+                       "audit_tree_heads WHERE tree_size > ? ORDER BY tree_size LIMIT ?");
+    merkle::Frontier frontier;
+    int64_t expected = 1;
+    const store::Row* h = heads.next();
+    if (h && h->integer(0) < 1)
+      return fail(std::nullopt, "audit_tree_heads holds a head for tree size " + h->text(0) +
+                                    ", but sizes start at 1: it was inserted by hand");
+
+    while (const store::Row* row = entries.next()) {
+      int64_t seq = row->integer(0);
+      std::string n = std::to_string(seq);
+      if (seq < expected)
+        return fail(seq, "entry " + n + " was inserted: sequence numbers start at 1");
+      if (seq > expected) {
+        std::string e = std::to_string(expected);
+        return fail(expected, "entry " + e + " is missing: the log goes from " +
+                                  (expected == 1 ? std::string("its start")
+                                                 : "entry " + std::to_string(expected - 1)) +
+                                  " to entry " + n + ", so entries were deleted");
+      }
+      if (const char* col = column_with_wrong_type(*row))
+        return fail(seq, "entry " + n + " was changed: its column " + col +
+                             " holds a value of a type the log never writes");
+      Entry entry = row_to_entry(*row);
+      Hash leaf = merkle::hash_leaf(leaf_data(seq, entry.time, entry.event));
+      if (hex(leaf) != entry.leaf_hash)
+        return fail(seq, "entry " + n +
+                             " was changed: its columns no longer match its recorded leaf hash "
+                             "(a column or the leaf hash itself was edited)");
+      frontier.append(leaf);
+      Hash root = frontier.root();
+
+      if (!h || h->integer(0) != seq)
+        return fail(seq, "entry " + n +
+                             " has no signed tree head: it was added outside ctip, or its head "
+                             "was deleted from audit_tree_heads");
+      SignedTreeHead head = row_to_head(*h, pk_hex);
+      if (!head_signed_by(head, public_key_))
+        return fail(seq, "the signed tree head for entry " + n +
+                             " has an invalid signature: the head was forged or edited, or "
+                             "audit-signing.key is not the key that signed this log");
+      if (head.root_hash != hex(root))
+        return fail(seq, "entry " + n +
+                             " was changed: the log up to it no longer matches its signed tree "
+                             "head (its columns and its leaf hash were both edited, or entries "
+                             "were swapped)");
+      if (file.confirmed && file.confirmed->tree_size == seq) root_at_confirmed = root;
+      if (file.latest && file.latest->tree_size == seq) root_at_latest = root;
+      result.head = head;
+      h = heads.next();
+      ++expected;
+    }
+    const int64_t count = expected - 1;
+    result.entries = count;
+
+    if (h) {
+      SignedTreeHead head = row_to_head(*h, pk_hex);
+      std::string size = std::to_string(head.tree_size);
+      if (!head_signed_by(head, public_key_))
+        return fail(count + 1, "audit_tree_heads holds a forged head for tree size " + size +
+                                   " (its signature is invalid); the log has " +
+                                   std::to_string(count) + " entries");
+      return fail(count + 1, deleted(count + 1, head.tree_size) + ": a signed tree head for " +
+                                 size + " entries remains, but the log holds only " +
+                                 std::to_string(count));
+    }
+
+    auto state = c.query_one("SELECT tree_size, frontier FROM audit_state WHERE id = 1");
+    if (!state)
+      return fail(std::nullopt,
+                  "the audit_state row was deleted; the entries verify, but no entry can be "
+                  "appended until it is restored");
+    int64_t state_size = state->integer(0);
+    if (state_size > count)
+      return fail(count + 1, deleted(count + 1, state_size) + ": audit_state records " +
+                                 std::to_string(state_size) + " entries, but the log holds only " +
+                                 std::to_string(count));
+    if (state_size < count)
+      return fail(state_size + 1, "audit_state records only " + std::to_string(state_size) +
+                                      " entries but the log holds " + std::to_string(count) +
+                                      ": audit_state was edited");
+    if (state->text(1) != frontier_text(frontier))
+      return fail(std::nullopt,
+                  "the frontier in audit_state was edited: the entries verify, but the next "
+                  "append would sign a wrong root. Restore audit_state from a backup");
+  });
+  if (failed) return result;
+
+  const int64_t count = result.entries;
+  if (!file.exists) {
+    if (count > 0)
+      fail(std::nullopt,
+           std::string(kHeadFile) + " is missing from the data directory although the log holds " +
+               std::to_string(count) +
+               " entries: it was deleted, or the store was copied without it, so deleted tail "
+               "entries would go unnoticed. Restore it from a backup of the data directory (the "
+               "next audit entry writes a new one)");
+  } else if (!file.problem.empty()) {
+    fail(std::nullopt, std::string(kHeadFile) + " is damaged: " + file.problem);
+  } else {
+    for (const auto* h : {&file.confirmed, &file.latest})
+      if (*h && !head_signed_by(**h, public_key_))
+        fail(std::nullopt, std::string(kHeadFile) +
+                               " holds a head this log's key did not sign: the file was edited "
+                               "or copied from another data directory");
+    if (failed) return result;
+    if (file.confirmed) {
+      const SignedTreeHead& c = *file.confirmed;
+      std::string size = std::to_string(c.tree_size);
+      if (c.tree_size > count)
+        fail(count + 1,
+             deleted(count + 1, c.tree_size) + ": " + std::string(kHeadFile) +
+                 " confirms that the log held " + size + " entries at " + c.timestamp +
+                 ", but it holds only " + std::to_string(count) +
+                 ". If the store was restored from a backup, the entries written after that "
+                 "backup are lost");
+      else if (!root_at_confirmed || hex(*root_at_confirmed) != c.root_hash)
+        fail(std::nullopt, "the first " + size + " entries differ from those " +
+                               std::string(kHeadFile) + " confirms (signed at " + c.timestamp +
+                               "): the store was replaced by another copy (e.g. an older backup) "
+                               "that was written to since, or the signing key was misused");
+    }
+    if (!failed && file.latest) {
+      // Only a note: a latest head may belong to a transaction that rolled back.
+      const SignedTreeHead& l = *file.latest;
+      std::string size = std::to_string(l.tree_size);
+      if (l.tree_size > count)
+        result.note = "the most recent signed append (entry " + size + ", " + l.timestamp +
+                      ") is not in the store: its transaction was rolled back, or it was deleted "
+                      "before anything confirmed it";
+      else if (!root_at_latest || hex(*root_at_latest) != l.root_hash)
+        result.note = "the most recent signed append (entry " + size + ", " + l.timestamp +
+                      ") differs from the stored entry " + size +
+                      ": its transaction was rolled back and another entry took its place, or "
+                      "the store was replaced";
+    }
+  }
+  if (failed) return result;
+
+  result.ok = true;
+  if (!result.head) result.head = sign_head(0, hex(merkle::empty_root()), now_iso());
+  result.message =
+      "audit log ok: " + std::to_string(count) + " entries, root " + result.head->root_hash;
+  return result;
+}
+
+}  // namespace ctip::audit

@@ -1,0 +1,609 @@
+// The audit log over a real SQLite store in a temporary directory: appends, proofs, and
+// verify() against every kind of tampering with the store - through SQL and by flipping one
+// byte of the file on disk.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <thread>
+
+#include "audit/audit_log.h"
+#include "audit/merkle.h"
+#include "core/crypto.h"
+#include "core/error.h"
+
+namespace ctip::audit {
+namespace {
+
+namespace fs = std::filesystem;
+using store::Connection;
+using store::Store;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("ctip-audit-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(reinterpret_cast<uintptr_t>(this)));
+    fs::remove_all(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+std::string object_id(int64_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "obj-%06lld", static_cast<long long>(i));
+  return buf;
+}
+
+// A mix of the events the workbench records: staff reading screenings, failed logins.
+Event event(int64_t i) {
+  Event e;
+  if (i % 5 == 0) {
+    e.actor = "anonymous";
+    e.action = "session.login";
+    e.object_type = "user";
+    e.outcome = "failure";
+  } else {
+    e.actor_user_id = 100 + i % 3;
+    e.actor = "worker" + std::to_string(i % 3);
+    e.org_id = 1 + i % 2;
+    e.action = "screenings.read";
+    e.object_type = "screening";
+    e.outcome = "success";
+  }
+  e.object_id = object_id(i);
+  return e;
+}
+
+std::string leaf_hex(const Entry& e) {
+  return to_hex(merkle::hash_leaf(leaf_data(e.seq, e.time, e.event)));
+}
+
+merkle::Hash unhex(const std::string& h) {
+  std::string raw = from_hex(h);
+  merkle::Hash out{};
+  std::copy(raw.begin(), raw.end(), out.begin());
+  return out;
+}
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+
+  void open() {
+    store = Store::open_sqlite(dir.path);
+    log = std::make_unique<AuditLog>(*store);
+  }
+  void close() {
+    log.reset();
+    store.reset();
+  }
+  void fill(int64_t n) {
+    for (int64_t i = 1; i <= n; ++i) ASSERT_EQ(log->record(event(i)), i);
+  }
+  // Tampering from outside the audit log: plain SQL on the store.
+  void tamper(const std::string& sql, const store::Params& params = {}) {
+    store->write([&](Connection& c) { c.execute(sql, params); });
+  }
+  Entry entry(int64_t seq) {
+    auto es = log->entries(seq - 1, 1);
+    EXPECT_EQ(es.size(), 1u);
+    return es.at(0);
+  }
+  // Deletes entries and heads after `keep` and rewrites audit_state to match, as a careful
+  // attacker would: what remains is a shorter log whose every head is validly signed.
+  void truncate_consistently(int64_t keep) {
+    merkle::Frontier f;
+    for (const auto& e : log->entries(0, keep)) f.append(unhex(e.leaf_hash));
+    std::string frontier;
+    for (const auto& node : f.nodes()) frontier += to_hex(node);
+    tamper("DELETE FROM audit_entries WHERE seq > ?", {keep});
+    tamper("DELETE FROM audit_tree_heads WHERE tree_size > ?", {keep});
+    tamper("UPDATE audit_state SET tree_size = ?, frontier = ? WHERE id = 1", {keep, frontier});
+  }
+  void expect_bad(std::optional<int64_t> seq, const std::string& words) {
+    auto r = log->verify();
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.first_bad_entry, seq) << r.message;
+    EXPECT_NE(r.message.find(words), std::string::npos) << r.message;
+  }
+
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<AuditLog> log;
+};
+
+TEST_F(AuditLogTest, AFreshLogVerifies) {
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, 0);
+  EXPECT_FALSE(r.first_bad_entry);
+  std::string empty = to_hex(merkle::empty_root());
+  EXPECT_EQ(r.message, "audit log ok: 0 entries, root " + empty);
+  auto h = log->head();
+  EXPECT_EQ(h.tree_size, 0);
+  EXPECT_EQ(h.root_hash, empty);
+  EXPECT_TRUE(verify_tree_head(h));
+}
+
+TEST_F(AuditLogTest, RecordAppendsContiguousSignedEntries) {
+  fill(20);
+  auto all = log->entries(0, 100);
+  ASSERT_EQ(all.size(), 20u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(all[i].event.object_id, object_id(i + 1));
+    EXPECT_EQ(all[i].leaf_hash, leaf_hex(all[i]));
+  }
+  EXPECT_FALSE(all[4].event.actor_user_id);  // entry 5 is a failed, anonymous login
+  EXPECT_EQ(all[0].event.actor_user_id, 101);
+  auto newest = log->latest(3);
+  ASSERT_EQ(newest.size(), 3u);
+  EXPECT_EQ(newest[0].seq, 20);
+  EXPECT_EQ(newest[2].seq, 18);
+  EXPECT_EQ(log->entries(18, 100).size(), 2u);
+
+  auto h = log->head();
+  EXPECT_EQ(h.tree_size, 20);
+  EXPECT_TRUE(verify_tree_head(h));
+  auto tampered = h;
+  tampered.tree_size = 19;
+  EXPECT_FALSE(verify_tree_head(tampered));
+  std::vector<merkle::Hash> leaves;
+  for (const auto& e : all) leaves.push_back(unhex(e.leaf_hash));
+  EXPECT_EQ(h.root_hash, to_hex(merkle::root(leaves)));
+
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, 20);
+  EXPECT_EQ(r.message, "audit log ok: 20 entries, root " + h.root_hash);
+  EXPECT_TRUE(r.note.empty()) << r.note;
+  ASSERT_TRUE(r.head);
+  EXPECT_EQ(r.head->root_hash, h.root_hash);
+}
+
+TEST_F(AuditLogTest, LeafDataIsUnambiguous) {
+  Event a = event(1), b = event(1);
+  a.actor = "ab";
+  a.action = "c";
+  b.actor = "a";
+  b.action = "bc";
+  EXPECT_NE(leaf_data(1, "t", a), leaf_data(1, "t", b));
+  Event absent = event(1), zero = event(1);
+  absent.org_id.reset();
+  zero.org_id = 0;
+  EXPECT_NE(leaf_data(1, "t", absent), leaf_data(1, "t", zero));
+  EXPECT_EQ(leaf_data(7, "t", a), leaf_data(7, "t", a));
+}
+
+TEST_F(AuditLogTest, RefusesEventsWithoutTheRequiredFields) {
+  Event e = event(1);
+  e.outcome = "maybe";
+  try {
+    log->record(e);
+    FAIL();
+  } catch (const Error& err) {
+    EXPECT_EQ(err.code(), ErrorCode::invalid_argument);
+    EXPECT_EQ(err.field(), "outcome");
+  }
+  e = event(1);
+  e.action.clear();
+  EXPECT_THROW(log->record(e), Error);
+  EXPECT_EQ(log->verify().entries, 0);
+}
+
+TEST_F(AuditLogTest, AppendCommitsAndRollsBackWithTheCallersTransaction) {
+  fill(3);
+  store->write([&](Connection& c) {
+    c.execute(
+        "INSERT INTO organisations (name, kind, created_at) VALUES ('NGO', "
+        "'service_provider', 't')");
+    EXPECT_EQ(log->append(c, event(4)), 4);
+  });
+  EXPECT_THROW(store->write([&](Connection& c) {
+    EXPECT_EQ(log->append(c, event(5)), 5);
+    EXPECT_EQ(log->append(c, event(6)), 6);
+    throw Error(ErrorCode::conflict, "the caller's write failed");
+  }),
+               Error);
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, 4);
+  // The rolled-back appends signed a head that never committed: not evidence of tampering.
+  EXPECT_NE(r.note.find("rolled back"), std::string::npos) << r.note;
+
+  // Until the log grows past the rolled-back entries, the note stays.
+  EXPECT_EQ(log->record(event(5)), 5);
+  r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, 5);
+  EXPECT_NE(r.note.find("entry 6"), std::string::npos) << r.note;
+  EXPECT_EQ(log->record(event(6)), 6);
+  r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_TRUE(r.note.empty()) << r.note;
+
+  // Several appends in one committed transaction, and then a truncation of them.
+  store->write([&](Connection& c) {
+    for (int i = 7; i <= 9; ++i) log->append(c, event(i));
+  });
+  log->record(event(10));
+  EXPECT_TRUE(log->verify().ok);
+  truncate_consistently(7);
+  expect_bad(8, "entries 8 to 10 were deleted");
+}
+
+TEST_F(AuditLogTest, KeepsTheSigningKeyOutsideTheStore) {
+  fill(2);
+  fs::path key = dir.path / kSigningKeyFile;
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string public_key = log->head().public_key;
+  {
+    AuditLog again(*store);  // a second instance (or process) uses the same key
+    EXPECT_EQ(again.head().public_key, public_key);
+    EXPECT_EQ(again.record(event(3)), 3);
+  }
+  EXPECT_TRUE(log->verify().ok);
+  // Without its key a non-empty log cannot be verified: refuse rather than make a new key.
+  fs::rename(key, dir.path / "elsewhere.key");
+  try {
+    AuditLog without_key(*store);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::integrity);
+    EXPECT_NE(std::string(e.what()).find("Restore the key file"), std::string::npos);
+  }
+  fs::rename(dir.path / "elsewhere.key", key);
+  // Another key does not verify this log.
+  close();
+  fs::remove(key);
+  {
+    auto other_dir = dir.path / "other";
+    auto other_store = Store::open_sqlite(other_dir);
+    AuditLog other(*other_store);
+    fs::copy_file(other_dir / kSigningKeyFile, key);
+  }
+  open();
+  expect_bad(1, "invalid signature");
+}
+
+TEST_F(AuditLogTest, ProofsVerifyAgainstTheSignedHeads) {
+  fill(21);
+  for (int64_t size = 1; size <= 21; ++size) {
+    auto head = log->head_at(size);
+    ASSERT_TRUE(head);
+    EXPECT_TRUE(verify_tree_head(*head));
+    merkle::Hash root = unhex(head->root_hash);
+    for (int64_t seq = 1; seq <= size; ++seq) {
+      std::vector<merkle::Hash> path;
+      for (const auto& h : log->inclusion_proof(seq, size)) path.push_back(unhex(h));
+      EXPECT_TRUE(merkle::verify_inclusion(seq - 1, size, unhex(entry(seq).leaf_hash), path, root))
+          << seq << " in " << size;
+    }
+    for (int64_t first = 1; first <= size; ++first) {
+      std::vector<merkle::Hash> path;
+      for (const auto& h : log->consistency_proof(first, size)) path.push_back(unhex(h));
+      EXPECT_TRUE(merkle::verify_consistency(first, size, unhex(log->head_at(first)->root_hash),
+                                             root, path))
+          << first << " to " << size;
+    }
+  }
+  EXPECT_FALSE(log->head_at(22));
+  EXPECT_THROW(log->inclusion_proof(0, 5), Error);
+  EXPECT_THROW(log->inclusion_proof(6, 5), Error);
+  EXPECT_THROW(log->inclusion_proof(1, 22), Error);
+  EXPECT_THROW(log->consistency_proof(0, 5), Error);
+  EXPECT_THROW(log->consistency_proof(6, 5), Error);
+  EXPECT_THROW(log->consistency_proof(1, 22), Error);
+}
+
+// ---- tampering through SQL ---------------------------------------------------------------
+
+TEST_F(AuditLogTest, DetectsAnEditedColumn) {
+  fill(30);
+  tamper("UPDATE audit_entries SET object_id = 'obj-999999' WHERE seq = 12");
+  expect_bad(12, "entry 12 was changed");
+}
+
+TEST_F(AuditLogTest, DetectsAnEditedColumnWhoseLeafHashWasRecomputed) {
+  const std::vector<std::pair<std::string, store::Value>> edits = {
+      {"time", std::string("2020-01-01T00:00:00.000Z")},
+      {"actor_user_id", int64_t{999}},
+      {"actor_user_id", store::null_value},
+      {"actor", std::string("someone-else")},
+      {"org_id", int64_t{42}},
+      {"action", std::string("screenings.create")},
+      {"object_type", std::string("export")},
+      {"object_id", std::string("obj-000013")},
+      {"outcome", std::string("denied")},
+  };
+  fill(30);
+  for (const auto& [column, value] : edits) {
+    SCOPED_TRACE(column);
+    Entry before = entry(12);
+    tamper("UPDATE audit_entries SET " + column + " = ? WHERE seq = 12", {value});
+    tamper("UPDATE audit_entries SET leaf_hash = ? WHERE seq = 12", {leaf_hex(entry(12))});
+    EXPECT_NE(entry(12).leaf_hash, before.leaf_hash);
+    expect_bad(12, "no longer matches its signed tree head");
+    // Put it back for the next column.
+    tamper(
+        "UPDATE audit_entries SET time = ?, actor_user_id = ?, actor = ?, org_id = ?, "
+        "action = ?, object_type = ?, object_id = ?, outcome = ?, leaf_hash = ? WHERE seq = 12",
+        {before.time, *before.event.actor_user_id, before.event.actor, *before.event.org_id,
+         before.event.action, before.event.object_type, before.event.object_id,
+         before.event.outcome, before.leaf_hash});
+    ASSERT_TRUE(log->verify().ok);
+  }
+}
+
+TEST_F(AuditLogTest, DetectsAColumnStoredWithAnotherType) {
+  fill(30);
+  // "2x" reads as 2 through Row::integer, but it is not what was logged.
+  tamper("UPDATE audit_entries SET org_id = org_id || 'x' WHERE seq = 8");
+  expect_bad(8, "column org_id");
+}
+
+TEST_F(AuditLogTest, DetectsAnEditedLeafHash) {
+  fill(30);
+  tamper("UPDATE audit_entries SET leaf_hash = ? WHERE seq = 3", {leaf_hex(entry(4))});
+  expect_bad(3, "entry 3 was changed");
+}
+
+TEST_F(AuditLogTest, DetectsADeletedMiddleEntry) {
+  fill(30);
+  tamper("DELETE FROM audit_entries WHERE seq = 15");
+  expect_bad(15, "entry 15 is missing");
+  tamper("DELETE FROM audit_entries WHERE seq = 1");
+  expect_bad(1, "entry 1 is missing");
+}
+
+TEST_F(AuditLogTest, DetectsDeletedTailEntriesAndHeads) {
+  fill(30);
+  tamper("DELETE FROM audit_entries WHERE seq > 25");
+  tamper("DELETE FROM audit_tree_heads WHERE tree_size > 25");
+  expect_bad(26, "entries 26 to 30 were deleted");
+}
+
+TEST_F(AuditLogTest, DetectsATruncationThatAlsoRewroteTheState) {
+  fill(30);
+  truncate_consistently(25);
+  expect_bad(26, "entries 26 to 30 were deleted");
+}
+
+TEST_F(AuditLogTest, DetectsTheDeletionOfTheLastEntryAlone) {
+  fill(30);
+  truncate_consistently(29);
+  expect_bad(30, "entry 30 was deleted");
+}
+
+TEST_F(AuditLogTest, DeletingAppendedEntriesIsDetectedBeyondTheLastTransaction) {
+  for (int i = 1; i <= 10; ++i) store->write([&](Connection& c) { log->append(c, event(i)); });
+  ASSERT_TRUE(log->verify().ok);
+  // Deleting exactly the last append() transaction looks like a rollback (README.md) ...
+  truncate_consistently(9);
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_NE(r.note.find("entry 10"), std::string::npos) << r.note;
+  // ... deleting more does not: the next append confirmed entry 9.
+  truncate_consistently(8);
+  expect_bad(9, "entry 9 was deleted");
+}
+
+TEST_F(AuditLogTest, DetectsTheDeletionOfEverything) {
+  fill(10);
+  truncate_consistently(0);
+  expect_bad(1, "entries 1 to 10 were deleted");
+}
+
+TEST_F(AuditLogTest, TruncationIsStillDetectedAfterNewEntries) {
+  fill(30);
+  truncate_consistently(25);
+  for (int i = 26; i <= 32; ++i) log->record(event(100 + i));
+  // The log is long again, but its first 30 entries are not the ones audit-head.json confirmed.
+  expect_bad(std::nullopt, "differ from those audit-head.json confirms");
+}
+
+TEST_F(AuditLogTest, DetectsAnInsertedTailEntry) {
+  fill(30);
+  Entry fake;
+  fake.seq = 31;
+  fake.time = entry(30).time;
+  fake.event = event(31);
+  tamper(
+      "INSERT INTO audit_entries (seq, time, actor_user_id, actor, org_id, action, "
+      "object_type, object_id, outcome, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {fake.seq, fake.time, *fake.event.actor_user_id, fake.event.actor, *fake.event.org_id,
+       fake.event.action, fake.event.object_type, fake.event.object_id, fake.event.outcome,
+       leaf_hex(fake)});
+  expect_bad(31, "entry 31 has no signed tree head");
+}
+
+TEST_F(AuditLogTest, DetectsAnEntryInsertedInTheMiddle) {
+  fill(30);
+  // Make room at 20 by renumbering the later entries, then insert a well-formed entry there.
+  for (int64_t seq = 30; seq >= 20; --seq)
+    tamper("UPDATE audit_entries SET seq = seq + 1 WHERE seq = ?", {seq});
+  Entry fake = entry(19);
+  fake.seq = 20;
+  fake.event.object_id = "obj-inserted";
+  tamper(
+      "INSERT INTO audit_entries (seq, time, actor_user_id, actor, org_id, action, "
+      "object_type, object_id, outcome, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {fake.seq, fake.time, *fake.event.actor_user_id, fake.event.actor, *fake.event.org_id,
+       fake.event.action, fake.event.object_type, fake.event.object_id, fake.event.outcome,
+       leaf_hex(fake)});
+  expect_bad(20, "entry 20 was changed");
+}
+
+TEST_F(AuditLogTest, DetectsSwappedEntries) {
+  fill(30);
+  Entry a = entry(5), b = entry(9);
+  auto put = [&](int64_t seq, const Entry& e) {
+    auto opt = [](const std::optional<int64_t>& v) {
+      return v ? store::Value{*v} : store::null_value;
+    };
+    tamper(
+        "UPDATE audit_entries SET time = ?, actor_user_id = ?, actor = ?, org_id = ?, "
+        "action = ?, object_type = ?, object_id = ?, outcome = ?, leaf_hash = ? WHERE seq = ?",
+        {e.time, opt(e.event.actor_user_id), e.event.actor, opt(e.event.org_id), e.event.action,
+         e.event.object_type, e.event.object_id, e.event.outcome, e.leaf_hash, seq});
+  };
+  put(5, b);
+  put(9, a);
+  expect_bad(5, "entry 5 was changed");
+  // Even when the attacker recomputes both leaf hashes for their new positions.
+  tamper("UPDATE audit_entries SET leaf_hash = ? WHERE seq = 5", {leaf_hex(entry(5))});
+  tamper("UPDATE audit_entries SET leaf_hash = ? WHERE seq = 9", {leaf_hex(entry(9))});
+  expect_bad(5, "no longer matches its signed tree head");
+}
+
+TEST_F(AuditLogTest, DetectsForgedAndMissingHeads) {
+  fill(30);
+  auto h17 = log->head_at(17);
+  auto h18 = log->head_at(18);
+  tamper("UPDATE audit_tree_heads SET root_hash = ? WHERE tree_size = 17", {h18->root_hash});
+  expect_bad(17, "invalid signature");
+  tamper("UPDATE audit_tree_heads SET root_hash = ? WHERE tree_size = 17", {h17->root_hash});
+  tamper("UPDATE audit_tree_heads SET timestamp = '2000-01-01T00:00:00.000Z' WHERE tree_size = 17");
+  expect_bad(17, "invalid signature");
+  tamper("UPDATE audit_tree_heads SET timestamp = ? WHERE tree_size = 17", {h17->timestamp});
+  ASSERT_TRUE(log->verify().ok);
+  tamper("DELETE FROM audit_tree_heads WHERE tree_size = 11");
+  expect_bad(11, "entry 11 has no signed tree head");
+}
+
+TEST_F(AuditLogTest, DetectsAHeadBeyondTheLog) {
+  fill(10);
+  auto h = log->head_at(10);
+  tamper(
+      "INSERT INTO audit_tree_heads (tree_size, root_hash, timestamp, signature) "
+      "VALUES (40, ?, ?, ?)",
+      {h->root_hash, h->timestamp, h->signature});
+  expect_bad(11, "forged head for tree size 40");
+}
+
+TEST_F(AuditLogTest, DetectsAnEditedStateRow) {
+  fill(10);
+  tamper("UPDATE audit_state SET frontier = ? WHERE id = 1", {std::string(128, 'a')});
+  expect_bad(std::nullopt, "frontier in audit_state was edited");
+  // An append refuses to build on a frontier that does not parse.
+  tamper("UPDATE audit_state SET frontier = 'zz' WHERE id = 1");
+  EXPECT_THROW(log->record(event(11)), Error);
+}
+
+TEST_F(AuditLogTest, DetectsAMissingOrForeignHeadFile) {
+  fill(10);
+  fs::path file = dir.path / kHeadFile;
+  std::ifstream in(file);
+  std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(file);
+  expect_bad(std::nullopt, "audit-head.json is missing");
+  {
+    std::ofstream out(file);
+    out << "{not json";
+  }
+  expect_bad(std::nullopt, "audit-head.json is damaged");
+  {
+    // A validly shaped file whose heads another key signed.
+    auto other_dir = dir.path / "other";
+    auto other_store = Store::open_sqlite(other_dir);
+    AuditLog other(*other_store);
+    other.record(event(1));
+    fs::copy_file(other_dir / kHeadFile, file, fs::copy_options::overwrite_existing);
+  }
+  expect_bad(std::nullopt, "did not sign");
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << original;
+  }
+  EXPECT_TRUE(log->verify().ok);
+}
+
+// ---- tampering with the file on disk -----------------------------------------------------
+
+TEST_F(AuditLogTest, DetectsOneFlippedByteInTheSqliteFile) {
+  fill(150);
+  ASSERT_TRUE(log->verify().ok);
+  close();
+  fs::path db = dir.path / "ctip.sqlite";
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  std::string bytes;
+  {
+    std::ifstream in(db, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string needle = object_id(123);
+  size_t at = bytes.find(needle);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find(needle, at + 1), std::string::npos) << "the id must occur once";
+  {
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    size_t pos = at + needle.size() - 1;  // the last digit: '3' becomes '2'
+    f.seekp(static_cast<std::streamoff>(pos));
+    f.put(static_cast<char>(bytes[pos] ^ 0x01));
+  }
+  open();
+  expect_bad(123, "entry 123 was changed");
+}
+
+// ---- concurrency -------------------------------------------------------------------------
+
+TEST_F(AuditLogTest, ConcurrentRecordsStayContiguousAndVerify) {
+  std::vector<int64_t> seqs[2];
+  auto worker = [&](int t) {
+    for (int i = 0; i < 200; ++i) seqs[t].push_back(log->record(event(t * 1000 + i + 1)));
+  };
+  std::thread a(worker, 0), b(worker, 1);
+  a.join();
+  b.join();
+  std::set<int64_t> all(seqs[0].begin(), seqs[0].end());
+  all.insert(seqs[1].begin(), seqs[1].end());
+  EXPECT_EQ(all.size(), 400u);
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), 400);
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, 400);
+  EXPECT_TRUE(r.note.empty()) << r.note;
+}
+
+TEST_F(AuditLogTest, ConcurrentWritersWithSeparateStoresStayContiguous) {
+  // Two Store objects on one directory behave like two processes: only SQLite's write lock
+  // and the file lock order them.
+  auto second_store = Store::open_sqlite(dir.path);
+  AuditLog second(*second_store);
+  auto worker = [&](AuditLog& l, int t) {
+    for (int i = 0; i < 100; ++i) {
+      if (i % 2 == 0) {
+        l.record(event(t * 1000 + i + 1));
+      } else {
+        Store& s = t == 0 ? *store : *second_store;
+        s.write([&](Connection& c) { l.append(c, event(t * 1000 + i + 1)); });
+      }
+    }
+  };
+  std::thread a(worker, std::ref(*log), 0), b(worker, std::ref(second), 1);
+  a.join();
+  b.join();
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, 200);
+}
+
+}  // namespace
+}  // namespace ctip::audit

@@ -1,0 +1,204 @@
+#include "audit/merkle.h"
+
+#include <sodium.h>
+
+#include <bit>
+#include <string>
+
+#include "core/error.h"
+
+namespace ctip::audit::merkle {
+namespace {
+
+constexpr uint8_t kLeafPrefix = 0x00;  // RFC 9162 §2.1.1
+constexpr uint8_t kNodePrefix = 0x01;
+
+// k in RFC 9162 §2.1.1: the largest power of two smaller than n (n >= 2).
+uint64_t split_point(uint64_t n) { return std::bit_floor(n - 1); }
+
+// PATH(m, D[n]) of RFC 9162 §2.1.3.1, appending to `out` from the leaf upwards.
+void append_path(std::span<const Hash> leaves, uint64_t m, std::vector<Hash>& out) {
+  uint64_t n = leaves.size();
+  if (n <= 1) return;
+  uint64_t k = split_point(n);
+  if (m < k) {
+    append_path(leaves.first(k), m, out);
+    out.push_back(root(leaves.subspan(k)));
+  } else {
+    append_path(leaves.subspan(k), m - k, out);
+    out.push_back(root(leaves.first(k)));
+  }
+}
+
+// SUBPROOF(m, D[n], b) of RFC 9162 §2.1.4.1.
+void append_subproof(std::span<const Hash> leaves, uint64_t m, bool complete_subtree,
+                     std::vector<Hash>& out) {
+  uint64_t n = leaves.size();
+  if (m == n) {
+    if (!complete_subtree) out.push_back(root(leaves));
+    return;
+  }
+  uint64_t k = split_point(n);
+  if (m <= k) {
+    append_subproof(leaves.first(k), m, complete_subtree, out);
+    out.push_back(root(leaves.subspan(k)));
+  } else {
+    append_subproof(leaves.subspan(k), m - k, false, out);
+    out.push_back(root(leaves.first(k)));
+  }
+}
+
+// Right-shifts fn and sn together until fn's lowest bit is set or fn is 0 (RFC 9162 §2.1.3.2
+// step 4 and §2.1.4.2 step 6).
+void shift_to_set_bit(uint64_t& fn, uint64_t& sn) {
+  while (fn != 0 && (fn & 1) == 0) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+}
+
+}  // namespace
+
+Hash hash_leaf(std::string_view data) {
+  crypto_init();
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, &kLeafPrefix, 1);
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  Hash out;
+  crypto_hash_sha256_final(&st, out.data());
+  return out;
+}
+
+Hash hash_children(const Hash& left, const Hash& right) {
+  crypto_init();
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, &kNodePrefix, 1);
+  crypto_hash_sha256_update(&st, left.data(), left.size());
+  crypto_hash_sha256_update(&st, right.data(), right.size());
+  Hash out;
+  crypto_hash_sha256_final(&st, out.data());
+  return out;
+}
+
+Hash empty_root() { return ctip::sha256(std::string_view{}); }
+
+Hash root(std::span<const Hash> leaves) {
+  Frontier f;
+  for (const auto& leaf : leaves) f.append(leaf);
+  return f.root();
+}
+
+std::vector<Hash> inclusion_proof(std::span<const Hash> leaves, uint64_t index) {
+  if (index >= leaves.size())
+    throw Error(ErrorCode::invalid_argument,
+                "leaf index " + std::to_string(index) + " is outside a tree of " +
+                    std::to_string(leaves.size()) + " leaves",
+                "index");
+  std::vector<Hash> out;
+  append_path(leaves, index, out);
+  return out;
+}
+
+bool verify_inclusion(uint64_t index, uint64_t tree_size, const Hash& leaf,
+                      std::span<const Hash> path, const Hash& root) {
+  if (index >= tree_size) return false;
+  uint64_t fn = index;
+  uint64_t sn = tree_size - 1;
+  Hash r = leaf;
+  for (const auto& p : path) {
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      r = hash_children(p, r);
+      if ((fn & 1) == 0) shift_to_set_bit(fn, sn);
+    } else {
+      r = hash_children(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn == 0 && r == root;
+}
+
+std::vector<Hash> consistency_proof(std::span<const Hash> leaves, uint64_t first) {
+  if (first > leaves.size())
+    throw Error(ErrorCode::invalid_argument,
+                "tree size " + std::to_string(first) + " is larger than the tree of " +
+                    std::to_string(leaves.size()) + " leaves",
+                "first");
+  std::vector<Hash> out;
+  if (first == 0 || first == leaves.size()) return out;
+  append_subproof(leaves, first, true, out);
+  return out;
+}
+
+bool verify_consistency(uint64_t first, uint64_t second, const Hash& first_root,
+                        const Hash& second_root, std::span<const Hash> path) {
+  if (first > second) return false;
+  if (first == second) return path.empty() && first_root == second_root;
+  if (first == 0) return path.empty();
+  // Steps 1-2: an empty path proves nothing; when `first` is a power of two its root is the
+  // first node of the walk.
+  if (path.empty()) return false;
+  std::vector<Hash> nodes;
+  nodes.reserve(path.size() + 1);
+  if (std::has_single_bit(first)) nodes.push_back(first_root);
+  nodes.insert(nodes.end(), path.begin(), path.end());
+  // Steps 3-4.
+  uint64_t fn = first - 1;
+  uint64_t sn = second - 1;
+  while ((fn & 1) == 1) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  // Steps 5-6.
+  Hash fr = nodes.front();
+  Hash sr = nodes.front();
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    const Hash& c = nodes[i];
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      fr = hash_children(c, fr);
+      sr = hash_children(c, sr);
+      if ((fn & 1) == 0) shift_to_set_bit(fn, sn);
+    } else {
+      sr = hash_children(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  // Step 7.
+  return fr == first_root && sr == second_root && sn == 0;
+}
+
+std::optional<Frontier> Frontier::from_nodes(uint64_t size, std::vector<Hash> nodes) {
+  if (static_cast<size_t>(std::popcount(size)) != nodes.size()) return std::nullopt;
+  Frontier f;
+  f.size_ = size;
+  f.nodes_ = std::move(nodes);
+  return f;
+}
+
+void Frontier::append(const Hash& leaf_hash) {
+  // Each trailing set bit of the size is a perfect subtree the new leaf completes: merge them,
+  // like carrying in binary addition.
+  Hash carry = leaf_hash;
+  for (uint64_t s = size_; (s & 1) == 1; s >>= 1) {
+    carry = hash_children(nodes_.back(), carry);
+    nodes_.pop_back();
+  }
+  nodes_.push_back(carry);
+  ++size_;
+}
+
+Hash Frontier::root() const {
+  if (nodes_.empty()) return empty_root();
+  // MTH splits off the largest perfect subtree on the left, then recurses on the rest, so the
+  // root folds the subtrees from the right.
+  Hash r = nodes_.back();
+  for (size_t i = nodes_.size() - 1; i-- > 0;) r = hash_children(nodes_[i], r);
+  return r;
+}
+
+}  // namespace ctip::audit::merkle
