@@ -1,0 +1,116 @@
+// The screening catalogue: instruments, the first-contact screener, the dimensions and the
+// decision rules, loaded from data/instruments/**/*.json (compiled into the binary) and checked
+// strictly when loaded. A file that breaks an invariant is a bug in the data: loading throws
+// Error(internal) naming the file and the field. The invariants are listed in README.md.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/embedded.h"
+#include "screen/decision_rule.h"
+
+namespace ctip::screen {
+
+// Every text a person reads exists in each of these languages.
+inline constexpr std::array<std::string_view, 4> kLanguages = {"en", "es", "fr", "ar"};
+inline constexpr std::array<std::string_view, 6> kDimensions = {
+    "deceptive_recruitment", "coercive_recruitment",    "recruitment_abuse_of_vulnerability",
+    "exploitation",          "coercion_at_destination", "abuse_of_vulnerability_at_destination"};
+inline constexpr size_t kMaxScreenerQuestions = 16;
+
+using Localized = std::map<std::string, std::string, std::less<>>;  // language -> text
+
+struct Source {
+  std::string id;
+  std::string citation;
+  std::string used_for;
+};
+
+struct Indicator {
+  std::string id;
+  std::string dimension;
+  Strength strength = Strength::medium;
+  std::string label;  // English name of the indicator
+  Localized question;
+  std::string note;  // why this strength, where the source is uncertain or silent
+};
+
+struct Instrument {
+  std::string profile;  // e.g. "adult_labour"
+  std::string version;  // e.g. "1.0.0"
+  Population population = Population::adult;
+  std::string exploitation;  // labour, sexual, criminality
+  Localized title;
+  std::vector<Source> sources;
+  std::vector<std::string> notes;
+  std::vector<Indicator> indicators;
+  std::string path;  // the data file it came from
+
+  const Indicator* find(std::string_view id) const;
+  std::string versioned_id() const { return profile + "@" + version; }
+};
+
+struct DimensionInfo {
+  std::string id;
+  Localized title;
+  Localized description;
+};
+
+struct ScreenerQuestion {
+  std::string id;
+  std::string dimension;
+  Localized text;
+  std::map<std::string, std::vector<std::string>, std::less<>> marks;  // profile -> indicators
+  std::string note;
+};
+
+struct RoutingRule {
+  Population population = Population::adult;
+  std::string if_yes;  // a question id, or "" for the fallback of the population
+  std::string profile;
+  std::string reason;
+};
+
+struct Screener {
+  std::string id;
+  std::string version;
+  Localized title;
+  Localized intro;
+  std::vector<Source> sources;
+  std::vector<std::string> notes;
+  std::vector<ScreenerQuestion> questions;
+  std::vector<RoutingRule> routing;
+
+  const ScreenerQuestion* find(std::string_view id) const;
+};
+
+struct Catalogue {
+  std::string dimensions_version;
+  std::vector<DimensionInfo> dimensions;
+  std::map<std::string, Localized, std::less<>> answer_labels;    // yes/no/unknown -> texts
+  std::map<std::string, Localized, std::less<>> strength_labels;  // strong/medium/weak -> texts
+  std::vector<Instrument> instruments;                            // in kProfileOrder, then by name
+  Screener screener;
+  std::vector<DecisionRule> rules;
+  size_t current_rule = 0;
+  std::vector<std::string> schema_paths;  // documentation only
+
+  // Validates everything; throws Error(internal) naming the file and field.
+  static Catalogue load(const std::vector<embedded::File>& files);
+  // The catalogue compiled into the binary, loaded once.
+  static const Catalogue& builtin();
+
+  const Instrument* find_instrument(std::string_view profile) const;
+  const DecisionRule& rule() const { return rules.at(current_rule); }
+  const DecisionRule* find_rule(std::string_view version) const;
+  const DimensionInfo* find_dimension(std::string_view id) const;
+};
+
+// Looks up a text in `lang`, falling back to English.
+const std::string& text_in(const Localized& texts, std::string_view lang);
+
+}  // namespace ctip::screen
