@@ -276,6 +276,9 @@ struct Server::Impl {
     http.set_read_timeout(options.read_timeout_s, 0);
     http.set_write_timeout(options.write_timeout_s, 0);
     http.set_keep_alive_max_count(10000);
+    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to every response
+    // after the first on a keep-alive connection.
+    http.set_tcp_nodelay(true);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"X-Frame-Options", "DENY"},
                               {"Referrer-Policy", "no-referrer"},
