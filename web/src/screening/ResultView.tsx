@@ -20,6 +20,9 @@ interface Props {
   onFullInterview?: (profile: string) => void;
 }
 
+/** The questions to ask next shown at once; the rest behind a disclosure. */
+const ASK_NEXT_SHOWN = 5;
+
 type ReferralState = { state: 'idle' } | { state: 'busy' } | { state: 'done' } | { state: 'failed'; message: string };
 
 function Dimension({ d, texts }: { d: DimensionExplanation; texts?: InstrumentTexts }) {
@@ -128,13 +131,26 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
             <>
               <h4>{t('result.next_questions')}</h4>
               <ul class="next-questions">
-                {result.nextQuestions.map((q) => (
+                {result.nextQuestions.slice(0, ASK_NEXT_SHOWN).map((q) => (
                   <li key={q.id}>
                     {texts?.questions[q.id] ?? q.text}
                     {q.dimension && <span class="muted"> · {dimensionTitle(q.dimension)}</span>}
                   </li>
                 ))}
               </ul>
+              {result.nextQuestions.length > ASK_NEXT_SHOWN && (
+                <details class="more-questions">
+                  <summary>{t('result.show_all_questions', { n: result.nextQuestions.length })}</summary>
+                  <ul class="next-questions">
+                    {result.nextQuestions.slice(ASK_NEXT_SHOWN).map((q) => (
+                      <li key={q.id}>
+                        {texts?.questions[q.id] ?? q.text}
+                        {q.dimension && <span class="muted"> · {dimensionTitle(q.dimension)}</span>}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
             </>
           )}
         </section>
