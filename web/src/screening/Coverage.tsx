@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get } from '../api/client';
 import { useI18n } from '../i18n';
 import type { ChartHandle, ChartOption } from './coverageChart';
-import { readCoverage, type CoverageRow } from './shapes';
+import { readCoverage, readCoverageCountry, type CoverageRow } from './shapes';
 
 const ALL = '';
 
@@ -69,10 +69,14 @@ export function Coverage() {
   const [rows, setRows] = useState<CoverageRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [source, setSource] = useState(ALL);
+  const [country, setCountry] = useState<string | undefined>(undefined);
 
   useEffect(() => {
     get<unknown>('/screenings/coverage')
-      .then((raw) => setRows(readCoverage(raw)))
+      .then((raw) => {
+        setCountry(readCoverageCountry(raw));
+        setRows(readCoverage(raw));
+      })
       .catch((e) => setError(e instanceof Error ? e.message : String(e)));
   }, []);
 
@@ -85,6 +89,7 @@ export function Coverage() {
     return [...ids].sort((a, b) => Object.keys(OUTCOME_COLOURS).indexOf(a) - Object.keys(OUTCOME_COLOURS).indexOf(b));
   }, [rows]);
 
+  const shareLabel = t('coverage.share_own') + (country ? ` (${country})` : '');
   const coverageOption = useMemo<ChartOption>(
     () => ({
       color: [COLOURS.encountered, COLOURS.screened, COLOURS.share],
@@ -100,7 +105,7 @@ export function Coverage() {
         { name: t('coverage.encountered'), type: 'bar', data: months.map((m) => m.encountered) },
         { name: t('coverage.screened'), type: 'bar', data: months.map((m) => m.screened) },
         {
-          name: t('coverage.share_own'),
+          name: shareLabel,
           type: 'line',
           yAxisIndex: 1,
           connectNulls: true,
@@ -108,7 +113,7 @@ export function Coverage() {
         },
       ],
     }),
-    [months, lang],
+    [months, lang, shareLabel],
   );
 
   const outcomesOption = useMemo<ChartOption>(
@@ -183,7 +188,9 @@ export function Coverage() {
                         {tid('outcome', id)}
                       </th>
                     ))}
-                    <th scope="col" class="num">{t('coverage.share_own')}</th>
+                    <th scope="col" class="num">
+                      {shareLabel}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

@@ -587,6 +587,11 @@ function readCoverageRow(o: Obj, month?: string, source?: string): CoverageRow {
   };
 }
 
+/** The country whose nationals count as own nationals (ISO alpha-2), when the server names it. */
+export function readCoverageCountry(raw: unknown): string | undefined {
+  return isObj(raw) ? strOf(raw.country) : undefined;
+}
+
 export function readCoverage(raw: unknown): CoverageRow[] {
   const top = isObj(raw) ? raw : {};
   const list = Array.isArray(raw) ? raw : firstOf(top, ['rows', 'coverage', 'months', 'items', 'data']);
