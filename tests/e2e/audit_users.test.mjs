@@ -37,6 +37,22 @@ test('auditor: the audit log is verified and lists the latest entries, newest fi
   const text = await page.locator('[data-testid=audit-entries]').textContent();
   assert.match(text, /session\.login/);
   await screenshot(page, 'audit-auditor');
+
+  // "Load more" pages back with before=SEQ: older entries follow, still newest first.
+  const more = page.getByRole('button', { name: 'Load more' });
+  const total = Number((await status.textContent()).match(/(\d+) entries/)[1]);
+  assert.equal(await more.count(), total > 50 ? 1 : 0, `Load more shown when the log has more than a page (${total})`);
+  if (total > 50) {
+    const before = await rows.count();
+    await more.click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=audit-entries] tbody tr').length > n,
+      before,
+    );
+    const all = (await page.locator('[data-testid=audit-entries] tbody th').allTextContents()).map(Number);
+    assert.deepEqual(all, [...all].sort((a, b) => b - a), 'newest first after load more');
+    assert.equal(new Set(all).size, all.length, 'no entry twice');
+  }
   await page.context().close();
 });
 
