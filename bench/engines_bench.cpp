@@ -26,8 +26,12 @@ BENCHMARK(BM_PermissionCheck);
 // Coverage over N encounter rows (a national year has tens of thousands of encounters).
 void BM_Coverage(benchmark::State& state) {
   std::mt19937 rng(7);
-  const char* sources[] = {"border", "police", "hotline", "labour_inspection",
-                           "domestic_violence_service", "smuggling_interception"};
+  const char* sources[] = {"border",
+                           "police",
+                           "hotline",
+                           "labour_inspection",
+                           "domestic_violence_service",
+                           "smuggling_interception"};
   const char* outcomes[] = {"presumed_trafficking", "possible_trafficking", "exploitation_only",
                             "no_indication"};
   std::vector<cases::EncounterRow> rows;

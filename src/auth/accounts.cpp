@@ -12,8 +12,7 @@
 namespace ctip::auth {
 namespace {
 
-constexpr const char* kUserColumns =
-    "u.id, u.username, u.role, u.disabled, o.id, o.name, o.kind";
+constexpr const char* kUserColumns = "u.id, u.username, u.role, u.disabled, o.id, o.name, o.kind";
 
 User user_from(const store::Row& r, size_t at = 0) {
   User u;
@@ -37,8 +36,7 @@ std::string hash_password(std::string_view password) {
   crypto_init();
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
                             crypto_pwhash_ALG_ARGON2ID13) != 0)
     throw Error(ErrorCode::internal, "password hashing ran out of memory");
   return out;
@@ -106,10 +104,10 @@ std::optional<User> find_user(store::Connection& c, int64_t id) {
 }
 
 std::optional<User> find_user_by_name(store::Connection& c, std::string_view username) {
-  auto r = c.query_one(
-      std::string("SELECT ") + kUserColumns +
-          " FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = ?",
-      {std::string(username)});
+  auto r =
+      c.query_one(std::string("SELECT ") + kUserColumns +
+                      " FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = ?",
+                  {std::string(username)});
   if (!r) return std::nullopt;
   return user_from(*r);
 }
@@ -118,8 +116,10 @@ std::vector<User> list_users(store::Connection& c, std::optional<int64_t> org_id
   std::vector<store::Row> rows;
   std::string sql = std::string("SELECT ") + kUserColumns +
                     " FROM users u JOIN organisations o ON o.id = u.org_id";
-  if (org_id) rows = c.query(sql + " WHERE u.org_id = ? ORDER BY u.username", {*org_id});
-  else rows = c.query(sql + " ORDER BY o.name, u.username");
+  if (org_id)
+    rows = c.query(sql + " WHERE u.org_id = ? ORDER BY u.username", {*org_id});
+  else
+    rows = c.query(sql + " ORDER BY o.name, u.username");
   std::vector<User> out;
   for (const auto& r : rows) out.push_back(user_from(r));
   return out;
@@ -133,11 +133,10 @@ void set_disabled(store::Connection& c, int64_t user_id, bool disabled) {
 
 std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
                                                         std::string_view username) {
-  auto r = c.query_one(
-      std::string("SELECT ") + kUserColumns +
-          ", u.password_hash FROM users u JOIN organisations o ON o.id = u.org_id "
-          "WHERE u.username = ?",
-      {std::string(username)});
+  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
+                           ", u.password_hash FROM users u JOIN organisations o ON o.id = u.org_id "
+                           "WHERE u.username = ?",
+                       {std::string(username)});
   if (!r) return std::nullopt;
   return std::make_pair(user_from(*r), r->text(7));
 }
@@ -199,8 +198,7 @@ int64_t LoginThrottle::retry_after_ms(const std::string& username, const std::st
   return std::max(wait("u:" + username, now), wait("a:" + address, now));
 }
 
-void LoginThrottle::failed(const std::string& username, const std::string& address,
-                           int64_t now) {
+void LoginThrottle::failed(const std::string& username, const std::string& address, int64_t now) {
   std::lock_guard lock(mu_);
   bump("u:" + username, now);
   bump("a:" + address, now);

@@ -62,8 +62,8 @@ TEST(Accounts, CreateListDisableAndSessions) {
   TempStore t;
   User u;
   t.store->write([&](store::Connection& c) {
-    u = create_user(c, {"amina.k", "long-enough-pass", "Safe Harbour", "service_provider",
-                        "caseworker"});
+    u = create_user(
+        c, {"amina.k", "long-enough-pass", "Safe Harbour", "service_provider", "caseworker"});
   });
   EXPECT_GT(u.id, 0);
   EXPECT_EQ(u.org.kind, "service_provider");

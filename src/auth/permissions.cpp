@@ -35,9 +35,12 @@ PermissionMatrix PermissionMatrix::parse(std::string_view json_text) {
       std::string field = "actions." + action + ".grants." + role;
       if (std::find(m.roles_.begin(), m.roles_.end(), role) == m.roles_.end())
         invalid(field, "unknown role '" + role + "'");
-      if (scope == "organisation") m.grants_[key(role, action)] = Scope::organisation;
-      else if (scope == "all") m.grants_[key(role, action)] = Scope::all;
-      else invalid(field, "scope must be \"organisation\" or \"all\"");
+      if (scope == "organisation")
+        m.grants_[key(role, action)] = Scope::organisation;
+      else if (scope == "all")
+        m.grants_[key(role, action)] = Scope::all;
+      else
+        invalid(field, "scope must be \"organisation\" or \"all\"");
     }
   }
   return m;
@@ -52,8 +55,7 @@ const PermissionMatrix& PermissionMatrix::builtin() {
   return m;
 }
 
-std::optional<Scope> PermissionMatrix::grant(std::string_view role,
-                                             std::string_view action) const {
+std::optional<Scope> PermissionMatrix::grant(std::string_view role, std::string_view action) const {
   auto it = grants_.find(key(role, action));
   if (it == grants_.end()) return std::nullopt;
   return it->second;

@@ -14,7 +14,7 @@ TEST(Coverage, CountsDistinctPersonsPerMonthAndSource) {
   std::vector<EncounterRow> rows = {
       {"2026-01", "border", 1, "NG", "presumed_trafficking"},
       {"2026-01", "border", 2, "NL", "presumed_trafficking"},
-      {"2026-01", "border", 3, "NL", std::nullopt},  // encountered, not screened
+      {"2026-01", "border", 3, "NL", std::nullopt},     // encountered, not screened
       {"2026-01", "border", 2, "NL", "no_indication"},  // same person again: most severe counts
       {"2026-01", "hotline", 4, std::nullopt, "exploitation_only"},
       {"2026-02", "border", 1, "NG", "possible_trafficking"},
@@ -61,11 +61,17 @@ TEST(Intake, ParsingNamesTheField) {
     return std::string("no error");
   };
   EXPECT_EQ(field_of([] { parse_person(Json{{"reference", ""}}); }), "person.reference");
-  EXPECT_EQ(field_of([] { parse_person(Json{{"reference", "P1"}, {"nationality", "XX"}}); }),
+  EXPECT_EQ(field_of([] {
+              parse_person(Json{{"reference", "P1"}, {"nationality", "XX"}});
+            }),
             "person.nationality");
-  EXPECT_EQ(field_of([] { parse_person(Json{{"reference", "P1"}, {"name", "A"}}); }),
+  EXPECT_EQ(field_of([] {
+              parse_person(Json{{"reference", "P1"}, {"name", "A"}});
+            }),
             "person.name");
-  EXPECT_EQ(field_of([] { parse_encounter(Json{{"source", "airport"}}, "2026-01-01"); }),
+  EXPECT_EQ(field_of([] {
+              parse_encounter(Json{{"source", "airport"}}, "2026-01-01");
+            }),
             "encounter.source");
   EXPECT_EQ(field_of([] {
               parse_encounter(Json{{"source", "border"}, {"date", "2026-02-30"}}, "2026-12-01");
@@ -84,12 +90,19 @@ TEST(Intake, ScreeningOpensACaseAndRecommendsReferrals) {
   std::filesystem::remove_all(dir);
   auto store = store::Store::open_sqlite(dir);
   store->write([](store::Connection& c) {
-    auto u = auth::create_user(c, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
+    auto u =
+        auth::create_user(c, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
     Actor a{u.id, u.org.id};
     set_setting(c, "country", "NL");
     auto [person, encounter] =
         record_encounter(c, a, {"P-1", "NL"}, {"domestic_violence_service", "2026-03-04"});
-    ScreeningInput s{"en", true, "full", "adult_sexual", 24, false, Json::object(),
+    ScreeningInput s{"en",
+                     true,
+                     "full",
+                     "adult_sexual",
+                     24,
+                     false,
+                     Json::object(),
                      Json{{"outcome", "presumed_trafficking"},
                           {"could_become", "presumed_trafficking"},
                           {"instrument_version", "i1"},

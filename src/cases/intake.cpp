@@ -28,8 +28,9 @@ void check_date(const std::string& date, const std::string& field) {
   int y = 0;
   unsigned m = 0, d = 0;
   bool shape = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-               std::all_of(date.begin(), date.end(),
-                           [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-'; });
+               std::all_of(date.begin(), date.end(), [](char ch) {
+                 return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
+               });
   if (shape) {
     y = std::stoi(date.substr(0, 4));
     m = static_cast<unsigned>(std::stoi(date.substr(5, 2)));
@@ -77,7 +78,8 @@ std::pair<int64_t, int64_t> record_encounter(store::Connection& c, const Actor& 
                            {actor.org_id, person.reference})) {
     person_id = r->integer(0);
     if (person.nationality)
-      c.execute("UPDATE persons SET nationality = ? WHERE id = ?", {*person.nationality, person_id});
+      c.execute("UPDATE persons SET nationality = ? WHERE id = ?",
+                {*person.nationality, person_id});
   } else {
     person_id = c.query_one(
                      "INSERT INTO persons (org_id, reference, nationality, created_at) "
@@ -143,8 +145,8 @@ int64_t save_screening(store::Connection& c, const Actor& actor, int64_t person_
 namespace {
 
 Json referral_json(const store::Row& r) {
-  return {{"id", r.integer(0)}, {"kind", r.text(1)}, {"status", r.text(2)},
-          {"updated_at", r.text(3)}};
+  return {
+      {"id", r.integer(0)}, {"kind", r.text(1)}, {"status", r.text(2)}, {"updated_at", r.text(3)}};
 }
 
 constexpr const char* kSummaryColumns =
@@ -165,8 +167,8 @@ Json summary_json(const store::Row& r) {
           {"outcome", r.text(6)},
           {"could_become", r.text(7)},
           {"encounter", {{"source", r.text(8)}, {"date", r.text(9)}}},
-          {"person", {{"reference", r.text(10)},
-                      {"nationality", r.is_null(11) ? Json() : Json(r.text(11))}}},
+          {"person",
+           {{"reference", r.text(10)}, {"nationality", r.is_null(11) ? Json() : Json(r.text(11))}}},
           {"age", r.is_null(12) ? Json("unknown") : Json(r.integer(12))},
           {"may_be_minor", r.integer(13) != 0},
           {"interviewer", r.text(14)},
@@ -178,18 +180,18 @@ Json summary_json(const store::Row& r) {
 
 std::optional<Json> screening_view(store::Connection& c, int64_t screening_id,
                                    std::optional<int64_t> org_id) {
-  auto r = c.query_one(std::string("SELECT ") + kSummaryColumns + ", s.result, s.org_id, s.answers" +
-                           kSummaryJoins + " WHERE s.id = ?",
+  auto r = c.query_one(std::string("SELECT ") + kSummaryColumns +
+                           ", s.result, s.org_id, s.answers" + kSummaryJoins + " WHERE s.id = ?",
                        {screening_id});
   if (!r || (org_id && r->integer(18) != *org_id)) return std::nullopt;
   Json out;
   out["screening"] = summary_json(*r);
   out["screening"]["answers"] = Json::parse(r->text(19));
   out["result"] = Json::parse(r->text(17));
-  auto k = c.query_one("SELECT id, status, opened_at FROM cases WHERE screening_id = ?",
-                       {screening_id});
-  out["case"] = k ? Json{{"id", k->integer(0)}, {"status", k->text(1)}, {"opened_at", k->text(2)}}
-                  : Json();
+  auto k =
+      c.query_one("SELECT id, status, opened_at FROM cases WHERE screening_id = ?", {screening_id});
+  out["case"] =
+      k ? Json{{"id", k->integer(0)}, {"status", k->text(1)}, {"opened_at", k->text(2)}} : Json();
   Json refs = Json::array();
   for (const auto& row : c.query(
            "SELECT id, kind, status, updated_at FROM referrals WHERE screening_id = ? ORDER BY id",

@@ -13,11 +13,16 @@
 
 namespace ctip::cases {
 
-inline constexpr const char* kEncounterSources[] = {
-    "smuggling_interception", "border",        "labour_inspection", "domestic_violence_service",
-    "police",                 "hotline",       "self_referral",     "online_platform"};
+inline constexpr const char* kEncounterSources[] = {"smuggling_interception",
+                                                    "border",
+                                                    "labour_inspection",
+                                                    "domestic_violence_service",
+                                                    "police",
+                                                    "hotline",
+                                                    "self_referral",
+                                                    "online_platform"};
 inline constexpr const char* kReferralKinds[] = {
-    "shelter",         "medical_care",      "legal_aid",    "translation", "residence_work_permit",
+    "shelter",           "medical_care", "legal_aid", "translation", "residence_work_permit",
     "labour_inspection", "labour_rights"};
 
 struct PersonInput {

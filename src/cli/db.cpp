@@ -17,24 +17,26 @@ void add_db_commands(CLI::App& app) {
   migrate->callback([] {
     auto s = store::Store::open_sqlite(data_dir, false);
     int n = s->migrate();
-    std::cout << "applied " << n << " migration(s); schema version " << s->schema_version()
-              << "\n";
+    std::cout << "applied " << n << " migration(s); schema version " << s->schema_version() << "\n";
   });
 
   static std::string target;
   auto* backup = db->add_subcommand("backup", "Write a consistent copy of the store while it runs");
   add_data_option(*backup, data_dir);
   backup->add_option("--to", target, "File to create (must not exist)")->required();
-  backup->footer("Example:\n  ctip db backup --data ./ctip-data --to /backups/ctip-2026-11-28.sqlite");
+  backup->footer(
+      "Example:\n  ctip db backup --data ./ctip-data --to /backups/ctip-2026-11-28.sqlite");
   backup->callback([] {
     auto s = store::Store::open_sqlite(data_dir, false);
     s->backup(target);
     std::cout << "backup written to " << target << "\n";
   });
 
-  auto* check = db->add_subcommand("check", "Check page integrity, foreign keys and schema version");
+  auto* check =
+      db->add_subcommand("check", "Check page integrity, foreign keys and schema version");
   add_data_option(*check, data_dir);
-  check->footer("Example:\n  ctip db check --data ./ctip-data   (exit 0 when healthy, 1 otherwise)");
+  check->footer(
+      "Example:\n  ctip db check --data ./ctip-data   (exit 0 when healthy, 1 otherwise)");
   check->callback([] {
     auto s = store::Store::open_sqlite(data_dir, false);
     auto report = s->check();

@@ -1,6 +1,5 @@
 #include <cstdlib>
 #include <iostream>
-
 #include <random>
 
 #include "audit/audit_log.h"
@@ -44,8 +43,8 @@ constexpr const char* kDemoCountry = "NL";
 
 struct DemoSource {
   const char* source;
-  const char* screener;  // username of the demo user who screens at this source
-  const char* profile;   // profile used for the full interview
+  const char* screener;   // username of the demo user who screens at this source
+  const char* profile;    // profile used for the full interview
   double screened_share;  // share of persons encountered who were screened
 };
 constexpr DemoSource kDemoSources[] = {
@@ -107,13 +106,12 @@ void seed_screenings(store::Connection& c, audit::AuditLog& log) {
       // Own nationals grow from about 20% to about 45% of persons over the year.
       double own_share = 0.2 + 0.25 * (360 - day) / 360.0;
       bool own = (rng() % 1000) / 1000.0 < own_share;
-      cases::PersonInput p{"DEMO-" + std::to_string(++person),
-                           std::string(own ? kDemoCountry
-                                           : kForeignNationalities[rng() % std::size(
-                                                                         kForeignNationalities)])};
+      cases::PersonInput p{
+          "DEMO-" + std::to_string(++person),
+          std::string(own ? kDemoCountry
+                          : kForeignNationalities[rng() % std::size(kForeignNationalities)])};
       std::string date = format_time((today_days - day) * 86400000LL).substr(0, 10);
-      auto [person_id, encounter_id] =
-          cases::record_encounter(c, actor, p, {src.source, date});
+      auto [person_id, encounter_id] = cases::record_encounter(c, actor, p, {src.source, date});
       log.append(c, {user->id, user->username, user->org.id, "encounters.create", "encounter",
                      std::to_string(encounter_id), "success"});
       if ((rng() % 1000) / 1000.0 >= src.screened_share) continue;
@@ -149,8 +147,8 @@ bool seed(store::Store& store, audit::AuditLog& log) {
     if (c.query_one("SELECT count(*) FROM users")->integer(0) > 0) return;
     for (const auto& d : kDemoUsers) {
       auto u = auth::create_user(c, {d.username, demo_password(), d.org, d.kind, d.role});
-      log.append(c, {std::nullopt, "demo", u.org.id, "users.create", "user",
-                     std::to_string(u.id), "success"});
+      log.append(c, {std::nullopt, "demo", u.org.id, "users.create", "user", std::to_string(u.id),
+                     "success"});
     }
     seed_screenings(c, log);
     seeded = true;
@@ -169,7 +167,8 @@ void add_demo_command(CLI::App& app) {
   add_data_option(*demo, data_dir);
   add_serve_flags(*demo, flags);
   demo->add_flag("--no-serve", no_serve, "Only create the demo store");
-  demo->footer("Example:\n  ctip demo --data ./ctip-data          (then open http://127.0.0.1:8080)");
+  demo->footer(
+      "Example:\n  ctip demo --data ./ctip-data          (then open http://127.0.0.1:8080)");
   demo->callback([] {
     {
       auto store = store::Store::open_sqlite(data_dir);

@@ -36,8 +36,9 @@ int main(int argc, char** argv) {
       "web workbench. Run 'ctip COMMAND --help' for each command's options and an example.",
       "ctip"};
   app.require_subcommand(1);
-  app.footer("Start here:\n  ctip demo --data ./ctip-data      create a store with demo data\n"
-             "  ctip serve --data ./ctip-data     serve http://127.0.0.1:8080");
+  app.footer(
+      "Start here:\n  ctip demo --data ./ctip-data      create a store with demo data\n"
+      "  ctip serve --data ./ctip-data     serve http://127.0.0.1:8080");
   spdlog::set_level(spdlog::level::warn);
 
   ctip::cli::add_db_commands(app);

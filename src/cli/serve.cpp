@@ -65,8 +65,8 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   }
   server::Server server(*store, audit, o);
   int port = server.bind();
-  std::cout << "ctip serving http://" << f.bind << ":" << port << "/ (data: "
-            << data_dir.string() << "); stop with Ctrl-C" << std::endl;
+  std::cout << "ctip serving http://" << f.bind << ":" << port << "/ (data: " << data_dir.string()
+            << "); stop with Ctrl-C" << std::endl;
   spdlog::info(R"({{"event":"listening","port":{}}})", port);
 
   std::thread waiter([&] {

@@ -59,8 +59,8 @@ void add_users_commands(CLI::App& app) {
       u = auth::create_user(c, nu);
       log.append(c, cli_event("users.create", u.id));
     });
-    std::cout << "created user " << u.username << " (id " << u.id << ", role " << u.role
-              << ") in " << u.org.name << " (" << u.org.kind << ")\n";
+    std::cout << "created user " << u.username << " (id " << u.id << ", role " << u.role << ") in "
+              << u.org.name << " (" << u.org.kind << ")\n";
   });
 
   auto* list = users->add_subcommand("list", "List users, optionally of one organisation");
@@ -76,7 +76,8 @@ void add_users_commands(CLI::App& app) {
       std::optional<int64_t> org_id;
       if (!org.empty()) {
         auto r = c.query_one("SELECT id FROM organisations WHERE name = ?", {org});
-        if (!r) throw Error(ErrorCode::invalid_argument, "no organisation named '" + org + "'", "org");
+        if (!r)
+          throw Error(ErrorCode::invalid_argument, "no organisation named '" + org + "'", "org");
         org_id = r->integer(0);
       }
       users = auth::list_users(c, org_id);
@@ -86,14 +87,18 @@ void add_users_commands(CLI::App& app) {
     if (as_json) {
       Json out = Json::array();
       for (const auto& u : users)
-        out.push_back({{"id", u.id}, {"username", u.username}, {"role", u.role},
-                       {"disabled", u.disabled},
-                       {"organisation", {{"id", u.org.id}, {"name", u.org.name}, {"kind", u.org.kind}}}});
+        out.push_back(
+            {{"id", u.id},
+             {"username", u.username},
+             {"role", u.role},
+             {"disabled", u.disabled},
+             {"organisation", {{"id", u.org.id}, {"name", u.org.name}, {"kind", u.org.kind}}}});
       std::cout << out.dump(2) << "\n";
       return;
     }
     std::cout << std::left << std::setw(6) << "ID" << std::setw(22) << "USERNAME" << std::setw(18)
-              << "ROLE" << std::setw(10) << "STATUS" << "ORGANISATION (KIND)\n";
+              << "ROLE" << std::setw(10) << "STATUS"
+              << "ORGANISATION (KIND)\n";
     for (const auto& u : users)
       std::cout << std::setw(6) << u.id << std::setw(22) << u.username << std::setw(18) << u.role
                 << std::setw(10) << (u.disabled ? "disabled" : "active") << u.org.name << " ("

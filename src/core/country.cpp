@@ -1,10 +1,9 @@
 #include "core/country.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 namespace ctip {

@@ -35,11 +35,11 @@ struct Call {
   std::string body_text;
   std::string content_type;
   std::string client_address;
-  std::string session_token;             // from the cookie, possibly empty
-  std::optional<auth::User> user;        // set when the route needs a permission
-  std::string csrf_token;                // of the session
+  std::string session_token;                      // from the cookie, possibly empty
+  std::optional<auth::User> user;                 // set when the route needs a permission
+  std::string csrf_token;                         // of the session
   auth::Scope scope = auth::Scope::organisation;  // what the matrix grants for this route
-  std::string action;                    // the route's action
+  std::string action;                             // the route's action
 
   // The body as JSON (415 unless application/json, 400 on malformed JSON).
   Json json() const;

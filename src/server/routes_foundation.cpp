@@ -16,8 +16,8 @@ const std::string& dummy_hash() {
 }
 
 std::string session_cookie(const std::string& value, bool secure, int64_t max_age_s) {
-  std::string c = "ctip_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                  std::to_string(max_age_s);
+  std::string c = "ctip_session=" + value +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
   if (secure) c += "; Secure";
   return c;
 }
@@ -26,8 +26,7 @@ Json me_json(const Call& call) {
   Json perms = Json::array();
   for (const auto& a : auth::PermissionMatrix::builtin().actions_for(call.user->role))
     perms.push_back(a);
-  return {{"user", user_json(*call.user)}, {"permissions", perms},
-          {"csrf_token", call.csrf_token}};
+  return {{"user", user_json(*call.user)}, {"permissions", perms}, {"csrf_token", call.csrf_token}};
 }
 
 Reply login(Call& call) {
@@ -36,18 +35,19 @@ Reply login(Call& call) {
   in.only({"username", "password"});
   std::string username = in.string("username");
   std::string password = in.string("password");
-  if (username.empty() || username.size() > 64) invalid("username", "username must be 1 to 64 characters");
+  if (username.empty() || username.size() > 64)
+    invalid("username", "username must be 1 to 64 characters");
   if (password.size() > 1024) invalid("password", "password must be at most 1024 characters");
 
   int64_t now = now_ms();
   if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address, now)) {
-    call.svc.audit.record({std::nullopt, "anonymous", std::nullopt, "session.login", "user",
-                           "throttled", "denied"});
+    call.svc.audit.record(
+        {std::nullopt, "anonymous", std::nullopt, "session.login", "user", "throttled", "denied"});
     int64_t secs = (wait + 999) / 1000;
     Reply r(429, Json{{"error",
                        {{"code", "too_many_requests"},
-                        {"message", "too many failed logins: try again in " +
-                                        std::to_string(secs) + " seconds"},
+                        {"message", "too many failed logins: try again in " + std::to_string(secs) +
+                                        " seconds"},
                         {"retry_after_seconds", secs}}}});
     r.headers.push_back({"Retry-After", std::to_string(secs)});
     return r;
@@ -58,8 +58,9 @@ Reply login(Call& call) {
   bool ok = auth::verify_password(cred ? cred->second : dummy_hash(), password);
   if (!cred || !ok || cred->first.disabled) {
     call.svc.throttle.failed(username, call.client_address, now);
-    audit::Event e{std::nullopt, "anonymous", std::nullopt, "session.login", "user",
-                   cred ? std::to_string(cred->first.id) : "unknown", "failure"};
+    audit::Event e{std::nullopt,    "anonymous", std::nullopt,
+                   "session.login", "user",      cred ? std::to_string(cred->first.id) : "unknown",
+                   "failure"};
     if (cred) {
       e.actor_user_id = cred->first.id;
       e.actor = cred->first.username;
@@ -125,8 +126,7 @@ Reply disable_user(Call& call) {
     auto u = auth::find_user(c, id);
     auto org = call.org_filter();
     if (!u || (org && u->org.id != *org)) throw Error(ErrorCode::not_found, "no such user", "id");
-    if (u->id == call.user->id)
-      invalid("id", "an administrator cannot disable their own account");
+    if (u->id == call.user->id) invalid("id", "an administrator cannot disable their own account");
     auth::set_disabled(c, id, true);
     call.audit(c, "users.disable", "user", std::to_string(id));
     target = *u;
@@ -190,10 +190,11 @@ Reply inclusion_proof(Call& call) {
   if (seq == 0) invalid("seq", "query parameter 'seq' is required");
   auto entries = call.svc.audit.entries(seq - 1, 1);
   Json path = call.svc.audit.inclusion_proof(seq, size);
-  return {200, {{"seq", seq},
-                {"tree_size", size},
-                {"leaf_hash", entries.empty() ? "" : entries.front().leaf_hash},
-                {"path", path}}};
+  return {200,
+          {{"seq", seq},
+           {"tree_size", size},
+           {"leaf_hash", entries.empty() ? "" : entries.front().leaf_hash},
+           {"path", path}}};
 }
 
 Reply consistency_proof(Call& call) {
@@ -225,7 +226,9 @@ std::vector<Route> foundation_routes() {
       {"POST", "/api/v1/session", kPublic, login, "Log in; sets the session cookie"},
       {"DELETE", "/api/v1/session", "session.logout", logout, "Log out"},
       {"GET", "/api/v1/me", "session.me",
-       [](Call& call) -> Reply { return {200, me_json(call)}; },
+       [](Call& call) -> Reply {
+         return {200, me_json(call)};
+       },
        "The current user, organisation, role and permissions"},
       {"GET", "/api/v1/users", "users.read", list_users, "Users of the organisation"},
       {"POST", "/api/v1/users", "users.manage", create_user, "Create a user"},

@@ -51,9 +51,12 @@ Reply create_screening(Call& call) {
   for (const char* key : {"profile", "age", "may_be_minor", "answers"})
     if (body.contains(key)) evaluation[key] = body[key];
   evaluation["lang"] = s.language;
-  if (s.instrument == "full") s.result = evaluate_answers(evaluation);
-  else if (s.instrument == "screener") s.result = evaluate_screener(evaluation);
-  else invalid("instrument", "instrument must be \"full\" or \"screener\"");
+  if (s.instrument == "full")
+    s.result = evaluate_answers(evaluation);
+  else if (s.instrument == "screener")
+    s.result = evaluate_screener(evaluation);
+  else
+    invalid("instrument", "instrument must be \"full\" or \"screener\"");
   s.profile = s.result.value("profile", "");
   if (body["age"].is_number_integer()) s.age = body["age"].get<int64_t>();
   s.may_be_minor = body.value("may_be_minor", false);
@@ -61,8 +64,7 @@ Reply create_screening(Call& call) {
 
   Json view;
   call.svc.store.write([&](store::Connection& c) {
-    auto [person_id, encounter_id] =
-        cases::record_encounter(c, actor_of(call), person, encounter);
+    auto [person_id, encounter_id] = cases::record_encounter(c, actor_of(call), person, encounter);
     int64_t id = cases::save_screening(c, actor_of(call), person_id, encounter_id, s);
     call.audit(c, "screenings.create", "screening", std::to_string(id));
     view = *cases::screening_view(c, id, std::nullopt);

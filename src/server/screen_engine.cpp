@@ -25,7 +25,9 @@ std::string lang_of(const Call& call) {
 std::vector<Route> screen_engine_routes() {
   return {
       {"GET", "/api/v1/screen/profiles", "screen.instruments",
-       [](Call& call) -> Reply { return {200, screen::profiles_json(lang_of(call))}; },
+       [](Call& call) -> Reply {
+         return {200, screen::profiles_json(lang_of(call))};
+       },
        "Screening profiles and languages"},
       {"GET", "/api/v1/screen/instruments/{profile}", "screen.instruments",
        [](Call& call) -> Reply {
@@ -33,10 +35,14 @@ std::vector<Route> screen_engine_routes() {
        },
        "An instrument rendered in a language"},
       {"GET", "/api/v1/screen/screener", "screen.instruments",
-       [](Call& call) -> Reply { return {200, screen::screener_json(lang_of(call))}; },
+       [](Call& call) -> Reply {
+         return {200, screen::screener_json(lang_of(call))};
+       },
        "The short first-contact screener"},
       {"POST", "/api/v1/screen/evaluate", "screen.instruments",
-       [](Call& call) -> Reply { return {200, evaluate_answers(call.json())}; },
+       [](Call& call) -> Reply {
+         return {200, evaluate_answers(call.json())};
+       },
        "Evaluate answers without storing anything"},
   };
 }

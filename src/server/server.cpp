@@ -94,15 +94,14 @@ std::optional<std::string> Call::query_value(const std::string& name) const {
   return it->second;
 }
 
-int64_t Call::query_int(const std::string& name, int64_t fallback, int64_t lo,
-                        int64_t hi) const {
+int64_t Call::query_int(const std::string& name, int64_t fallback, int64_t lo, int64_t hi) const {
   auto v = query_value(name);
   if (!v) return fallback;
   int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size() || out < lo || out > hi)
-    invalid(name, "query parameter '" + name + "' must be an integer from " +
-                      std::to_string(lo) + " to " + std::to_string(hi));
+    invalid(name, "query parameter '" + name + "' must be an integer from " + std::to_string(lo) +
+                      " to " + std::to_string(hi));
   return out;
 }
 
@@ -177,7 +176,8 @@ struct Server::Impl {
         const auto& part = c.parts[i];
         if (part.size() > 2 && part.front() == '{' && part.back() == '}')
           p[part.substr(1, part.size() - 2)] = std::string(segs[i]);
-        else ok = part == segs[i];
+        else
+          ok = part == segs[i];
       }
       if (!ok) continue;
       path_exists = true;
@@ -218,8 +218,10 @@ struct Server::Impl {
       if (call.user) user_id = call.user->id;
       Reply reply = route.handler(call);
       for (const auto& [k, v] : reply.headers) res.set_header(k, v);
-      if (reply.no_content) res.status = reply.status;
-      else write_json(res, reply.status, reply.body);
+      if (reply.no_content)
+        res.status = reply.status;
+      else
+        write_json(res, reply.status, reply.body);
     } catch (const Error& e) {
       const std::string& field = e.field();
       // Integrity and internal errors are logged by code only: messages may quote input.
@@ -234,20 +236,21 @@ struct Server::Impl {
       write_json(res, 500, error_body("internal", "internal error", ""));
     }
     res.set_header("Cache-Control", "no-store");
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                          started)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     // No personal data in logs: the route pattern (not the path), status and the user's id.
-    spdlog::info(R"({{"event":"request","method":"{}","route":"{}","status":{},"ms":{:.2f},"user_id":{}}})",
-                 req.method, route_name, res.status, ms,
-                 user_id ? std::to_string(*user_id) : "null");
+    spdlog::info(
+        R"({{"event":"request","method":"{}","route":"{}","status":{},"ms":{:.2f},"user_id":{}}})",
+        req.method, route_name, res.status, ms, user_id ? std::to_string(*user_id) : "null");
   }
 
   void authorise(Call& call, const httplib::Request& req) {
     if (call.session_token.empty())
       throw Error(ErrorCode::unauthenticated, "log in first: no session cookie");
     std::optional<std::pair<auth::User, std::string>> found;
-    services.store.read([&](store::Connection& c) { found = auth::find_session(c, call.session_token); });
+    services.store.read(
+        [&](store::Connection& c) { found = auth::find_session(c, call.session_token); });
     if (!found) throw Error(ErrorCode::unauthenticated, "session expired or unknown: log in again");
     call.user = std::move(found->first);
     call.csrf_token = std::move(found->second);
@@ -309,27 +312,27 @@ struct Server::Impl {
     }
     // httplib answers oversized or malformed requests itself with an empty body; give the API
     // its JSON error shape there too.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request& req, httplib::Response& res) {
+    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
+                                                                   httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
       if (req.path.rfind("/api/", 0) != 0 && res.status == 404) {
         write_json(res, 404, error_body("not_found", "not found", ""));
         return httplib::Server::HandlerResponse::Handled;
       }
-      std::string code = res.status == 413 ? "payload_too_large"
+      std::string code = res.status == 413   ? "payload_too_large"
                          : res.status == 404 ? "not_found"
                          : res.status >= 500 ? "internal"
                                              : "invalid_argument";
-      std::string message = res.status == 413 ? "request body over the 1 MiB limit"
-                                              : "request rejected (status " +
-                                                    std::to_string(res.status) + ")";
+      std::string message = res.status == 413
+                                ? "request body over the 1 MiB limit"
+                                : "request rejected (status " + std::to_string(res.status) + ")";
       write_json(res, res.status, error_body(code, message, ""));
       return httplib::Server::HandlerResponse::Handled;
     }));
-    http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr) {
-      write_json(res, 500, error_body("internal", "internal error", ""));
-    });
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          write_json(res, 500, error_body("internal", "internal error", ""));
+        });
   }
 };
 
@@ -342,8 +345,10 @@ Server::~Server() = default;
 
 int Server::bind() {
   int port = impl_->options.port;
-  if (port == 0) port = impl_->http.bind_to_any_port(impl_->options.bind);
-  else if (!impl_->http.bind_to_port(impl_->options.bind, port)) port = -1;
+  if (port == 0)
+    port = impl_->http.bind_to_any_port(impl_->options.bind);
+  else if (!impl_->http.bind_to_port(impl_->options.bind, port))
+    port = -1;
   if (port < 0)
     throw Error(ErrorCode::invalid_argument,
                 "cannot listen on " + impl_->options.bind + ":" +

@@ -12,9 +12,9 @@ namespace ctip::server {
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
-  int port = 8080;                   // 0 picks a free port (tests)
-  std::filesystem::path web_dir;     // built front end; empty serves the API only
-  size_t max_body_bytes = 1 << 20;   // 1 MiB
+  int port = 8080;                  // 0 picks a free port (tests)
+  std::filesystem::path web_dir;    // built front end; empty serves the API only
+  size_t max_body_bytes = 1 << 20;  // 1 MiB
   int read_timeout_s = 10;
   int write_timeout_s = 10;
   int threads = 32;

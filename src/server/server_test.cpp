@@ -1,5 +1,7 @@
 // Integration tests of the HTTP server: a real store, a real audit log, a real listening
 // socket on loopback and httplib's client.
+#include "server/server.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -9,7 +11,6 @@
 #include "auth/permissions.h"
 #include "core/json_input.h"
 #include "server/api.h"
-#include "server/server.h"
 
 namespace ctip::server {
 namespace {
@@ -19,8 +20,8 @@ constexpr const char* kPassword = "test-password-1";
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ctip-server-test-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("ctip-server-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     store_ = store::Store::open_sqlite(dir_).release();
     audit_ = new audit::AuditLog(*store_);
@@ -57,8 +58,7 @@ class ServerTest : public ::testing::Test {
   };
   Login login(const std::string& user) {
     auto c = client();
-    auto res = c.Post("/api/v1/session",
-                      Json{{"username", user}, {"password", kPassword}}.dump(),
+    auto res = c.Post("/api/v1/session", Json{{"username", user}, {"password", kPassword}}.dump(),
                       "application/json");
     EXPECT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;
@@ -92,9 +92,9 @@ TEST_F(ServerTest, HealthIsPublic) {
 
 TEST_F(ServerTest, LoginSetsAHardenedCookieAndMeAnswers) {
   auto c = client();
-  auto res = c.Post("/api/v1/session",
-                    Json{{"username", "screener"}, {"password", kPassword}}.dump(),
-                    "application/json");
+  auto res =
+      c.Post("/api/v1/session", Json{{"username", "screener"}, {"password", kPassword}}.dump(),
+             "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   auto cookie = res->get_header_value("Set-Cookie");
@@ -120,9 +120,9 @@ TEST_F(ServerTest, WrongPasswordIs401AndAuditedThenThrottled) {
     EXPECT_EQ(error_of(res)["code"], "unauthenticated");
   }
   EXPECT_GE(audit_->head().tree_size, before + auth::LoginThrottle::kMaxFailures);
-  auto res = c.Post("/api/v1/session",
-                    Json{{"username", "auditor"}, {"password", kPassword}}.dump(),
-                    "application/json");
+  auto res =
+      c.Post("/api/v1/session", Json{{"username", "auditor"}, {"password", kPassword}}.dump(),
+             "application/json");
   EXPECT_EQ(res->status, 429);
   EXPECT_FALSE(res->get_header_value("Retry-After").empty());
   // Throttling one account does not lock out another.
@@ -153,8 +153,8 @@ TEST_F(ServerTest, BadInputGetsA4xxJsonErrorNamingTheProblem) {
 
 TEST_F(ServerTest, WritesNeedTheCsrfTokenAndNothingIsWrittenWithout) {
   auto l = login("admin");
-  auto body = Json{{"username", "new.user"}, {"password", "a-good-password"},
-                   {"role", "screener"}}.dump();
+  auto body =
+      Json{{"username", "new.user"}, {"password", "a-good-password"}, {"role", "screener"}}.dump();
   auto res = client().Post("/api/v1/users", headers(l, false), body, "application/json");
   EXPECT_EQ(res->status, 403);
   EXPECT_EQ(error_of(res)["field"], "X-CSRF-Token");
@@ -178,8 +178,8 @@ TEST_F(ServerTest, AdminCannotDisableAUserOfAnotherOrganisation) {
   store_->read([&](store::Connection& c) {
     other = c.query_one("SELECT id FROM users WHERE username = 'other.admin'")->integer(0);
   });
-  auto res = client().Post("/api/v1/users/" + std::to_string(other) + "/disable", headers(l),
-                           "", "application/json");
+  auto res = client().Post("/api/v1/users/" + std::to_string(other) + "/disable", headers(l), "",
+                           "application/json");
   EXPECT_EQ(res->status, 404);
 }
 
@@ -247,8 +247,7 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleAsTheMatrixSays) {
       if (!sessions.count(role) || logout) sessions[role] = login(role);
       const auto& l = sessions[role];
       auto c = client();
-      httplib::Result res = route.method == "GET"
-                                ? c.Get(path, headers(l))
+      httplib::Result res = route.method == "GET" ? c.Get(path, headers(l))
                             : route.method == "POST"
                                 ? c.Post(path, headers(l), "{}", "application/json")
                                 : c.Delete(path, headers(l));
@@ -256,8 +255,8 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleAsTheMatrixSays) {
       bool allowed = route.action == kPublic || matrix.allows(role, route.action);
       if (allowed)
         EXPECT_TRUE(res->status != 401 && res->status != 403)
-            << role << " " << route.method << " " << route.pattern << " -> " << res->status
-            << " " << res->body;
+            << role << " " << route.method << " " << route.pattern << " -> " << res->status << " "
+            << res->body;
       else
         EXPECT_EQ(res->status, 403) << role << " " << route.method << " " << route.pattern;
       if (logout) sessions.erase(role);

@@ -41,8 +41,7 @@ class SqliteConnection final : public Connection {
       throw Error(ErrorCode::internal, msg);
     }
     sqlite3_busy_timeout(db_, 10000);
-    execute_script(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
@@ -67,9 +66,15 @@ class SqliteConnection final : public Connection {
       values.reserve(n);
       for (int i = 0; i < n; ++i) {
         switch (sqlite3_column_type(stmt, i)) {
-          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(stmt, i)}); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
-          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
+          case SQLITE_INTEGER:
+            values.emplace_back(int64_t{sqlite3_column_int64(stmt, i)});
+            break;
+          case SQLITE_FLOAT:
+            values.emplace_back(sqlite3_column_double(stmt, i));
+            break;
+          case SQLITE_NULL:
+            values.emplace_back(std::monostate{});
+            break;
           default: {
             const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(stmt, i));
             values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(stmt, i)));
@@ -124,9 +129,12 @@ class SqliteConnection final : public Connection {
       int rc = std::visit(
           [&](const auto& v) -> int {
             using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
-            else if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, idx, v);
-            else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+            if constexpr (std::is_same_v<T, std::monostate>)
+              return sqlite3_bind_null(stmt, idx);
+            else if constexpr (std::is_same_v<T, int64_t>)
+              return sqlite3_bind_int64(stmt, idx, v);
+            else if constexpr (std::is_same_v<T, double>)
+              return sqlite3_bind_double(stmt, idx, v);
             else
               return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()),
                                        SQLITE_TRANSIENT);
@@ -155,8 +163,8 @@ int migration_version(std::string_view path) {
   int v = 0;
   auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
   if (ec != std::errc() || p == name.data())
-    throw Error(ErrorCode::internal, "migration file without a leading number: " +
-                                         std::string(path));
+    throw Error(ErrorCode::internal,
+                "migration file without a leading number: " + std::string(path));
   return v;
 }
 
@@ -245,8 +253,7 @@ class SqliteStore final : public Store {
     sqlite3* dst = nullptr;
     if (sqlite3_open(target.c_str(), &dst) != SQLITE_OK) {
       sqlite3_close(dst);
-      throw Error(ErrorCode::invalid_argument, "cannot create backup " + target.string(),
-                  "target");
+      throw Error(ErrorCode::invalid_argument, "cannot create backup " + target.string(), "target");
     }
     auto* src = static_cast<SqliteConnection&>(*lease).handle();
     sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
@@ -375,8 +382,8 @@ std::vector<Migration> Store::known_migrations() {
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
   for (size_t i = 1; i < out.size(); ++i)
     if (out[i].version == out[i - 1].version)
-      throw Error(ErrorCode::internal, "two migrations share version " +
-                                           std::to_string(out[i].version));
+      throw Error(ErrorCode::internal,
+                  "two migrations share version " + std::to_string(out[i].version));
   return out;
 }
 

@@ -1,9 +1,10 @@
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "core/error.h"
-#include "store/store.h"
 
 namespace ctip::store {
 namespace {
@@ -87,7 +88,8 @@ TEST(Store, BackupIsAUsableStore) {
   TempDir dir;
   auto s = Store::open_sqlite(dir.path / "live");
   s->write([](Connection& c) {
-    c.execute("INSERT INTO organisations (name, kind, created_at) VALUES ('A', 'law_enforcement', 't')");
+    c.execute(
+        "INSERT INTO organisations (name, kind, created_at) VALUES ('A', 'law_enforcement', 't')");
   });
   std::filesystem::create_directories(dir.path / "copy");
   s->backup(dir.path / "copy" / "ctip.sqlite");
