@@ -120,7 +120,7 @@ void seed_screenings(store::Connection& c, audit::AuditLog& log) {
       const auto& scenario = scenarios[rng() % scenarios.size()];
       int age = 18 + static_cast<int>(rng() % 40);
       Json evaluation = {{"profile", src.profile},
-                         {"age", static_cast<uint64_t>(age)},
+                         {"age", age},
                          {"may_be_minor", false},
                          {"answers", demo_answers(*inst, scenario, rng)}};
       static const char* langs[] = {"en", "es", "fr", "ar"};

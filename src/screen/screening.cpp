@@ -48,12 +48,15 @@ Common parse_common(const JsonObject& o, const Catalogue& c) {
   if (a.is_string()) {
     if (a.get<std::string>() != "unknown")
       invalid("age", "age '" + a.get<std::string>() + "' is not valid: " + must);
-  } else if (a.is_number_unsigned()) {
-    if (a.get<uint64_t>() > static_cast<uint64_t>(max_age))
-      invalid("age", "age " + a.dump() + " is impossible: " + must);
-    out.age.years = static_cast<int>(a.get<uint64_t>());
   } else if (a.is_number_integer()) {
-    invalid("age", "age " + a.dump() + " is negative: " + must);
+    // A parsed positive number is unsigned in nlohmann::json, one built in code is signed:
+    // read both as signed.
+    if (a.is_number_unsigned() ? a.get<uint64_t>() > static_cast<uint64_t>(max_age)
+                               : a.get<int64_t>() > max_age)
+      invalid("age", "age " + a.dump() + " is impossible: " + must);
+    if (!a.is_number_unsigned() && a.get<int64_t>() < 0)
+      invalid("age", "age " + a.dump() + " is negative: " + must);
+    out.age.years = static_cast<int>(a.get<int64_t>());
   } else {
     invalid("age", "age " + a.dump() + " is not valid: " + must);
   }

@@ -90,6 +90,16 @@ TEST(Evaluate, QuestionTextsFollowTheLanguage) {
   EXPECT_EQ(j["dimensions"][0]["title"], "التجنيد بالخداع");
 }
 
+TEST(Evaluate, AgeBuiltInCodeIsReadLikeAParsedAge) {
+  // nlohmann::json holds a parsed 34 as unsigned and a 34 built in code as signed.
+  Json built = {{"profile", "adult_labour"}, {"age", 34}, {"answers", Json::object()}};
+  EXPECT_EQ(parse_evaluation_input(built).age.years, 34);
+  built["age"] = -1;
+  EXPECT_THROW(parse_evaluation_input(built), Error);
+  built["age"] = 121;
+  EXPECT_THROW(parse_evaluation_input(built), Error);
+}
+
 TEST(Evaluate, UnknownAgeMayBeMinorAppliesTheChildRuleToAnAdultProfile) {
   auto j = evaluate_json(R"({"profile":"adult_labour","age":"unknown","may_be_minor":true,
       "answers":{"ex_excessive_hours":"yes","ex_hazardous_work":"yes"}})");
