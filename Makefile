@@ -35,7 +35,7 @@ cpp-test: test-deps
 
 asan-test: test-deps
 	cmake --preset asan >/dev/null
-	cmake --build build-asan -j$(JOBS)
+	cmake --build build-asan -j$(JOBS) --target unit_tests
 	ctest --preset asan -j$(JOBS)
 
 format-check:

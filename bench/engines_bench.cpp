@@ -80,7 +80,7 @@ void BM_InclusionProof(benchmark::State& state) {
   for (auto _ : state) {
     uint64_t index = (i++ * 7919) % leaves.size();
     auto path = audit::merkle::inclusion_proof(leaves, index);
-    if (!audit::merkle::verify_inclusion(index, leaves.size(), leaves[index], root, path))
+    if (!audit::merkle::verify_inclusion(index, leaves.size(), leaves[index], path, root))
       state.SkipWithError("proof did not verify");
   }
   state.SetItemsProcessed(state.iterations());

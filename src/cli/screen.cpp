@@ -1,9 +1,12 @@
 // ctip screen: the screening instruments, the first-contact screener and the decision rule
 // (src/screen). Nothing here is stored: these commands read data compiled into the binary and
-// answers given in a file or on standard input.
+// answers given in a file or on standard input. `ctip screen coverage` reads the store's
+// aggregates (no personal data) and is audited as an export.
 #include <iomanip>
 #include <iostream>
 
+#include "audit/audit_log.h"
+#include "cases/coverage.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/json_input.h"
@@ -162,6 +165,47 @@ void add_screen_commands(CLI::App& app) {
       print_json(screen::to_json(result));
     else
       std::cout << screen::to_text(result);
+  });
+
+  static std::string data_dir, from_month, to_month;
+  auto* coverage = screen->add_subcommand(
+      "coverage",
+      "Screening coverage per month and encounter source (aggregates, no personal data)");
+  add_data_option(*coverage, data_dir);
+  coverage->add_option("--from", from_month, "First month, YYYY-MM");
+  coverage->add_option("--to", to_month, "Last month, YYYY-MM");
+  coverage->add_flag("--json", as_json, "Print the API's Coverage JSON");
+  coverage->footer(
+      "Example:\n  ctip screen coverage --data ./ctip-data --from 2026-01 --to 2026-06\n"
+      "Columns: persons encountered, persons screened, outcomes, and the share of own nationals\n"
+      "among presumed victims (own = the deployment's country setting).");
+  coverage->callback([] {
+    auto store = store::Store::open_sqlite(data_dir);
+    audit::AuditLog log(*store);
+    cases::Coverage cov;
+    store->write([&](store::Connection& c) {
+      cov = cases::load_coverage(c, std::nullopt, from_month, to_month);
+      log.append(c, {std::nullopt, "cli", std::nullopt, "screenings.coverage.export", "coverage",
+                     "all", "success"});
+    });
+    if (as_json) return print_json(cases::to_json(cov));
+    std::cout << std::left << std::setw(9) << "MONTH" << std::setw(27) << "SOURCE" << std::right
+              << std::setw(6) << "MET" << std::setw(9) << "SCREENED" << std::setw(9) << "PRESUMED"
+              << std::setw(9) << "POSSIBLE" << std::setw(8) << "EXPL." << std::setw(8) << "NONE"
+              << std::setw(10) << "OWN-NAT."
+              << "\n";
+    auto row = [](const cases::CoverageCell& c, const std::string& month,
+                  const std::string& source) {
+      std::cout << std::left << std::setw(9) << month << std::setw(27) << source << std::right
+                << std::setw(6) << c.encountered << std::setw(9) << c.screened << std::setw(9)
+                << c.presumed_trafficking << std::setw(9) << c.possible_trafficking << std::setw(8)
+                << c.exploitation_only << std::setw(8) << c.no_indication << std::setw(9)
+                << (c.presumed ? std::to_string(100 * c.presumed_own_national / c.presumed) + "%"
+                               : "-")
+                << "\n";
+    };
+    for (const auto& c : cov.cells) row(c, c.month, c.source);
+    row(cov.totals, "total", "");
   });
 }
 

@@ -183,34 +183,10 @@ class SqliteStore final : public Store {
   }
 
   void write(const std::function<void(Connection&)>& fn) override {
-    Lease lease(*this);
-    lease->execute("BEGIN IMMEDIATE");
-    try {
-      fn(*lease);
-      lease->execute("COMMIT");
-    } catch (...) {
-      try {
-        lease->execute("ROLLBACK");
-      } catch (...) {
-      }
-      throw;
-    }
+    in_transaction("BEGIN IMMEDIATE", fn);
   }
 
-  void read(const std::function<void(Connection&)>& fn) override {
-    Lease lease(*this);
-    lease->execute("BEGIN");
-    try {
-      fn(*lease);
-      lease->execute("COMMIT");
-    } catch (...) {
-      try {
-        lease->execute("ROLLBACK");
-      } catch (...) {
-      }
-      throw;
-    }
-  }
+  void read(const std::function<void(Connection&)>& fn) override { in_transaction("BEGIN", fn); }
 
   int migrate() override {
     int applied = 0;
@@ -301,6 +277,22 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Commits when fn returns, rolls back when it throws.
+  void in_transaction(const char* begin, const std::function<void(Connection&)>& fn) {
+    Lease lease(*this);
+    lease->execute(begin);
+    try {
+      fn(*lease);
+      lease->execute("COMMIT");
+    } catch (...) {
+      try {
+        lease->execute("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
   class Lease {
    public:
     explicit Lease(SqliteStore& s) : store_(s) {

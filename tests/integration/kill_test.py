@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""SIGKILL during writes loses no committed data and never corrupts the store (issue #2).
+"""SIGKILL during writes loses no committed data and never corrupts the store; SIGTERM shuts
+down cleanly (issue #2).
 
 Starts the real `ctip serve`, has four clients create records as fast as they can, kills the
 server with SIGKILL mid-stream, then reopens the store: every write the server acknowledged
@@ -105,6 +106,13 @@ def main():
                                 text=True)
         assert verify.returncode == 0, verify.stdout + verify.stderr
         print(f"ok: {len(acknowledged)} acknowledged writes all present; store and audit log intact")
+
+        # SIGTERM is a graceful shutdown: the server stops accepting, finishes, exits 0.
+        port = random.randint(20000, 40000)
+        server = start(data, port)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0, "server did not exit cleanly on SIGTERM"
+        print("ok: SIGTERM shuts the server down cleanly")
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
