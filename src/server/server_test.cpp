@@ -29,6 +29,8 @@ class ServerTest : public ::testing::Test {
       for (const auto& role : auth::PermissionMatrix::builtin().roles())
         auth::create_user(c, {role, kPassword, "Unit", "government_agency", role});
       auth::create_user(c, {"other.admin", kPassword, "Other NGO", "service_provider", "admin"});
+      // Locked out by the throttling test; no other test logs in as it.
+      auth::create_user(c, {"throttle.target", kPassword, "Unit", "government_agency", "screener"});
     });
     ServerOptions o;
     o.port = 0;
@@ -114,15 +116,15 @@ TEST_F(ServerTest, WrongPasswordIs401AndAuditedThenThrottled) {
   int64_t before = audit_->head().tree_size;
   for (int i = 0; i < auth::LoginThrottle::kMaxFailures; ++i) {
     auto res = c.Post("/api/v1/session",
-                      Json{{"username", "auditor"}, {"password", "wrong-password"}}.dump(),
+                      Json{{"username", "throttle.target"}, {"password", "wrong-password"}}.dump(),
                       "application/json");
     ASSERT_EQ(res->status, 401);
     EXPECT_EQ(error_of(res)["code"], "unauthenticated");
   }
   EXPECT_GE(audit_->head().tree_size, before + auth::LoginThrottle::kMaxFailures);
-  auto res =
-      c.Post("/api/v1/session", Json{{"username", "auditor"}, {"password", kPassword}}.dump(),
-             "application/json");
+  auto res = c.Post("/api/v1/session",
+                    Json{{"username", "throttle.target"}, {"password", kPassword}}.dump(),
+                    "application/json");
   EXPECT_EQ(res->status, 429);
   EXPECT_FALSE(res->get_header_value("Retry-After").empty());
   // Throttling one account does not lock out another.
@@ -168,8 +170,8 @@ TEST_F(ServerTest, WritesNeedTheCsrfTokenAndNothingIsWrittenWithout) {
   EXPECT_EQ(res->status, 409);
   // An admin sees only their own organisation's users.
   res = client().Get("/api/v1/users", headers(l, false));
-  for (const auto& u : Json::parse(res->body)["users"])
-    EXPECT_EQ(u["organisation"]["name"], "Unit");
+  auto listed = Json::parse(res->body);
+  for (const auto& u : listed["users"]) EXPECT_EQ(u["organisation"]["name"], "Unit");
 }
 
 TEST_F(ServerTest, AdminCannotDisableAUserOfAnotherOrganisation) {

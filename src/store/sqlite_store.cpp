@@ -41,7 +41,13 @@ class SqliteConnection final : public Connection {
       throw Error(ErrorCode::internal, msg);
     }
     sqlite3_busy_timeout(db_, 10000);
-    execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    try {
+      execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    } catch (...) {
+      // A throwing constructor runs no destructor: close here (a file that is not a store).
+      sqlite3_close(db_);
+      throw;
+    }
   }
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
