@@ -34,10 +34,15 @@ LUA
   local rps; rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   local p99; p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   local non2xx; non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
-  printf '%-28s %10s req/s   p99 %8s   non-2xx %s   (%ss, %s connections, 2 wrk threads)\n' \
+  printf '%-36s %10s req/s   p99 %8s   non-2xx %s   (%ss, %s connections, 2 wrk threads)\n' \
     "$1" "$rps" "$p99" "${non2xx:-0}" "$secs" "$conns"
 }
 
+# The issue's pair: the session read behind every page, and one store-backed read (the latest
+# signed tree head of the audit log, one indexed row).
 run "GET /api/v1/me" screener /api/v1/me
+run "GET /api/v1/audit/head" auditor /api/v1/audit/head
+# Heavier reads, for the record: an aggregate over a year of encounters (~100 cells of JSON),
+# and a read of personal data, which appends a signed audit entry in the same request.
 run "GET /api/v1/screenings/coverage" analyst /api/v1/screenings/coverage
 run "GET /api/v1/users (audited)" admin /api/v1/users

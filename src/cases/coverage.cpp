@@ -107,13 +107,12 @@ Coverage load_coverage(store::Connection& c, std::optional<int64_t> org_id,
                        const std::string& from_month, const std::string& to_month) {
   if (!from_month.empty() && !is_month(from_month)) invalid("from", "'from' must be YYYY-MM");
   if (!to_month.empty() && !is_month(to_month)) invalid("to", "'to' must be YYYY-MM");
-  // The latest screening of each encounter gives its outcome; encounters without one count
-  // as encountered but not screened.
+  // Every screening of the encounter is a row (the most severe outcome counts, as in
+  // compute_coverage); an encounter without one counts as encountered but not screened.
   std::string sql =
-      "SELECT substr(e.occurred_on, 1, 7), e.source, e.person_id, p.nationality, "
-      "(SELECT s.outcome FROM screenings s WHERE s.encounter_id = e.id ORDER BY s.id DESC "
-      "LIMIT 1) "
-      "FROM encounters e JOIN persons p ON p.id = e.person_id WHERE 1 = 1";
+      "SELECT substr(e.occurred_on, 1, 7), e.source, e.person_id, p.nationality, s.outcome "
+      "FROM encounters e JOIN persons p ON p.id = e.person_id "
+      "LEFT JOIN screenings s ON s.encounter_id = e.id WHERE 1 = 1";
   store::Params params;
   if (org_id) {
     sql += " AND e.org_id = ?";

@@ -189,6 +189,10 @@ class SqliteStore final : public Store {
   }
 
   void write(const std::function<void(Connection&)>& fn) override {
+    // One writer at a time within the process, queued on a mutex: SQLite's busy handler would
+    // otherwise make waiting writers sleep and retry, which is unfair and turns contention
+    // into second-long tail latencies. Other processes still wait on the busy timeout.
+    std::lock_guard writer(write_mu_);
     in_transaction("BEGIN IMMEDIATE", fn);
   }
 
@@ -323,6 +327,7 @@ class SqliteStore final : public Store {
 
   std::filesystem::path file_;
   std::mutex mu_;
+  std::mutex write_mu_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_;
 };
 
