@@ -51,6 +51,7 @@ e2e: test-deps web cpp-test
 ## bench: micro-benchmarks and the HTTP load test (figures in README.md)
 bench: build
 	@bash scripts/install-deps.sh bench
+	./build/bench/ctip_bench --benchmark_min_time=0.3
 	bash bench/run.sh
 
 clean:
