@@ -35,6 +35,8 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")
       ->default_val("info")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  cmd.add_flag("--secure-cookies", f.secure_cookies,
+               "Mark the session cookie Secure (when served over TLS, e.g. behind a proxy)");
 }
 
 void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
@@ -57,6 +59,7 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   server::ServerOptions o;
   o.bind = f.bind;
   o.port = f.port;
+  o.secure_cookies = f.secure_cookies;
   o.web_dir = f.web_dir.empty() ? default_web_dir() : std::filesystem::path(f.web_dir);
   if (!std::filesystem::exists(o.web_dir / "index.html")) {
     std::cerr << "ctip: note: no front end at " << o.web_dir.string()
@@ -81,7 +84,7 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
     pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter if stop came elsewhere
     waiter.join();
   }
-  spdlog::info(R"({{"event":"stopped"}})");
+  spdlog::info(R"({"event":"stopped"})");
   std::cout << "ctip stopped" << std::endl;
 }
 

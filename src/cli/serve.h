@@ -13,6 +13,7 @@ struct ServeFlags {
   int port = 8080;
   std::string web_dir;  // empty: web/dist next to the binary's build folder, else ./web/dist
   std::string log_level = "info";
+  bool secure_cookies = false;  // behind a TLS-terminating proxy
 };
 void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Serves until SIGTERM or SIGINT, then shuts down gracefully.

@@ -111,6 +111,23 @@ TEST_F(ServerTest, LoginSetsAHardenedCookieAndMeAnswers) {
   EXPECT_EQ(j["csrf_token"], l.csrf);
 }
 
+TEST_F(ServerTest, CookieIsSecureWhenServedOverTls) {
+  ServerOptions o;
+  o.port = 0;
+  o.secure_cookies = true;
+  Server tls(*store_, *audit_, o);
+  int port = tls.bind();
+  std::thread t([&] { tls.listen(); });
+  httplib::Client c("127.0.0.1", port);
+  auto res =
+      c.Post("/api/v1/session", Json{{"username", "analyst"}, {"password", kPassword}}.dump(),
+             "application/json");
+  tls.stop();
+  t.join();
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+}
+
 TEST_F(ServerTest, WrongPasswordIs401AndAuditedThenThrottled) {
   auto c = client();
   int64_t before = audit_->head().tree_size;
