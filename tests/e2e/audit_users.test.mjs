@@ -1,23 +1,14 @@
 // (b) the auditor sees the verified audit log with its entries; the admin sees the
 // verification only; (c) the admin adds a user, who can then sign in, and disables them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, newPage, screenshot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { login, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = serverAndBrowser();
 
 test('auditor: the audit log is verified and lists the latest entries, newest first', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'auditor');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'auditor');
   await page.locator('nav.mainnav a[data-nav=audit]').click();
   const status = page.locator('[data-testid=audit-status]');
   await status.waitFor();
@@ -57,9 +48,9 @@ test('auditor: the audit log is verified and lists the latest entries, newest fi
 });
 
 test('admin: verification only, no entries', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'admin');
-  await page.goto(server.url + '/#/audit');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'admin');
+  await page.goto(ctx.server.url + '/#/audit');
   await page.locator('[data-testid=audit-status]').waitFor();
   assert.equal(await page.locator('[data-testid=audit-entries]').count(), 0);
   assert.match(await page.locator('main').textContent(), /may verify the log but not read its entries/);
@@ -67,8 +58,8 @@ test('admin: verification only, no entries', async () => {
 });
 
 test('admin adds a user, who signs in; then disables them', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'admin');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'admin');
   await page.locator('nav.mainnav a[data-nav=users]').click();
   await page.locator('[data-testid=users-table]').waitFor();
   assert.ok(await page.locator('[data-testid=users-table] tr[data-username=admin]').count());
@@ -83,8 +74,8 @@ test('admin adds a user, who signs in; then disables them', async () => {
   await screenshot(page, 'users-added');
 
   // The new account works.
-  const other = await newPage(browser);
-  await login(other, server.url, 'e2e_screener', password);
+  const other = await newPage(ctx.browser);
+  await login(other, ctx.server.url, 'e2e_screener', password);
   assert.equal(await other.locator('[data-testid=user-role]').getAttribute('data-role'), 'screener');
   await other.context().close();
 

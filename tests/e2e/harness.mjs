@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -143,4 +144,19 @@ export async function screenshot(page, name) {
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+// One real server and one browser for the tests of a file: started before them, stopped after.
+// The returned object's `server` and `browser` are set once the tests run.
+export function serverAndBrowser() {
+  const ctx = { server: undefined, browser: undefined };
+  before(async () => {
+    ctx.server = await startServer();
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

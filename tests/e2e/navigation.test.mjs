@@ -1,8 +1,8 @@
 // (a) every role sees the navigation its permissions open, and a page it may not open says
 // "not permitted"; (g) logout; (h) login and navigation on a phone-sized screen.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, navEntries, newPage, screenshot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { login, navEntries, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 // What each demo user's navigation shows (besides Home), from data/permissions.json; the
 // placeholders (flows, online, sharing, cases) follow web/src/shell/capabilities.ts.
@@ -17,20 +17,11 @@ const EXPECTED = {
   auditor: { nav: ['audit'], forbidden: 'screening' },
 };
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = serverAndBrowser();
 
 test('the login page has labelled fields and refuses a wrong password', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.server.url + '/');
   await page.getByLabel('Username').fill('screener');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -40,8 +31,8 @@ test('the login page has labelled fields and refuses a wrong password', async ()
 });
 
 test('too many failed logins: the login page says how long to wait', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.server.url + '/');
   // Five failures for one username (src/auth LoginThrottle::kMaxFailures), then the form.
   for (let i = 0; i < 5; i++) {
     const status = await page.evaluate(async () => {
@@ -65,8 +56,8 @@ test('too many failed logins: the login page says how long to wait', async () =>
 });
 
 test('keyboard only: sign in, skip to content, move through the navigation', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.server.url + '/');
   await page.locator('#login-username').waitFor();
   // The username field has focus on arrival.
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'login-username');
@@ -92,8 +83,8 @@ test('keyboard only: sign in, skip to content, move through the navigation', asy
 
 for (const [role, expected] of Object.entries(EXPECTED)) {
   test(`${role}: navigation follows the permissions; a forbidden page says not permitted`, async () => {
-    const page = await newPage(browser);
-    await login(page, server.url, role);
+    const page = await newPage(ctx.browser);
+    await login(page, ctx.server.url, role);
     assert.equal(await page.locator('[data-testid=user-name]').textContent(), role);
     assert.equal(await page.locator('[data-testid=user-role]').getAttribute('data-role'), role);
     assert.match(await page.locator('[data-testid=user-organisation]').textContent(), /\S/);
@@ -108,7 +99,7 @@ for (const [role, expected] of Object.entries(EXPECTED)) {
       assert.equal(await page.locator('[data-testid=not-permitted]').count(), 0, `${role} may open ${id}`);
     }
 
-    await page.goto(`${server.url}/#/${expected.forbidden}`);
+    await page.goto(`${ctx.server.url}/#/${expected.forbidden}`);
     const denied = page.locator('[data-testid=not-permitted]');
     await denied.waitFor();
     assert.match(await denied.textContent(), /Not permitted/);
@@ -118,8 +109,8 @@ for (const [role, expected] of Object.entries(EXPECTED)) {
 }
 
 test('placeholders say coming', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'investigator');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'investigator');
   await page.locator('nav.mainnav a[data-nav=cases]').click();
   const coming = page.locator('[data-testid=coming]');
   await coming.waitFor();
@@ -128,8 +119,8 @@ test('placeholders say coming', async () => {
 });
 
 test('logout ends the session', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'caseworker');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'caseworker');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('#login-username').waitFor();
   // The cookie is gone: a reload shows the login page again, and the API says 401.
@@ -141,10 +132,10 @@ test('logout ends the session', async () => {
 });
 
 test('phone-sized screen (390x844): login and navigation', async () => {
-  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  await page.goto(server.url + '/');
+  const page = await newPage(ctx.browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(ctx.server.url + '/');
   await screenshot(page, 'phone-login');
-  await login(page, server.url, 'investigator');
+  await login(page, ctx.server.url, 'investigator');
   // Nothing is wider than the screen.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);

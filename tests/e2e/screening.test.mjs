@@ -2,23 +2,14 @@
 // its explanation and the referral buttons; (e) the same in English, Spanish and French;
 // (f) the coverage chart renders with the screenings recorded.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, messages, newPage, screenshot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = serverAndBrowser();
 
 /** Fills the setup step of the short screener and starts the questions. */
 async function setUp(page, lang, reference) {
-  await page.goto(server.url + '/#/screening');
+  await page.goto(ctx.server.url + '/#/screening');
   await page.locator('[data-testid=screening-setup]').waitFor();
   await page.locator('#screening-language').selectOption(lang);
   await page.locator('input[name=instrument-kind][value=screener]').check();
@@ -49,8 +40,8 @@ async function finish(page) {
 }
 
 test('screener: short screening in Arabic, right to left, with result, explanation and referrals', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'screener');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'screener');
   await setUp(page, 'ar', 'E2E-AR-001');
   const html = page.locator('html');
   assert.equal(await html.getAttribute('dir'), 'rtl');
@@ -92,8 +83,8 @@ test('screener: short screening in Arabic, right to left, with result, explanati
 
 for (const lang of ['en', 'es', 'fr']) {
   test(`screener: short screening in ${lang} shows the outcome`, async () => {
-    const page = await newPage(browser);
-    await login(page, server.url, 'screener');
+    const page = await newPage(ctx.browser);
+    await login(page, ctx.server.url, 'screener');
     await setUp(page, lang, `E2E-${lang.toUpperCase()}-001`);
     const m = messages(lang);
     assert.equal(await page.locator('html').getAttribute('dir'), 'ltr');
@@ -113,8 +104,8 @@ for (const lang of ['en', 'es', 'fr']) {
 }
 
 test('analyst: the coverage chart renders with the recorded screenings', async () => {
-  const page = await newPage(browser);
-  await login(page, server.url, 'analyst');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'analyst');
   await page.locator('nav.mainnav a[data-nav=screening]').click();
   const coverage = page.locator('[data-testid=coverage]');
   await coverage.waitFor();
