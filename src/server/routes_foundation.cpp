@@ -177,6 +177,7 @@ Reply audit_verify(Call& call) {
               {"entries", v.entries},
               {"first_bad_entry", v.first_bad_entry ? Json(*v.first_bad_entry) : Json()},
               {"message", v.message},
+              {"note", v.note.empty() ? Json() : Json(v.note)},
               {"head", v.head ? head_json(*v.head) : Json()}};
   return {200, out};
 }
