@@ -17,15 +17,6 @@ using nlohmann::json;
 
 // Opens an existing store without migrating it: checking a log must not change the store, and
 // a mistyped --data must not create an empty one.
-std::unique_ptr<store::Store> open_existing(const std::string& data_dir) {
-  // ctip.sqlite is the file the SQLite store keeps in its data directory.
-  if (!std::filesystem::exists(std::filesystem::path(data_dir) / "ctip.sqlite"))
-    throw Error(ErrorCode::invalid_argument,
-                "no ctip store in '" + data_dir + "' (no ctip.sqlite there): pass --data DIR",
-                "--data");
-  return store::Store::open_sqlite(data_dir, false);
-}
-
 json head_json(const audit::SignedTreeHead& h) {
   return {{"tree_size", h.tree_size},
           {"root_hash", h.root_hash},
@@ -53,7 +44,7 @@ void add_audit_commands(CLI::App& app) {
       "On failure keep the data directory as it is for investigation and restore a backup\n"
       "that verifies.");
   verify->callback([] {
-    auto s = open_existing(data_dir);
+    auto s = open_existing_store(data_dir, false);
     audit::AuditLog log(*s);
     auto r = log.verify();
     if (!r.ok) {
@@ -73,7 +64,7 @@ void add_audit_commands(CLI::App& app) {
       "  {\"tree_size\": 1234, \"root_hash\": \"...\", \"timestamp\": \"...\", "
       "\"signature\": \"...\", \"public_key\": \"...\"}");
   head->callback([] {
-    auto s = open_existing(data_dir);
+    auto s = open_existing_store(data_dir, false);
     audit::AuditLog log(*s);
     std::cout << head_json(log.head()).dump(2) << "\n";
   });
@@ -104,7 +95,7 @@ void add_audit_commands(CLI::App& app) {
       "Check the roots against signed heads you kept (ctip audit head) and the path with any\n"
       "RFC 9162 verifier.");
   proof->callback([seq_opt, size_opt, consistency_opt] {
-    auto s = open_existing(data_dir);
+    auto s = open_existing_store(data_dir, false);
     audit::AuditLog log(*s);
     auto root_at = [&](int64_t size) {
       auto h = log.head_at(size);

@@ -4,12 +4,18 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
+
+#include "store/store.h"
 
 namespace ctip::cli {
 
 // Adds `--data DIR` (default ./ctip-data) to a subcommand.
 void add_data_option(CLI::App& cmd, std::string& data_dir);
+// Opens the store in data_dir, refusing (exit 2, naming --data) when there is none, so that a
+// mistyped path does not silently create an empty store.
+std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, bool migrate = true);
 // Reads all of a file, or standard input for "-"; throws Error naming the file.
 std::string read_input_file(const std::string& path, const std::string& field);
 

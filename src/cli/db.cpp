@@ -27,7 +27,7 @@ void add_db_commands(CLI::App& app) {
   backup->footer(
       "Example:\n  ctip db backup --data ./ctip-data --to /backups/ctip-2026-11-28.sqlite");
   backup->callback([] {
-    auto s = store::Store::open_sqlite(data_dir, false);
+    auto s = open_existing_store(data_dir, false);
     s->backup(target);
     std::cout << "backup written to " << target << "\n";
   });
@@ -38,7 +38,7 @@ void add_db_commands(CLI::App& app) {
   check->footer(
       "Example:\n  ctip db check --data ./ctip-data   (exit 0 when healthy, 1 otherwise)");
   check->callback([] {
-    auto s = store::Store::open_sqlite(data_dir, false);
+    auto s = open_existing_store(data_dir, false);
     auto report = s->check();
     for (const auto& p : report.problems) std::cout << "problem: " << p << "\n";
     if (!report.ok) throw Error(ErrorCode::integrity, "store check failed");

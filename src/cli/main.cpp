@@ -14,6 +14,15 @@ void add_data_option(CLI::App& cmd, std::string& data_dir) {
       ->default_val("./ctip-data");
 }
 
+std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, bool migrate) {
+  if (!store::Store::sqlite_exists(data_dir))
+    throw Error(ErrorCode::invalid_argument,
+                "no ctip store in '" + data_dir +
+                    "': pass --data DIR (create one with 'ctip demo' or 'ctip users add')",
+                "--data");
+  return store::Store::open_sqlite(data_dir, migrate);
+}
+
 std::string read_input_file(const std::string& path, const std::string& field) {
   if (path == "-") {
     std::ostringstream ss;

@@ -180,7 +180,7 @@ void add_screen_commands(CLI::App& app) {
       "Columns: persons encountered, persons screened, outcomes, and the share of own nationals\n"
       "among presumed victims (own = the deployment's country setting).");
   coverage->callback([] {
-    auto store = store::Store::open_sqlite(data_dir);
+    auto store = open_existing_store(data_dir);
     audit::AuditLog log(*store);
     cases::Coverage cov;
     store->write([&](store::Connection& c) {

@@ -69,7 +69,7 @@ void add_users_commands(CLI::App& app) {
   list->add_flag("--json", as_json, "Print JSON");
   list->footer("Example:\n  ctip users list --data ./ctip-data --org 'Safe Harbour'");
   list->callback([] {
-    auto store = store::Store::open_sqlite(data_dir);
+    auto store = open_existing_store(data_dir);
     audit::AuditLog log(*store);
     std::vector<auth::User> users;
     store->write([&](store::Connection& c) {
@@ -106,7 +106,7 @@ void add_users_commands(CLI::App& app) {
   });
 
   auto set_disabled = [](bool disabled) {
-    auto store = store::Store::open_sqlite(data_dir);
+    auto store = open_existing_store(data_dir);
     audit::AuditLog log(*store);
     store->write([&](store::Connection& c) {
       auto u = auth::find_user_by_name(c, name);

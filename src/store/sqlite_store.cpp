@@ -390,6 +390,10 @@ std::vector<Migration> Store::known_migrations() {
   return out;
 }
 
+bool Store::sqlite_exists(const std::filesystem::path& data_dir) {
+  return std::filesystem::exists(data_dir / kStoreFile);
+}
+
 std::unique_ptr<Store> Store::open_sqlite(const std::filesystem::path& data_dir, bool migrate) {
   auto s = std::make_unique<SqliteStore>(data_dir);
   if (migrate) s->migrate();

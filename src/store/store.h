@@ -72,6 +72,8 @@ class Store {
   // migrations unless `migrate` is false.
   static std::unique_ptr<Store> open_sqlite(const std::filesystem::path& data_dir,
                                             bool migrate = true);
+  // Whether `data_dir` holds an SQLite store (for commands that must not create one).
+  static bool sqlite_exists(const std::filesystem::path& data_dir);
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
 
