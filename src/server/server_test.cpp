@@ -29,6 +29,8 @@ class ServerTest : public ::testing::Test {
       for (const auto& role : auth::PermissionMatrix::builtin().roles())
         auth::create_user(c, {role, kPassword, "Unit", "government_agency", role});
       auth::create_user(c, {"other.admin", kPassword, "Other NGO", "service_provider", "admin"});
+      auth::create_user(
+          c, {"other.caseworker", kPassword, "Other NGO", "service_provider", "caseworker"});
       // Locked out by the throttling test; no other test logs in as it.
       auth::create_user(c, {"throttle.target", kPassword, "Unit", "government_agency", "screener"});
     });
@@ -239,6 +241,76 @@ TEST_F(ServerTest, AuditorSeesAVerifiedLogWithLoginsAndDenials) {
   res = client().Get("/api/v1/audit/entries?limit=0", headers(l, false));
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(error_of(res)["field"], "limit");
+}
+
+TEST_F(ServerTest, ScreeningIsStoredWithCaseAndReferralsAndBadInputStoresNothing) {
+  auto l = login("screener");
+  auto count = [] {
+    int64_t n = 0;
+    store_->read([&](store::Connection& c) {
+      n = c.query_one("SELECT count(*) FROM screenings")->integer(0) +
+          c.query_one("SELECT count(*) FROM persons")->integer(0);
+    });
+    return n;
+  };
+  Json body = {{"person", {{"reference", "CASE-7"}, {"nationality", "NG"}}},
+               {"encounter", {{"source", "smuggling_interception"}, {"date", "2026-03-02"}}},
+               {"language", "es"},
+               {"interpreter_used", true},
+               {"instrument", "full"},
+               {"profile", "adult_labour"},
+               {"age", 29},
+               {"may_be_minor", false},
+               {"answers",
+                {{"dr_deceived_nature_of_job", "yes"},
+                 {"dr_deceived_travel_recruitment", "yes"},
+                 {"ex_excessive_hours", "yes"},
+                 {"ex_low_or_no_pay", "yes"},
+                 {"cd_confiscation_of_documents", "yes"},
+                 {"cd_debt_bondage", "yes"}}}};
+  int64_t before = count();
+  // Bad input: named field, 400, nothing stored.
+  for (auto [path, value, field] : std::vector<std::tuple<std::string, Json, std::string>>{
+           {"/answers/no_such_indicator", "yes", "answers.no_such_indicator"},
+           {"/answers/ex_excessive_hours", "maybe", "answers.ex_excessive_hours"},
+           {"/age", -3, "age"},
+           {"/person/nationality", "ZZ", "person.nationality"},
+           {"/encounter/source", "airport", "encounter.source"},
+           {"/language", "de", "language"}}) {
+    Json bad = body;
+    bad[Json::json_pointer(path)] = value;
+    auto res = client().Post("/api/v1/screenings", headers(l), bad.dump(), "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << path;
+    EXPECT_EQ(error_of(res)["field"], field) << res->body;
+  }
+  EXPECT_EQ(count(), before);
+
+  auto res = client().Post("/api/v1/screenings", headers(l), body.dump(), "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto created = Json::parse(res->body);
+  EXPECT_EQ(created["result"]["outcome"], "presumed_trafficking");
+  EXPECT_EQ(created["case"]["status"], "presumed");
+  EXPECT_EQ(created["referrals"].size(), 5u);
+  EXPECT_EQ(created["screening"]["language"], "es");
+  EXPECT_TRUE(created["screening"]["interpreter_used"].get<bool>());
+  EXPECT_EQ(created["screening"]["interviewer"], "screener");
+  int64_t id = created["screening"]["id"];
+
+  auto refer = client().Post("/api/v1/screenings/" + std::to_string(id) + "/referrals", headers(l),
+                             R"({"kind":"shelter"})", "application/json");
+  EXPECT_EQ(refer->status, 201);
+  EXPECT_EQ(Json::parse(refer->body)["referral"]["status"], "made");
+
+  // Another organisation's caseworker sees nothing of it; the analyst sees only aggregates.
+  auto other = login("other.caseworker");
+  EXPECT_EQ(client().Get("/api/v1/screenings/" + std::to_string(id), headers(other))->status, 404);
+  auto analyst = login("analyst");
+  EXPECT_EQ(client().Get("/api/v1/screenings/" + std::to_string(id), headers(analyst))->status,
+            403);
+  auto cov = client().Get("/api/v1/screenings/coverage", headers(analyst));
+  ASSERT_EQ(cov->status, 200);
+  EXPECT_GE(Json::parse(cov->body)["totals"]["presumed"].get<int64_t>(), 1);
 }
 
 // Every route x every role: allowed exactly when the permission matrix says so.
