@@ -46,3 +46,4 @@ run "GET /api/v1/audit/head" auditor /api/v1/audit/head
 # and a read of personal data, which appends a signed audit entry in the same request.
 run "GET /api/v1/screenings/coverage" analyst /api/v1/screenings/coverage
 run "GET /api/v1/users (audited)" admin /api/v1/users
+printf '%-36s %s\n' "server peak memory (VmHWM)" "$(awk '/VmHWM/{print $2, $3}' /proc/$pid/status)"
