@@ -92,6 +92,14 @@ class AuditLogTest : public ::testing::Test {
   void tamper(const std::string& sql, const store::Params& params = {}) {
     store->write([&](Connection& c) { c.execute(sql, params); });
   }
+  // Inserts a well-formed entry (with its correct leaf hash) behind the log's back.
+  void insert_forged(const Entry& e) {
+    tamper(
+        "INSERT INTO audit_entries (seq, time, actor_user_id, actor, org_id, action, "
+        "object_type, object_id, outcome, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.seq, e.time, *e.event.actor_user_id, e.event.actor, *e.event.org_id, e.event.action,
+         e.event.object_type, e.event.object_id, e.event.outcome, leaf_hex(e)});
+  }
   Entry entry(int64_t seq) {
     auto es = log->entries(seq - 1, 1);
     EXPECT_EQ(es.size(), 1u);
@@ -418,12 +426,7 @@ TEST_F(AuditLogTest, DetectsAnInsertedTailEntry) {
   fake.seq = 31;
   fake.time = entry(30).time;
   fake.event = event(31);
-  tamper(
-      "INSERT INTO audit_entries (seq, time, actor_user_id, actor, org_id, action, "
-      "object_type, object_id, outcome, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {fake.seq, fake.time, *fake.event.actor_user_id, fake.event.actor, *fake.event.org_id,
-       fake.event.action, fake.event.object_type, fake.event.object_id, fake.event.outcome,
-       leaf_hex(fake)});
+  insert_forged(fake);
   expect_bad(31, "entry 31 has no signed tree head");
 }
 
@@ -435,12 +438,7 @@ TEST_F(AuditLogTest, DetectsAnEntryInsertedInTheMiddle) {
   Entry fake = entry(19);
   fake.seq = 20;
   fake.event.object_id = "obj-inserted";
-  tamper(
-      "INSERT INTO audit_entries (seq, time, actor_user_id, actor, org_id, action, "
-      "object_type, object_id, outcome, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {fake.seq, fake.time, *fake.event.actor_user_id, fake.event.actor, *fake.event.org_id,
-       fake.event.action, fake.event.object_type, fake.event.object_id, fake.event.outcome,
-       leaf_hex(fake)});
+  insert_forged(fake);
   expect_bad(20, "entry 20 was changed");
 }
 
