@@ -4,7 +4,7 @@
 #include <random>
 
 #include "auth/permissions.h"
-#include "cases/coverage.h"
+#include "screen/coverage.h"
 
 namespace {
 
@@ -34,9 +34,9 @@ void BM_Coverage(benchmark::State& state) {
                            "smuggling_interception"};
   const char* outcomes[] = {"presumed_trafficking", "possible_trafficking", "exploitation_only",
                             "no_indication"};
-  std::vector<cases::EncounterRow> rows;
+  std::vector<screen::EncounterRow> rows;
   for (int64_t i = 0; i < state.range(0); ++i) {
-    cases::EncounterRow r;
+    screen::EncounterRow r;
     r.month = "2026-" + std::string(rng() % 12 < 9 ? "0" : "1") + std::to_string(rng() % 9 + 1);
     r.source = sources[rng() % 6];
     r.person_id = static_cast<int64_t>(rng() % (state.range(0) / 2 + 1));
@@ -44,7 +44,7 @@ void BM_Coverage(benchmark::State& state) {
     if (rng() % 4) r.outcome = outcomes[rng() % 4];
     rows.push_back(std::move(r));
   }
-  for (auto _ : state) benchmark::DoNotOptimize(cases::compute_coverage(rows, "NL"));
+  for (auto _ : state) benchmark::DoNotOptimize(screen::compute_coverage(rows, "NL"));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_Coverage)->Arg(10000)->Arg(100000);

@@ -24,6 +24,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -100,7 +101,7 @@ void validate(const Event& e) {
   if (e.actor.empty())
     invalid("actor", "an audit event needs an actor: a username, \"anonymous\" or \"system\"");
   if (e.action.empty()) invalid("action", "an audit event needs an action, e.g. \"users.read\"");
-  if (e.outcome != "success" && e.outcome != "denied" && e.outcome != "failure")
+  if (std::find(kOutcomes.begin(), kOutcomes.end(), e.outcome) == kOutcomes.end())
     invalid("outcome",
             "an audit event's outcome must be \"success\", \"denied\" or \"failure\", not \"" +
                 e.outcome + "\"");

@@ -8,6 +8,7 @@
 // which object (type and id), and the outcome.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,7 +29,8 @@ struct Event {
   std::string outcome;                   // "success", "denied", "failure"
 };
 // append() and record() refuse (Error invalid_argument, naming the field) an Event without an
-// actor or action, or with an outcome other than the three above.
+// actor or action, or with an outcome other than these three (served by GET /api/v1/meta).
+inline constexpr std::array<std::string_view, 3> kOutcomes = {"success", "denied", "failure"};
 
 struct Entry {
   int64_t seq = 0;   // 1-based position in the log

@@ -26,6 +26,12 @@ User user_from(const store::Row& r, size_t at = 0) {
 
 std::string token_hash(std::string_view token) { return to_hex(sha256(token)); }
 
+std::string joined(const auto& list) {
+  std::string out;
+  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
+  return out;
+}
+
 }  // namespace
 
 bool is_org_kind(std::string_view kind) {
@@ -58,15 +64,13 @@ void validate_new_user(const NewUser& u) {
   if (u.password.size() < 10) invalid("password", "password must be at least 10 characters");
   if (u.password.size() > 1024) invalid("password", "password must be at most 1024 characters");
   if (!PermissionMatrix::builtin().is_role(u.role))
-    invalid("role", "unknown role '" + u.role +
-                        "' (one of admin, investigator, caseworker, screener, analyst, "
-                        "platform_analyst, inspector, auditor)");
+    invalid("role", "unknown role '" + u.role + "' (one of " +
+                        joined(PermissionMatrix::builtin().roles()) + ")");
   if (u.org_name.empty() || u.org_name.size() > 200)
     invalid("org", "organisation name must be 1 to 200 characters");
   if (!is_org_kind(u.org_kind))
-    invalid("org-kind", "unknown organisation kind '" + u.org_kind +
-                            "' (one of government_agency, law_enforcement, "
-                            "labour_inspectorate, service_provider, online_platform)");
+    invalid("org-kind",
+            "unknown organisation kind '" + u.org_kind + "' (one of " + joined(kOrgKinds) + ")");
 }
 
 Organisation ensure_organisation(store::Connection& c, const std::string& name,
@@ -81,6 +85,12 @@ Organisation ensure_organisation(store::Connection& c, const std::string& name,
       "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
       {name, kind, now_iso()});
   return {r->integer(0), name, kind};
+}
+
+std::optional<Organisation> find_organisation(store::Connection& c, const std::string& name) {
+  auto r = c.query_one("SELECT id, name, kind FROM organisations WHERE name = ?", {name});
+  if (!r) return std::nullopt;
+  return Organisation{r->integer(0), r->text(1), r->text(2)};
 }
 
 User create_user(store::Connection& c, const NewUser& u) {
@@ -129,6 +139,10 @@ void set_disabled(store::Connection& c, int64_t user_id, bool disabled) {
   c.execute("UPDATE users SET disabled = ? WHERE id = ?", {int64_t{disabled ? 1 : 0}, user_id});
   if (c.changes() == 0) throw Error(ErrorCode::not_found, "no such user", "id");
   if (disabled) delete_sessions_of(c, user_id);
+}
+
+int64_t count_users(store::Connection& c) {
+  return c.query_one("SELECT count(*) FROM users")->integer(0);
 }
 
 std::optional<std::pair<User, std::string>> credentials(store::Connection& c,

@@ -1,4 +1,5 @@
-// Organisations, user accounts, passwords and sessions (issue #2).
+// Organisations, user accounts, passwords and sessions (issue #2): auth's repository (its SQL)
+// and the password and session primitives. The use cases over them are in account_service.h.
 // Passwords are hashed with Argon2id (libsodium crypto_pwhash_str, interactive limits); only
 // SHA-256 hashes of session tokens are stored.
 #pragma once
@@ -53,6 +54,7 @@ void validate_new_user(const NewUser& u);
 // different kind is an error naming "org-kind".
 Organisation ensure_organisation(store::Connection& c, const std::string& name,
                                  const std::string& kind);
+std::optional<Organisation> find_organisation(store::Connection& c, const std::string& name);
 // Creates a user (in a write transaction); a taken username is Error(conflict).
 User create_user(store::Connection& c, const NewUser& u);
 std::optional<User> find_user(store::Connection& c, int64_t id);
@@ -60,6 +62,7 @@ std::optional<User> find_user_by_name(store::Connection& c, std::string_view use
 // Users of one organisation, or all when org_id is nullopt.
 std::vector<User> list_users(store::Connection& c, std::optional<int64_t> org_id);
 void set_disabled(store::Connection& c, int64_t user_id, bool disabled);
+int64_t count_users(store::Connection& c);
 // The stored hash for a username (for login), or nullopt.
 std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
                                                         std::string_view username);

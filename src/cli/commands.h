@@ -1,4 +1,7 @@
-// The ctip command: one file per subcommand group, each adding itself to the CLI11 app.
+// The ctip command. Each capability adds its own subcommands (src/<capability>/cli.cpp, listed by
+// the registry, src/app/capabilities.cpp); this folder holds the platform's (db, serve, demo,
+// api) and the helpers they share (support.cpp, library ctip_cli_support). Commands call the
+// capabilities' services: no SQL and no use case here.
 // Callbacks throw ctip::Error; main() turns it into a line on stderr and an exit code:
 // 2 for bad input (the message names the field or line), 1 for any other failure.
 #pragma once
@@ -19,11 +22,9 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, b
 // Reads all of a file, or standard input for "-"; throws Error naming the file.
 std::string read_input_file(const std::string& path, const std::string& field);
 
-void add_db_commands(CLI::App& app);      // db.cpp
-void add_users_commands(CLI::App& app);   // users.cpp
-void add_audit_commands(CLI::App& app);   // audit.cpp
-void add_screen_commands(CLI::App& app);  // screen.cpp
-void add_serve_command(CLI::App& app);    // serve.cpp
-void add_demo_command(CLI::App& app);     // demo.cpp
+void add_db_commands(CLI::App& app);    // db.cpp
+void add_serve_command(CLI::App& app);  // serve.cpp
+void add_demo_command(CLI::App& app);   // demo.cpp
+void add_api_commands(CLI::App& app);   // api.cpp: ctip api routes|meta
 
 }  // namespace ctip::cli

@@ -1,15 +1,16 @@
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <random>
 
 #include "audit/audit_log.h"
-#include "auth/accounts.h"
-#include "cases/intake.h"
+#include "auth/account_service.h"
 #include "cli/commands.h"
 #include "cli/serve.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "screen/screening.h"
+#include "screen/screening_service.h"
 
 namespace ctip::cli {
 namespace {
@@ -81,11 +82,16 @@ Json demo_answers(const screen::Instrument& inst, const std::vector<std::string>
 }
 
 // A year of encounters and screenings across the encounter sources, with a rising share of
-// own nationals among victims (the domestic trafficking that policy response 2 is about).
-void seed_screenings(store::Connection& c, audit::AuditLog& log) {
-  cases::set_setting(c, "country", kDemoCountry);
+// own nationals among victims (the domestic trafficking that policy response 2 is about). Each
+// one goes through the screening service as the API's would (POST /api/v1/encounters and
+// /api/v1/screenings bodies), inside the caller's transaction.
+void seed_screenings(store::Connection& c, screen::ScreeningService& screening,
+                     const auth::Actor& operator_actor,
+                     const std::map<std::string, auth::User>& users) {
+  screening.set_country(c, operator_actor, kDemoCountry);
   std::mt19937 rng(2026);
   const auto& catalogue = screen::Catalogue::builtin();
+  const std::string today = now_iso().substr(0, 10);
   int64_t today_days = now_ms() / 86400000;
   const std::vector<std::vector<std::string>> scenarios = {
       {"deceptive_recruitment", "exploitation", "coercion_at_destination"},  // presumed
@@ -101,59 +107,60 @@ void seed_screenings(store::Connection& c, audit::AuditLog& log) {
     int per_day = static_cast<int>(rng() % 3);  // 0-2 encounters a day
     for (int k = 0; k < per_day; ++k) {
       const auto& src = kDemoSources[rng() % std::size(kDemoSources)];
-      auto user = auth::find_user_by_name(c, src.screener);
-      cases::Actor actor{user->id, user->org.id};
+      auto actor = auth::Actor::user(users.at(src.screener), auth::Scope::organisation);
       // Own nationals grow from about 20% to about 45% of persons over the year.
       double own_share = 0.2 + 0.25 * (360 - day) / 360.0;
       bool own = (rng() % 1000) / 1000.0 < own_share;
-      cases::PersonInput p{
-          "DEMO-" + std::to_string(++person),
-          std::string(own ? kDemoCountry
-                          : kForeignNationalities[rng() % std::size(kForeignNationalities)])};
-      std::string date = format_time((today_days - day) * 86400000LL).substr(0, 10);
-      auto [person_id, encounter_id] = cases::record_encounter(c, actor, p, {src.source, date});
-      log.append(c, {user->id, user->username, user->org.id, "encounters.create", "encounter",
-                     std::to_string(encounter_id), "success"});
-      if ((rng() % 1000) / 1000.0 >= src.screened_share) continue;
-
+      Json person_json = {
+          {"reference", "DEMO-" + std::to_string(++person)},
+          {"nationality",
+           own ? kDemoCountry : kForeignNationalities[rng() % std::size(kForeignNationalities)]}};
+      Json encounter_json = {{"source", src.source},
+                             {"date", format_time((today_days - day) * 86400000LL).substr(0, 10)}};
+      if ((rng() % 1000) / 1000.0 >= src.screened_share) {
+        screening.record_encounter(
+            c, actor,
+            screen::parse_new_encounter({{"person", person_json}, {"encounter", encounter_json}},
+                                        today));
+        continue;
+      }
       const auto* inst = catalogue.find_instrument(src.profile);
       const auto& scenario = scenarios[rng() % scenarios.size()];
       int age = 18 + static_cast<int>(rng() % 40);
-      Json evaluation = {{"profile", src.profile},
-                         {"age", age},
-                         {"may_be_minor", false},
-                         {"answers", demo_answers(*inst, scenario, rng)}};
       static const char* langs[] = {"en", "es", "fr", "ar"};
-      cases::ScreeningInput s;
-      s.language = langs[rng() % 4];
-      s.interpreter_used = s.language != "en" && rng() % 2;
-      s.instrument = "full";
-      s.profile = src.profile;
-      s.age = age;
-      s.answers = evaluation["answers"];
-      evaluation["lang"] = s.language;
-      s.result = screen::to_json(screen::evaluate(screen::parse_evaluation_input(evaluation)));
-      int64_t id = cases::save_screening(c, actor, person_id, encounter_id, s);
-      log.append(c, {user->id, user->username, user->org.id, "screenings.create", "screening",
-                     std::to_string(id), "success"});
+      std::string language = langs[rng() % 4];
+      Json body = {{"person", person_json},
+                   {"encounter", encounter_json},
+                   {"language", language},
+                   {"interpreter_used", language != "en" && rng() % 2},
+                   {"instrument", "full"},
+                   {"profile", src.profile},
+                   {"age", age},
+                   {"may_be_minor", false},
+                   {"answers", demo_answers(*inst, scenario, rng)}};
+      screening.create_screening(c, actor, screen::parse_new_screening(body, today));
     }
   }
 }
 
-// Seeds once: a store that already has users is left as it is.
+// Seeds once: a store that already has users is left as it is. All in one transaction, so that
+// an interrupted seeding leaves nothing behind.
 bool seed(store::Store& store, audit::AuditLog& log) {
-  bool seeded = false;
+  auth::AccountService accounts(store, log);
+  screen::ScreeningService screening(store, log);
+  const auto demo = auth::Actor::operator_named("demo");
+  if (accounts.has_users()) return false;
+  for (const auto& d : kDemoUsers)  // a bad CTIP_DEMO_PASSWORD fails before anything is written
+    auth::validate_new_user({d.username, demo_password(), d.org, d.kind, d.role});
+  // Another process seeding meanwhile makes this one fail on a taken username and roll back.
   store.write([&](store::Connection& c) {
-    if (c.query_one("SELECT count(*) FROM users")->integer(0) > 0) return;
-    for (const auto& d : kDemoUsers) {
-      auto u = auth::create_user(c, {d.username, demo_password(), d.org, d.kind, d.role});
-      log.append(c, {std::nullopt, "demo", u.org.id, "users.create", "user", std::to_string(u.id),
-                     "success"});
-    }
-    seed_screenings(c, log);
-    seeded = true;
+    std::map<std::string, auth::User> users;
+    for (const auto& d : kDemoUsers)
+      users[d.username] =
+          accounts.create_user(c, demo, {d.username, demo_password(), d.org, d.kind, d.role});
+    seed_screenings(c, screening, demo, users);
   });
-  return seeded;
+  return true;
 }
 
 }  // namespace

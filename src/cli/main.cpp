@@ -1,42 +1,10 @@
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "app/capabilities.h"
 #include "cli/commands.h"
 #include "core/error.h"
-
-namespace ctip::cli {
-
-void add_data_option(CLI::App& cmd, std::string& data_dir) {
-  cmd.add_option("--data", data_dir, "Data directory of the embedded store")
-      ->default_val("./ctip-data");
-}
-
-std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, bool migrate) {
-  if (!store::Store::sqlite_exists(data_dir))
-    throw Error(ErrorCode::invalid_argument,
-                "no ctip store in '" + data_dir +
-                    "': pass --data DIR (create one with 'ctip demo' or 'ctip users add')",
-                "--data");
-  return store::Store::open_sqlite(data_dir, migrate);
-}
-
-std::string read_input_file(const std::string& path, const std::string& field) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::invalid_argument, "cannot read file '" + path + "'", field);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace ctip::cli
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -51,11 +19,12 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
 
   ctip::cli::add_db_commands(app);
-  ctip::cli::add_users_commands(app);
-  ctip::cli::add_audit_commands(app);
-  ctip::cli::add_screen_commands(app);
+  // Each capability's commands, in the registry's order (users, audit, screen, ...).
+  for (const auto& capability : ctip::app::capabilities())
+    if (capability.add_commands) capability.add_commands(app);
   ctip::cli::add_serve_command(app);
   ctip::cli::add_demo_command(app);
+  ctip::cli::add_api_commands(app);
 
   try {
     app.parse(argc, argv);

@@ -111,8 +111,11 @@ std::pair<const RoutingRule*, std::vector<std::string>> route(
 }  // namespace
 
 void check_language(std::string_view lang, const std::string& field) {
-  if (std::find(kLanguages.begin(), kLanguages.end(), lang) == kLanguages.end())
-    invalid(field, "unknown language '" + std::string(lang) + "'; use en, es, fr or ar");
+  if (std::find(kLanguages.begin(), kLanguages.end(), lang) == kLanguages.end()) {
+    std::string known;
+    for (auto l : kLanguages) known += (known.empty() ? "" : ", ") + std::string(l);
+    invalid(field, "unknown language '" + std::string(lang) + "'; use one of " + known);
+  }
 }
 
 EvaluationInput parse_evaluation_input(const Json& body, const Catalogue& c) {

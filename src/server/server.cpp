@@ -3,9 +3,12 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 #include "core/crypto.h"
@@ -57,171 +60,179 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
   return {};
 }
 
-struct CompiledRoute {
-  const Route* route;
-  std::vector<std::string> parts;  // "{id}" marks a parameter
-};
+bool is_param(std::string_view part) {
+  return part.size() > 2 && part.front() == '{' && part.back() == '}';
+}
+
+bool matches(const std::vector<std::string_view>& parts, const std::vector<std::string_view>& segs,
+             std::map<std::string, std::string>* params) {
+  if (parts.size() != segs.size()) return false;
+  for (size_t i = 0; i < segs.size(); ++i) {
+    if (is_param(parts[i])) {
+      if (params) (*params)[std::string(parts[i].substr(1, parts[i].size() - 2))] = segs[i];
+    } else if (parts[i] != segs[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether pattern a is more specific than pattern b (same number of segments): at the first
+// segment where one has a literal and the other a parameter, the literal wins.
+bool more_specific(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    bool pa = is_param(a[i]), pb = is_param(b[i]);
+    if (pa != pb) return !pa;
+  }
+  return false;
+}
 
 bool mutating(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
+// CTIP_API_RECORD: one JSON line per answered API request (docs/architecture.md), for the
+// OpenAPI check that validates every response the tests produce.
+class ResponseRecorder {
+ public:
+  explicit ResponseRecorder(const char* path) {
+    if (path && *path) out_.open(path, std::ios::app);
+  }
+  bool enabled() const { return out_.is_open(); }
+  void record(const std::string& method, const std::string* route, const std::string& path,
+              const httplib::Response& res) {
+    if (!out_.is_open()) return;
+    std::string content_type = res.get_header_value("Content-Type");
+    Json body;  // null when empty or not JSON
+    if (!res.body.empty() && content_type.rfind("application/json", 0) == 0)
+      body = Json::parse(res.body, nullptr, false);
+    if (body.is_discarded()) body = nullptr;
+    Json line = {{"method", method},     {"route", route ? Json(*route) : Json()}, {"path", path},
+                 {"status", res.status}, {"content_type", content_type},           {"body", body}};
+    std::lock_guard lock(mu_);
+    out_ << line.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+    out_.flush();
+  }
+
+ private:
+  std::mutex mu_;
+  std::ofstream out_;
+};
+
 }  // namespace
 
-// ---- Call -------------------------------------------------------------------------------
-
-Json Call::json() const {
-  if (body_text.empty()) return Json::object();
-  if (content_type.rfind("application/json", 0) != 0)
-    throw Error(ErrorCode::unsupported_media, "request body must be application/json",
-                "Content-Type");
-  return parse_json(body_text, "body");
-}
-
-int64_t Call::path_id(const std::string& name) const {
-  auto it = params.find(name);
-  int64_t v = 0;
-  if (it != params.end()) {
-    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    if (ec == std::errc() && p == it->second.data() + it->second.size() && v > 0) return v;
+RouteMatch match_route(const std::vector<Route>& routes, std::string_view method,
+                       std::string_view path) {
+  auto segs = segments(path);
+  RouteMatch out;
+  std::set<std::string> allowed;
+  std::vector<std::string_view> best_parts;
+  for (const auto& r : routes) {
+    auto parts = segments(r.pattern);
+    if (!matches(parts, segs, nullptr)) continue;
+    allowed.insert(r.method);
+    if (r.method == method && (!out.route || more_specific(parts, best_parts))) {
+      out.route = &r;
+      best_parts = std::move(parts);
+    }
   }
-  throw Error(ErrorCode::not_found, "no such " + name, name);
-}
-
-std::optional<std::string> Call::query_value(const std::string& name) const {
-  auto it = query.find(name);
-  if (it == query.end()) return std::nullopt;
-  return it->second;
-}
-
-int64_t Call::query_int(const std::string& name, int64_t fallback, int64_t lo, int64_t hi) const {
-  auto v = query_value(name);
-  if (!v) return fallback;
-  int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < lo || out > hi)
-    invalid(name, "query parameter '" + name + "' must be an integer from " + std::to_string(lo) +
-                      " to " + std::to_string(hi));
+  if (out.route)
+    matches(best_parts, segs, &out.params);
+  else
+    out.allowed.assign(allowed.begin(), allowed.end());
   return out;
-}
-
-std::optional<int64_t> Call::org_filter() const {
-  if (scope == auth::Scope::all || !user) return std::nullopt;
-  return user->org.id;
-}
-
-audit::Event Call::event(const std::string& act, const std::string& object_type,
-                         const std::string& object_id, const std::string& outcome) const {
-  audit::Event e;
-  if (user) {
-    e.actor_user_id = user->id;
-    e.actor = user->username;
-    e.org_id = user->org.id;
-  } else {
-    e.actor = "anonymous";
-  }
-  e.action = act;
-  e.object_type = object_type;
-  e.object_id = object_id;
-  e.outcome = outcome;
-  return e;
-}
-
-void Call::audit(const std::string& act, const std::string& object_type,
-                 const std::string& object_id, const std::string& outcome) const {
-  svc.audit.record(event(act, object_type, object_id, outcome));
-}
-
-void Call::audit(store::Connection& c, const std::string& act, const std::string& object_type,
-                 const std::string& object_id, const std::string& outcome) const {
-  svc.audit.append(c, event(act, object_type, object_id, outcome));
-}
-
-const std::vector<Route>& all_routes() {
-  static const std::vector<Route> routes = [] {
-    std::vector<Route> r = foundation_routes();
-    for (auto& s : screen_routes()) r.push_back(std::move(s));
-    return r;
-  }();
-  return routes;
 }
 
 // ---- Server -----------------------------------------------------------------------------
 
 struct Server::Impl {
   Impl(store::Store& store, audit::AuditLog& audit, ServerOptions o)
-      : services{store, audit, {}, o.secure_cookies}, options(std::move(o)) {
+      : services{store, audit, {}, o.secure_cookies},
+        options(std::move(o)),
+        recorder(std::getenv("CTIP_API_RECORD")) {
+    std::set<std::string> seen;
     for (const auto& r : all_routes()) {
-      CompiledRoute c{&r, {}};
-      for (auto s : segments(r.pattern)) c.parts.emplace_back(s);
-      compiled.push_back(std::move(c));
+      // A route that does not say whose data it serves could leak another organisation's.
+      if (r.owner.kind == Ownership::Kind::unset)
+        throw Error(ErrorCode::internal,
+                    "route " + r.method + " " + r.pattern + " declares no Ownership");
+      if (r.owner.kind == Ownership::Kind::object &&
+          (!r.owner.resolve || r.pattern.find("{" + r.owner.param + "}") == std::string::npos))
+        throw Error(ErrorCode::internal, "route " + r.method + " " + r.pattern +
+                                             " owns an object without a resolver or parameter");
+      if (!seen.insert(r.method + " " + r.pattern).second)
+        throw Error(ErrorCode::internal, "route " + r.method + " " + r.pattern + " twice");
     }
   }
 
   Services services;
   ServerOptions options;
+  ResponseRecorder recorder;
   httplib::Server http;
-  std::vector<CompiledRoute> compiled;
   std::string index_html;
 
-  // Finds the route for method + path; sets `allowed` when the path exists for another method.
-  const CompiledRoute* match(const std::string& method, std::string_view path,
-                             std::map<std::string, std::string>& params, bool& path_exists) {
-    auto segs = segments(path);
-    for (const auto& c : compiled) {
-      if (c.parts.size() != segs.size()) continue;
-      std::map<std::string, std::string> p;
-      bool ok = true;
-      for (size_t i = 0; i < segs.size() && ok; ++i) {
-        const auto& part = c.parts[i];
-        if (part.size() > 2 && part.front() == '{' && part.back() == '}')
-          p[part.substr(1, part.size() - 2)] = std::string(segs[i]);
-        else
-          ok = part == segs[i];
-      }
-      if (!ok) continue;
-      path_exists = true;
-      if (c.route->method == method) {
-        params = std::move(p);
-        return &c;
-      }
+  // Applies the matrix's scope to the route's object (Ownership::object): 404 when it does not
+  // exist, and 404 too - audited as a denied access - when it belongs to another organisation
+  // and the user's scope is `organisation`, so that a probe learns nothing.
+  void check_object(Call& call, const Route& route) {
+    const auto& own = route.owner;
+    int64_t id = call.path_id(own.param);
+    std::optional<int64_t> org;
+    services.store.read([&](store::Connection& c) { org = own.resolve(c, id); });
+    if (!org) throw Error(ErrorCode::not_found, "no such " + own.object_type, own.param);
+    if (call.scope == auth::Scope::organisation && call.user && *org != call.user->org.id) {
+      call.audit("access.denied", own.object_type, std::to_string(id), "denied");
+      throw Error(ErrorCode::not_found, "no such " + own.object_type, own.param);
     }
-    return nullptr;
+    call.object_id = id;
   }
 
   void handle_api(const httplib::Request& req, httplib::Response& res) {
     auto started = std::chrono::steady_clock::now();
     std::string route_name = "unmatched";
+    const Route* matched = nullptr;
     std::optional<int64_t> user_id;
     try {
-      std::map<std::string, std::string> params;
-      bool path_exists = false;
-      const CompiledRoute* c = match(req.method, req.path, params, path_exists);
-      if (!c) {
-        if (path_exists)
-          throw Error(ErrorCode::not_found, "method " + req.method + " not allowed on " + req.path);
+      RouteMatch found = match_route(all_routes(), req.method, req.path);
+      if (!found.route && !found.allowed.empty()) {
+        std::string allow;
+        for (const auto& m : found.allowed) allow += (allow.empty() ? "" : ", ") + m;
+        res.set_header("Allow", allow);
+        if (req.method == "OPTIONS") {
+          res.status = 204;
+        } else {
+          write_json(res, 405,
+                     error_body("method_not_allowed",
+                                "method " + req.method + " not allowed on " + req.path +
+                                    " (allowed: " + allow + ")",
+                                ""));
+        }
+      } else if (!found.route) {
         throw Error(ErrorCode::not_found, "no API route " + req.method + " " + req.path);
+      } else {
+        const Route& route = *found.route;
+        matched = &route;
+        route_name = route.pattern;
+        Call call(services);
+        call.method = req.method;
+        call.path = req.path;
+        call.params = std::move(found.params);
+        call.body_text = req.body;
+        call.content_type = req.get_header_value("Content-Type");
+        call.client_address = req.remote_addr;
+        call.session_token = cookie_value(req, kSessionCookie);
+        for (const auto& [k, v] : req.params) call.query.emplace(k, v);
+        call.action = route.action;
+        if (route.action != kPublic) authorise(call, req);
+        if (call.user) user_id = call.user->id;
+        if (route.owner.kind == Ownership::Kind::object) check_object(call, route);
+        Reply reply = route.handler(call);
+        for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+        if (reply.no_content)
+          res.status = reply.status;
+        else
+          write_json(res, reply.status, reply.body);
       }
-      const Route& route = *c->route;
-      route_name = route.pattern;
-      Call call(services);
-      call.method = req.method;
-      call.path = req.path;
-      call.params = std::move(params);
-      call.body_text = req.body;
-      call.content_type = req.get_header_value("Content-Type");
-      call.client_address = req.remote_addr;
-      call.session_token = cookie_value(req, kSessionCookie);
-      for (const auto& [k, v] : req.params) call.query.emplace(k, v);
-      call.action = route.action;
-      if (route.action != kPublic) authorise(call, req);
-      if (call.user) user_id = call.user->id;
-      Reply reply = route.handler(call);
-      for (const auto& [k, v] : reply.headers) res.set_header(k, v);
-      if (reply.no_content)
-        res.status = reply.status;
-      else
-        write_json(res, reply.status, reply.body);
     } catch (const Error& e) {
       const std::string& field = e.field();
       // Integrity and internal errors are logged by code only: messages may quote input.
@@ -236,6 +247,8 @@ struct Server::Impl {
       write_json(res, 500, error_body("internal", "internal error", ""));
     }
     res.set_header("Cache-Control", "no-store");
+    if (recorder.enabled())
+      recorder.record(req.method, matched ? &matched->pattern : nullptr, req.path, res);
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
@@ -312,8 +325,8 @@ struct Server::Impl {
     }
     // httplib answers oversized or malformed requests itself with an empty body; give the API
     // its JSON error shape there too.
-    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                   httplib::Response& res) {
+    http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                       httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
       if (req.path.rfind("/api/", 0) != 0 && res.status == 404) {
         write_json(res, 404, error_body("not_found", "not found", ""));
@@ -327,6 +340,9 @@ struct Server::Impl {
                                 ? "request body over the 1 MiB limit"
                                 : "request rejected (status " + std::to_string(res.status) + ")";
       write_json(res, res.status, error_body(code, message, ""));
+      // Requests httplib refused before the dispatcher saw them (e.g. 413) are recorded too.
+      if (recorder.enabled() && req.path.rfind("/api/", 0) == 0)
+        recorder.record(req.method, nullptr, req.path, res);
       return httplib::Server::HandlerResponse::Handled;
     }));
     http.set_exception_handler(

@@ -5,11 +5,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "auth/account_service.h"
 #include "auth/permissions.h"
 #include "core/json_input.h"
+#include "screen/intake.h"
+#include "screen/screening_service.h"
 #include "server/api.h"
 
 namespace ctip::server {
@@ -33,6 +38,29 @@ class ServerTest : public ::testing::Test {
           c, {"other.caseworker", kPassword, "Other NGO", "service_provider", "caseworker"});
       // Locked out by the throttling test; no other test logs in as it.
       auth::create_user(c, {"throttle.target", kPassword, "Unit", "government_agency", "screener"});
+      // Disabled by the route x role test; no test logs in as it.
+      auth::create_user(c, {"disable.target", kPassword, "Unit", "government_agency", "screener"});
+    });
+    // One screening in each organisation, for the routes on one object.
+    screen::ScreeningService screenings(*store_, *audit_);
+    auto screen_as = [&](const std::string& username) {
+      std::optional<auth::User> u;
+      store_->read([&](store::Connection& c) { u = auth::find_user_by_name(c, username); });
+      Json body = {{"person", {{"reference", "FIXTURE-" + username}}},
+                   {"encounter", {{"source", "border"}, {"date", "2026-01-05"}}},
+                   {"language", "en"},
+                   {"profile", "adult_labour"},
+                   {"age", 30},
+                   {"answers", {{"ex_excessive_hours", "yes"}}}};
+      auto view = screenings.create_screening(auth::Actor::user(*u, auth::Scope::organisation),
+                                              screen::parse_new_screening(body, "2026-06-01"));
+      return view["screening"]["id"].get<int64_t>();
+    };
+    unit_screening_ = screen_as("screener");
+    other_screening_ = screen_as("other.caseworker");
+    store_->read([](store::Connection& c) {
+      unit_user_ = auth::find_user_by_name(c, "disable.target")->id;
+      other_user_ = auth::find_user_by_name(c, "other.admin")->id;
     });
     ServerOptions o;
     o.port = 0;
@@ -85,6 +113,8 @@ class ServerTest : public ::testing::Test {
   static inline Server* server_ = nullptr;
   static inline std::thread* thread_ = nullptr;
   static inline int port_ = 0;
+  // Objects of organisation "Unit" (every role's test user) and of "Other NGO".
+  static inline int64_t unit_screening_ = 0, other_screening_ = 0, unit_user_ = 0, other_user_ = 0;
 };
 
 TEST_F(ServerTest, HealthIsPublic) {
@@ -313,48 +343,230 @@ TEST_F(ServerTest, ScreeningIsStoredWithCaseAndReferralsAndBadInputStoresNothing
   EXPECT_GE(Json::parse(cov->body)["totals"]["presumed"].get<int64_t>(), 1);
 }
 
-// Every route x every role: allowed exactly when the permission matrix says so.
-TEST_F(ServerTest, EveryRouteAnswersEveryRoleAsTheMatrixSays) {
+// A request the route x role test sends to a route, and the status it must get from a role the
+// matrix allows (a role it does not allow gets 403; no session gets 401 unless public).
+struct Probe {
+  std::string path;  // with the parameters filled in (objects of the user's own organisation)
+  std::string body;  // for POST and DELETE
+  int status;
+};
+
+// Every route x every role gets exactly the status the matrix and the probe say, never a 5xx;
+// and on every route on one object, a user of another organisation gets 404.
+TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
   const auto& matrix = auth::PermissionMatrix::builtin();
+  const std::string us = std::to_string(unit_screening_);
+  Json encounter = {{"person", {{"reference", "PROBE-1"}}},
+                    {"encounter", {{"source", "hotline"}, {"date", "2026-02-01"}}}};
+  // Keyed by "METHOD pattern". A new route without a probe fails the test below.
+  const std::map<std::string, Probe> probes = {
+      {"GET /api/v1/health", {"/api/v1/health", "", 200}},
+      {"GET /api/v1/meta", {"/api/v1/meta", "", 200}},
+      {"POST /api/v1/session", {"/api/v1/session", "{}", 400}},  // no credentials in the body
+      {"DELETE /api/v1/session", {"/api/v1/session", "", 204}},
+      {"GET /api/v1/me", {"/api/v1/me", "", 200}},
+      {"GET /api/v1/users", {"/api/v1/users", "", 200}},
+      {"POST /api/v1/users", {"/api/v1/users", "{}", 400}},
+      {"POST /api/v1/users/{id}/disable",
+       {"/api/v1/users/" + std::to_string(unit_user_) + "/disable", "", 200}},
+      {"GET /api/v1/audit/entries", {"/api/v1/audit/entries", "", 200}},
+      {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", "", 200}},
+      {"GET /api/v1/audit/head", {"/api/v1/audit/head", "", 200}},
+      {"GET /api/v1/audit/proof/inclusion", {"/api/v1/audit/proof/inclusion?seq=1", "", 200}},
+      {"GET /api/v1/audit/proof/consistency", {"/api/v1/audit/proof/consistency?first=1", "", 200}},
+      {"GET /api/v1/screen/profiles", {"/api/v1/screen/profiles", "", 200}},
+      {"GET /api/v1/screen/instruments/{profile}",
+       {"/api/v1/screen/instruments/adult_labour", "", 200}},
+      {"GET /api/v1/screen/screener", {"/api/v1/screen/screener", "", 200}},
+      {"POST /api/v1/screen/evaluate", {"/api/v1/screen/evaluate", "{}", 400}},
+      {"POST /api/v1/encounters", {"/api/v1/encounters", encounter.dump(), 201}},
+      {"POST /api/v1/screenings", {"/api/v1/screenings", "{}", 400}},
+      {"GET /api/v1/screenings", {"/api/v1/screenings", "", 200}},
+      {"GET /api/v1/screenings/coverage", {"/api/v1/screenings/coverage", "", 200}},
+      {"GET /api/v1/screenings/{id}", {"/api/v1/screenings/" + us, "", 200}},
+      {"POST /api/v1/screenings/{id}/referrals",
+       {"/api/v1/screenings/" + us + "/referrals", R"({"kind":"shelter"})", 201}},
+  };
+  // The other organisation's object of each type, for the routes on one object.
+  const std::map<std::string, int64_t> other_org_object = {{"screening", other_screening_},
+                                                           {"user", other_user_}};
+
+  auto send = [&](const Route& route, const std::string& path, const std::string& body,
+                  const Login* l) {
+    auto c = client();
+    httplib::Headers h;
+    if (l) h = headers(*l);
+    httplib::Result res = route.method == "GET"    ? c.Get(path, h)
+                          : route.method == "POST" ? c.Post(path, h, body, "application/json")
+                                                   : c.Delete(path, h, body, "application/json");
+    EXPECT_TRUE(res) << route.method << " " << path;
+    return res ? res->status : 0;
+  };
+
   std::map<std::string, Login> sessions;
-  size_t checked = 0;
+  size_t checked = 0, cross_org = 0;
   for (const auto& route : all_routes()) {
-    std::string path = route.pattern;
-    for (auto pos = path.find('{'); pos != std::string::npos; pos = path.find('{'))
-      path.replace(pos, path.find('}', pos) - pos + 1, "1");
-    if (route.action != kPublic) {
-      ASSERT_TRUE(matrix.is_action(route.action)) << route.pattern << " names an unknown action";
-      // Without a session: 401.
-      httplib::Request req;
-      auto c = client();
-      httplib::Result res = route.method == "GET"    ? c.Get(path)
-                            : route.method == "POST" ? c.Post(path, "{}", "application/json")
-                                                     : c.Delete(path);
-      ASSERT_TRUE(res);
-      EXPECT_EQ(res->status, 401) << route.method << " " << route.pattern;
+    std::string key = route.method + " " + route.pattern;
+    auto probe_it = probes.find(key);
+    ASSERT_NE(probe_it, probes.end()) << key << " has no probe in this test";
+    const Probe& probe = probe_it->second;
+    bool is_public = route.action == kPublic;
+    if (!is_public) {
+      ASSERT_TRUE(matrix.is_action(route.action)) << key << " names an unknown action";
+      EXPECT_EQ(send(route, probe.path, probe.body, nullptr), 401) << key << " without a session";
     }
     for (const auto& role : matrix.roles()) {
-      bool logout = route.pattern == "/api/v1/session" && route.method == "DELETE";
+      bool logout = key == "DELETE /api/v1/session";
       if (!sessions.count(role) || logout) sessions[role] = login(role);
-      const auto& l = sessions[role];
-      auto c = client();
-      httplib::Result res = route.method == "GET" ? c.Get(path, headers(l))
-                            : route.method == "POST"
-                                ? c.Post(path, headers(l), "{}", "application/json")
-                                : c.Delete(path, headers(l));
-      ASSERT_TRUE(res);
-      bool allowed = route.action == kPublic || matrix.allows(role, route.action);
-      if (allowed)
-        EXPECT_TRUE(res->status != 401 && res->status != 403)
-            << role << " " << route.method << " " << route.pattern << " -> " << res->status << " "
-            << res->body;
-      else
-        EXPECT_EQ(res->status, 403) << role << " " << route.method << " " << route.pattern;
-      if (logout) sessions.erase(role);
+      const Login& l = sessions[role];
+      auto grant = matrix.grant(role, route.action);
+      int expected = is_public || grant ? probe.status : 403;
+      int got = send(route, probe.path, probe.body, &l);
+      EXPECT_EQ(got, expected) << role << " " << key;
+      EXPECT_LT(got, 500) << role << " " << key;
       ++checked;
+      if (logout) {
+        sessions.erase(role);
+        continue;
+      }
+      // The same route on the other organisation's object: 404 under `organisation` scope.
+      if (route.owner.kind == Ownership::Kind::object && grant) {
+        std::string path = route.pattern;
+        auto at = path.find("{" + route.owner.param + "}");
+        path.replace(at, route.owner.param.size() + 2,
+                     std::to_string(other_org_object.at(route.owner.object_type)));
+        int want = *grant == auth::Scope::all ? probe.status : 404;
+        EXPECT_EQ(send(route, path, probe.body, &l), want) << role << " " << key << " other org";
+        // And an object that does not exist: 404 for everyone allowed.
+        path = route.pattern;
+        path.replace(path.find("{" + route.owner.param + "}"), route.owner.param.size() + 2,
+                     "987654");
+        EXPECT_EQ(send(route, path, probe.body, &l), 404) << role << " " << key << " absent";
+        ++cross_org;
+      }
     }
   }
   EXPECT_EQ(checked, all_routes().size() * matrix.roles().size());
+  EXPECT_GE(cross_org, 3u);  // disable a user, read a screening, refer: each by an allowed role
+  // Every probe names a route (a removed route must leave this test too).
+  for (const auto& [key, probe] : probes) {
+    bool found = false;
+    for (const auto& r : all_routes()) found |= r.method + " " + r.pattern == key;
+    EXPECT_TRUE(found) << key << " is probed but is not a route";
+  }
+}
+
+TEST_F(ServerTest, AProbeForAnotherOrganisationsObjectIs404AndAuditedAsDenied) {
+  auto l = login("caseworker");
+  auto res = client().Get("/api/v1/screenings/" + std::to_string(other_screening_), headers(l));
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(error_of(res)["code"], "not_found");
+  auto last = audit_->latest(1).front().event;
+  EXPECT_EQ(last.action, "access.denied");
+  EXPECT_EQ(last.object_type, "screening");
+  EXPECT_EQ(last.object_id, std::to_string(other_screening_));
+  EXPECT_EQ(last.outcome, "denied");
+  EXPECT_EQ(last.actor, "caseworker");
+}
+
+TEST(RouteMatching, LiteralSegmentsBeatParametersWhateverTheOrder) {
+  auto handler = [](Call&) { return Reply(); };
+  std::vector<Route> routes = {
+      {"GET", "/api/v1/things/{id}", kPublic, handler, "one", Ownership::none()},
+      {"GET", "/api/v1/things/{id}/parts/{part}", kPublic, handler, "part", Ownership::none()},
+      {"GET", "/api/v1/things/summary", kPublic, handler, "summary", Ownership::none()},
+      {"GET", "/api/v1/things/{id}/parts/main", kPublic, handler, "main", Ownership::none()},
+      {"POST", "/api/v1/things", kPublic, handler, "create", Ownership::none()},
+      {"GET", "/api/v1/things", kPublic, handler, "list", Ownership::none()},
+  };
+  auto m = match_route(routes, "GET", "/api/v1/things/summary");
+  ASSERT_TRUE(m.route);
+  EXPECT_EQ(m.route->summary, "summary");
+  m = match_route(routes, "GET", "/api/v1/things/7");
+  ASSERT_TRUE(m.route);
+  EXPECT_EQ(m.route->summary, "one");
+  EXPECT_EQ(m.params.at("id"), "7");
+  m = match_route(routes, "GET", "/api/v1/things/7/parts/main");
+  EXPECT_EQ(m.route->summary, "main");
+  m = match_route(routes, "GET", "/api/v1/things/7/parts/wheel");
+  EXPECT_EQ(m.route->summary, "part");
+  EXPECT_EQ(m.params.at("part"), "wheel");
+  m = match_route(routes, "DELETE", "/api/v1/things");
+  EXPECT_FALSE(m.route);
+  EXPECT_EQ(m.allowed, (std::vector<std::string>{"GET", "POST"}));
+  m = match_route(routes, "GET", "/api/v1/nothing");
+  EXPECT_FALSE(m.route);
+  EXPECT_TRUE(m.allowed.empty());
+}
+
+TEST_F(ServerTest, WrongMethodIs405WithAllow) {
+  auto l = login("screener");
+  auto res = client().Delete("/api/v1/screenings", headers(l));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET, POST");
+  EXPECT_EQ(error_of(res)["code"], "method_not_allowed");
+  res = client().Put("/api/v1/me", headers(l), "{}", "application/json");
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET");
+  // The coverage route is the specific one, even though {id} also matches it.
+  res = client().Post("/api/v1/screenings/coverage", headers(l), "{}", "application/json");
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET");
+}
+
+TEST_F(ServerTest, MetaServesTheEnumerationsWithoutASession) {
+  auto res = client().Get("/api/v1/meta");
+  ASSERT_EQ(res->status, 200);
+  auto meta = Json::parse(res->body);
+  for (const char* key : {"roles", "organisation_kinds", "encounter_sources", "referral_kinds",
+                          "outcomes", "languages", "profiles", "audit_outcomes"}) {
+    ASSERT_TRUE(meta[key].is_array()) << key;
+    EXPECT_FALSE(meta[key].empty()) << key;
+    for (const auto& v : meta[key]) EXPECT_TRUE(v.is_string()) << key;
+  }
+  EXPECT_EQ(meta["roles"].size(), auth::PermissionMatrix::builtin().roles().size());
+  EXPECT_EQ(meta["languages"], (Json{"en", "es", "fr", "ar"}));
+  EXPECT_EQ(meta["outcomes"].size(), 4u);
+  EXPECT_EQ(meta["profiles"].size(), 5u);
+  EXPECT_EQ(meta["version"], Json::parse(client().Get("/api/v1/health")->body)["version"]);
+}
+
+TEST_F(ServerTest, ApiRecordWritesOneLinePerAnsweredRequest) {
+  auto file = dir_ / "api-record.jsonl";
+  const char* before = std::getenv("CTIP_API_RECORD");
+  std::string saved = before ? before : "";
+  setenv("CTIP_API_RECORD", file.c_str(), 1);
+  ServerOptions o;
+  o.port = 0;
+  Server recording(*store_, *audit_, o);
+  if (before)
+    setenv("CTIP_API_RECORD", saved.c_str(), 1);
+  else
+    unsetenv("CTIP_API_RECORD");
+  int port = recording.bind();
+  std::thread t([&] { recording.listen(); });
+  httplib::Client c("127.0.0.1", port);
+  c.Get("/api/v1/health");
+  c.Get("/api/v1/no/such");
+  c.Get("/api/v1/me");
+  recording.stop();
+  t.join();
+  std::ifstream in(file);
+  std::vector<Json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["method"], "GET");
+  EXPECT_EQ(lines[0]["route"], "/api/v1/health");
+  EXPECT_EQ(lines[0]["path"], "/api/v1/health");
+  EXPECT_EQ(lines[0]["status"], 200);
+  EXPECT_EQ(lines[0]["content_type"], "application/json");
+  EXPECT_EQ(lines[0]["body"]["status"], "ok");
+  EXPECT_TRUE(lines[1]["route"].is_null());
+  EXPECT_EQ(lines[1]["status"], 404);
+  EXPECT_EQ(lines[2]["route"], "/api/v1/me");
+  EXPECT_EQ(lines[2]["status"], 401);
+  EXPECT_EQ(lines[2]["body"]["error"]["code"], "unauthenticated");
 }
 
 }  // namespace

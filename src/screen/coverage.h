@@ -10,16 +10,15 @@
 #include <vector>
 
 #include "core/json_input.h"
-#include "store/store.h"
 
-namespace ctip::cases {
+namespace ctip::screen {
 
 struct EncounterRow {
   std::string month;   // YYYY-MM
   std::string source;  // encounter source
   int64_t person_id = 0;
   std::optional<std::string> nationality;
-  std::optional<std::string> outcome;  // of the latest screening in that encounter, if any
+  std::optional<std::string> outcome;  // of one screening in that encounter, if any
 };
 
 struct CoverageCell {
@@ -40,9 +39,9 @@ struct Coverage {
 };
 
 Coverage compute_coverage(const std::vector<EncounterRow>& rows, const std::string& country);
-// Loads the rows (optionally of one organisation, optionally from/to YYYY-MM) and computes.
-Coverage load_coverage(store::Connection& c, std::optional<int64_t> org_id,
-                       const std::string& from_month, const std::string& to_month);
+// Validates the optional bounds of a coverage query (YYYY-MM, empty for none); throws invalid
+// naming "from" or "to".
+void check_months(const std::string& from_month, const std::string& to_month);
 Json to_json(const Coverage& coverage);
 
-}  // namespace ctip::cases
+}  // namespace ctip::screen

@@ -2,16 +2,22 @@
 #include <iostream>
 
 #include "audit/audit_log.h"
-#include "auth/accounts.h"
+#include "auth/account_service.h"
+#include "auth/capability.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/json_input.h"
 
-namespace ctip::cli {
+namespace ctip::auth {
 namespace {
 
-audit::Event cli_event(const std::string& action, int64_t user_id) {
-  return {std::nullopt, "cli", std::nullopt, action, "user", std::to_string(user_id), "success"};
+// The operator at the command line holds the data directory: the audit log names them "cli".
+const Actor kOperator = Actor::operator_named("cli");
+
+std::string joined(const auto& list) {
+  std::string out;
+  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
+  return out;
 }
 
 std::string read_password_stdin() {
@@ -25,23 +31,19 @@ std::string read_password_stdin() {
 
 }  // namespace
 
-void add_users_commands(CLI::App& app) {
+void add_commands(CLI::App& app) {
   auto* users = app.add_subcommand("users", "Manage user accounts, organisations and roles");
   users->require_subcommand(1);
   static std::string data_dir, name, org, org_kind, role;
   static bool password_stdin = false, as_json = false;
 
   auto* add = users->add_subcommand("add", "Create a user (and the organisation when new)");
-  add_data_option(*add, data_dir);
+  cli::add_data_option(*add, data_dir);
   add->add_option("--name", name, "Username: 3-64 of a-z 0-9 . _ -")->required();
   add->add_option("--org", org, "Organisation name; created when new")->required();
-  add->add_option("--org-kind", org_kind,
-                  "government_agency (default), law_enforcement, labour_inspectorate, "
-                  "service_provider or online_platform")
+  add->add_option("--org-kind", org_kind, "Organisation kind: " + joined(kOrgKinds))
       ->default_val("government_agency");
-  add->add_option("--role", role,
-                  "admin, investigator, caseworker, screener, analyst, platform_analyst, "
-                  "inspector or auditor")
+  add->add_option("--role", role, "Role: " + joined(PermissionMatrix::builtin().roles()))
       ->required();
   add->add_flag("--password-stdin", password_stdin,
                 "Read the password (at least 10 characters) from the first line of stdin")
@@ -50,49 +52,28 @@ void add_users_commands(CLI::App& app) {
       "Example:\n  printf '%s\\n' \"$PW\" | ctip users add --data ./ctip-data --name amina.k \\\n"
       "      --org 'Safe Harbour' --org-kind service_provider --role caseworker --password-stdin");
   add->callback([] {
-    auth::NewUser nu{name, read_password_stdin(), org, org_kind, role};
-    auth::validate_new_user(nu);
+    NewUser nu{name, read_password_stdin(), org, org_kind, role};
+    validate_new_user(nu);  // before opening (and perhaps creating) the store
     auto store = store::Store::open_sqlite(data_dir);
     audit::AuditLog log(*store);
-    auth::User u;
-    store->write([&](store::Connection& c) {
-      u = auth::create_user(c, nu);
-      log.append(c, cli_event("users.create", u.id));
-    });
+    User u = AccountService(*store, log).create_user(kOperator, nu);
     std::cout << "created user " << u.username << " (id " << u.id << ", role " << u.role << ") in "
               << u.org.name << " (" << u.org.kind << ")\n";
   });
 
   auto* list = users->add_subcommand("list", "List users, optionally of one organisation");
-  add_data_option(*list, data_dir);
+  cli::add_data_option(*list, data_dir);
   list->add_option("--org", org, "Only this organisation");
   list->add_flag("--json", as_json, "Print JSON");
   list->footer("Example:\n  ctip users list --data ./ctip-data --org 'Safe Harbour'");
   list->callback([] {
-    auto store = open_existing_store(data_dir);
+    auto store = cli::open_existing_store(data_dir);
     audit::AuditLog log(*store);
-    std::vector<auth::User> users;
-    store->write([&](store::Connection& c) {
-      std::optional<int64_t> org_id;
-      if (!org.empty()) {
-        auto r = c.query_one("SELECT id FROM organisations WHERE name = ?", {org});
-        if (!r)
-          throw Error(ErrorCode::invalid_argument, "no organisation named '" + org + "'", "org");
-        org_id = r->integer(0);
-      }
-      users = auth::list_users(c, org_id);
-      log.append(c, {std::nullopt, "cli", org_id, "users.read", "organisation",
-                     org_id ? std::to_string(*org_id) : "all", "success"});
-    });
+    auto users = AccountService(*store, log)
+                     .list_users(kOperator, org.empty() ? std::nullopt : std::optional(org));
     if (as_json) {
       Json out = Json::array();
-      for (const auto& u : users)
-        out.push_back(
-            {{"id", u.id},
-             {"username", u.username},
-             {"role", u.role},
-             {"disabled", u.disabled},
-             {"organisation", {{"id", u.org.id}, {"name", u.org.name}, {"kind", u.org.kind}}}});
+      for (const auto& u : users) out.push_back(user_json(u));
       std::cout << out.dump(2) << "\n";
       return;
     }
@@ -106,27 +87,22 @@ void add_users_commands(CLI::App& app) {
   });
 
   auto set_disabled = [](bool disabled) {
-    auto store = open_existing_store(data_dir);
+    auto store = cli::open_existing_store(data_dir);
     audit::AuditLog log(*store);
-    store->write([&](store::Connection& c) {
-      auto u = auth::find_user_by_name(c, name);
-      if (!u) throw Error(ErrorCode::invalid_argument, "no user named '" + name + "'", "name");
-      auth::set_disabled(c, u->id, disabled);
-      log.append(c, cli_event(disabled ? "users.disable" : "users.enable", u->id));
-    });
+    AccountService(*store, log).set_disabled(kOperator, name, disabled);
     std::cout << (disabled ? "disabled " : "enabled ") << name << "\n";
   };
   auto* disable = users->add_subcommand("disable", "Disable a user and end their sessions");
-  add_data_option(*disable, data_dir);
+  cli::add_data_option(*disable, data_dir);
   disable->add_option("--name", name, "Username")->required();
   disable->footer("Example:\n  ctip users disable --data ./ctip-data --name amina.k");
   disable->callback([set_disabled] { set_disabled(true); });
 
   auto* enable = users->add_subcommand("enable", "Enable a disabled user");
-  add_data_option(*enable, data_dir);
+  cli::add_data_option(*enable, data_dir);
   enable->add_option("--name", name, "Username")->required();
   enable->footer("Example:\n  ctip users enable --data ./ctip-data --name amina.k");
   enable->callback([set_disabled] { set_disabled(false); });
 }
 
-}  // namespace ctip::cli
+}  // namespace ctip::auth

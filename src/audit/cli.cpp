@@ -6,11 +6,12 @@
 #include <vector>
 
 #include "audit/audit_log.h"
+#include "audit/capability.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "store/store.h"
 
-namespace ctip::cli {
+namespace ctip::audit {
 namespace {
 
 using nlohmann::json;
@@ -27,7 +28,7 @@ json head_json(const audit::SignedTreeHead& h) {
 
 }  // namespace
 
-void add_audit_commands(CLI::App& app) {
+void add_commands(CLI::App& app) {
   auto* audit = app.add_subcommand(
       "audit", "Check the tamper-evident audit log: verify it, print its signed head and proofs");
   audit->require_subcommand(1);
@@ -37,14 +38,14 @@ void add_audit_commands(CLI::App& app) {
       "verify",
       "Recompute every entry's hash and the Merkle roots, check every signed tree head and\n"
       "audit-head.json; exit 0 when the log is intact, 1 naming the first bad entry otherwise");
-  add_data_option(*verify, data_dir);
+  cli::add_data_option(*verify, data_dir);
   verify->footer(
       "Example:\n  ctip audit verify --data ./ctip-data\n"
       "  audit log ok: 1234 entries, root 5dc9da79a70659a9...\n\n"
       "On failure keep the data directory as it is for investigation and restore a backup\n"
       "that verifies.");
   verify->callback([] {
-    auto s = open_existing_store(data_dir, false);
+    auto s = cli::open_existing_store(data_dir, false);
     audit::AuditLog log(*s);
     auto r = log.verify();
     if (!r.ok) {
@@ -58,13 +59,13 @@ void add_audit_commands(CLI::App& app) {
 
   auto* head = audit->add_subcommand(
       "head", "Print the latest signed tree head as JSON (give it to an outside witness)");
-  add_data_option(*head, data_dir);
+  cli::add_data_option(*head, data_dir);
   head->footer(
       "Example:\n  ctip audit head --data ./ctip-data > head-2026-11-28.json\n"
       "  {\"tree_size\": 1234, \"root_hash\": \"...\", \"timestamp\": \"...\", "
       "\"signature\": \"...\", \"public_key\": \"...\"}");
   head->callback([] {
-    auto s = open_existing_store(data_dir, false);
+    auto s = cli::open_existing_store(data_dir, false);
     audit::AuditLog log(*s);
     std::cout << head_json(log.head()).dump(2) << "\n";
   });
@@ -77,7 +78,7 @@ void add_audit_commands(CLI::App& app) {
       "Print an RFC 9162 proof as JSON: that entry --seq is in the tree of --tree-size entries\n"
       "(default: the whole log), or with --consistency that the tree of FIRST entries is a\n"
       "prefix of the tree of SECOND entries");
-  add_data_option(*proof, data_dir);
+  cli::add_data_option(*proof, data_dir);
   auto* seq_opt = proof->add_option("--seq", seq, "Entry to prove (1-based)");
   auto* size_opt = proof->add_option("--tree-size", tree_size, "Tree size of the inclusion proof");
   auto* consistency_opt =
@@ -95,7 +96,7 @@ void add_audit_commands(CLI::App& app) {
       "Check the roots against signed heads you kept (ctip audit head) and the path with any\n"
       "RFC 9162 verifier.");
   proof->callback([seq_opt, size_opt, consistency_opt] {
-    auto s = open_existing_store(data_dir, false);
+    auto s = cli::open_existing_store(data_dir, false);
     audit::AuditLog log(*s);
     auto root_at = [&](int64_t size) {
       auto h = log.head_at(size);
@@ -129,4 +130,4 @@ void add_audit_commands(CLI::App& app) {
   });
 }
 
-}  // namespace ctip::cli
+}  // namespace ctip::audit

@@ -1,12 +1,11 @@
-#include "cases/coverage.h"
+#include "screen/coverage.h"
 
 #include <map>
 #include <set>
 
-#include "cases/intake.h"
 #include "core/error.h"
 
-namespace ctip::cases {
+namespace ctip::screen {
 namespace {
 
 // Severity order used when a person was screened more than once in one month and source: the
@@ -103,33 +102,9 @@ Coverage compute_coverage(const std::vector<EncounterRow>& rows, const std::stri
   return out;
 }
 
-Coverage load_coverage(store::Connection& c, std::optional<int64_t> org_id,
-                       const std::string& from_month, const std::string& to_month) {
+void check_months(const std::string& from_month, const std::string& to_month) {
   if (!from_month.empty() && !is_month(from_month)) invalid("from", "'from' must be YYYY-MM");
   if (!to_month.empty() && !is_month(to_month)) invalid("to", "'to' must be YYYY-MM");
-  // Every screening of the encounter is a row (the most severe outcome counts, as in
-  // compute_coverage); an encounter without one counts as encountered but not screened.
-  std::string sql =
-      "SELECT substr(e.occurred_on, 1, 7), e.source, e.person_id, p.nationality, s.outcome "
-      "FROM encounters e JOIN persons p ON p.id = e.person_id "
-      "LEFT JOIN screenings s ON s.encounter_id = e.id WHERE 1 = 1";
-  store::Params params;
-  if (org_id) {
-    sql += " AND e.org_id = ?";
-    params.emplace_back(*org_id);
-  }
-  if (!from_month.empty()) {
-    sql += " AND e.occurred_on >= ?";
-    params.emplace_back(from_month + "-01");
-  }
-  if (!to_month.empty()) {
-    sql += " AND e.occurred_on <= ?";
-    params.emplace_back(to_month + "-31");
-  }
-  std::vector<EncounterRow> rows;
-  for (const auto& r : c.query(sql, params))
-    rows.push_back({r.text(0), r.text(1), r.integer(2), r.optional_text(3), r.optional_text(4)});
-  return compute_coverage(rows, setting(c, "country").value_or(""));
 }
 
 Json to_json(const Coverage& coverage) {
@@ -140,4 +115,4 @@ Json to_json(const Coverage& coverage) {
           {"totals", cell_json(coverage.totals, false)}};
 }
 
-}  // namespace ctip::cases
+}  // namespace ctip::screen

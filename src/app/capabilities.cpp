@@ -1,0 +1,38 @@
+#include "app/capabilities.h"
+
+#include "audit/capability.h"
+#include "auth/capability.h"
+#include "screen/capability.h"
+
+namespace ctip::app {
+
+const std::vector<Capability>& capabilities() {
+  static const std::vector<Capability> list = {
+      {"auth", "Organisations, users, sessions and the permission matrix", auth::routes,
+       auth::add_commands, auth::add_meta},
+      {"audit", "The tamper-evident audit log: entries, verification, signed heads, proofs",
+       audit::routes, audit::add_commands, audit::add_meta},
+      {"screen",
+       "Screening potential victims: instruments, the decision rule, encounters, screenings, "
+       "cases, referrals and coverage",
+       screen::routes, screen::add_commands, screen::add_meta},
+  };
+  return list;
+}
+
+std::vector<embedded::File> schema_of(const Capability& capability) {
+  std::string prefix = "src/" + std::string(capability.name) + "/schema/";
+  std::vector<embedded::File> out;
+  for (const auto& f : embedded::migrations())
+    if (f.path.starts_with(prefix)) out.push_back(f);
+  return out;
+}
+
+Json meta() {
+  Json out = {{"version", CTIP_VERSION}};
+  for (const auto& c : capabilities())
+    if (c.add_meta) c.add_meta(out);
+  return out;
+}
+
+}  // namespace ctip::app

@@ -1,0 +1,113 @@
+// Audit routes (issue #2): the latest entries, verification, the signed tree head and RFC 9162
+// proofs. The log itself is audit_log.h; reading it is audited too.
+#include <algorithm>
+
+#include "audit/capability.h"
+#include "core/error.h"
+
+namespace ctip::audit {
+namespace {
+
+using server::Call;
+using server::Ownership;
+using server::Reply;
+using server::Route;
+
+Json head_json(const SignedTreeHead& h) {
+  return {{"tree_size", h.tree_size},
+          {"root_hash", h.root_hash},
+          {"timestamp", h.timestamp},
+          {"signature", h.signature},
+          {"public_key", h.public_key}};
+}
+
+Reply audit_entries(Call& call) {
+  int64_t limit = call.query_int("limit", 50, 1, 500);
+  int64_t before = call.query_int("before", 0, 0, INT64_MAX);
+  call.audit("audit.read", "audit_log", "entries");
+  auto head = call.svc.audit.head();
+  std::vector<Entry> entries;
+  if (before > 0) {
+    int64_t after = std::max<int64_t>(0, before - 1 - limit);
+    entries = call.svc.audit.entries(after, before - 1 - after);
+    std::reverse(entries.begin(), entries.end());
+  } else {
+    entries = call.svc.audit.latest(limit);
+  }
+  Json out = Json::array();
+  for (const auto& e : entries) {
+    out.push_back({{"seq", e.seq},
+                   {"time", e.time},
+                   {"actor", e.event.actor},
+                   {"organisation_id", e.event.org_id ? Json(*e.event.org_id) : Json()},
+                   {"action", e.event.action},
+                   {"object_type", e.event.object_type},
+                   {"object_id", e.event.object_id},
+                   {"outcome", e.event.outcome}});
+  }
+  return {200, {{"entries", out}, {"tree_size", head.tree_size}}};
+}
+
+Reply audit_verify(Call& call) {
+  auto v = call.svc.audit.verify();
+  call.audit("audit.verify", "audit_log", "verify", v.ok ? "success" : "failure");
+  Json out = {{"ok", v.ok},
+              {"entries", v.entries},
+              {"first_bad_entry", v.first_bad_entry ? Json(*v.first_bad_entry) : Json()},
+              {"message", v.message},
+              {"note", v.note.empty() ? Json() : Json(v.note)},
+              {"head", v.head ? head_json(*v.head) : Json()}};
+  return {200, out};
+}
+
+Reply audit_head(Call& call) { return {200, head_json(call.svc.audit.head())}; }
+
+Reply inclusion_proof(Call& call) {
+  auto head = call.svc.audit.head();
+  int64_t size = call.query_int("tree_size", head.tree_size, 1, head.tree_size);
+  int64_t seq = call.query_int("seq", 0, 1, size);
+  if (seq == 0) invalid("seq", "query parameter 'seq' is required");
+  auto entries = call.svc.audit.entries(seq - 1, 1);
+  Json path = call.svc.audit.inclusion_proof(seq, size);
+  return {200,
+          {{"seq", seq},
+           {"tree_size", size},
+           {"leaf_hash", entries.empty() ? "" : entries.front().leaf_hash},
+           {"path", path}}};
+}
+
+Reply consistency_proof(Call& call) {
+  auto head = call.svc.audit.head();
+  int64_t second = call.query_int("second", head.tree_size, 1, head.tree_size);
+  int64_t first = call.query_int("first", 0, 1, second);
+  if (first == 0) invalid("first", "query parameter 'first' is required");
+  Json path = call.svc.audit.consistency_proof(first, second);
+  return {200, {{"first", first}, {"second", second}, {"path", path}}};
+}
+
+}  // namespace
+
+std::vector<Route> routes() {
+  // The log is one for the whole deployment: no organisation owns it (Ownership::none); who may
+  // read it is the matrix's audit.read and audit.verify.
+  return {
+      {"GET", "/api/v1/audit/entries", "audit.read", audit_entries, "Latest audit entries",
+       Ownership::none()},
+      {"GET", "/api/v1/audit/verify", "audit.verify", audit_verify, "Verify the audit log",
+       Ownership::none()},
+      {"GET", "/api/v1/audit/head", "audit.verify", audit_head, "The signed tree head",
+       Ownership::none()},
+      {"GET", "/api/v1/audit/proof/inclusion", "audit.verify", inclusion_proof,
+       "RFC 9162 inclusion proof", Ownership::none()},
+      {"GET", "/api/v1/audit/proof/consistency", "audit.verify", consistency_proof,
+       "RFC 9162 consistency proof", Ownership::none()},
+  };
+}
+
+void add_meta(Json& meta) {
+  Json outcomes = Json::array();
+  for (std::string_view o : kOutcomes) outcomes.push_back(std::string(o));
+  meta["audit_outcomes"] = outcomes;
+}
+
+}  // namespace ctip::audit

@@ -1,0 +1,89 @@
+#include "auth/account_service.h"
+
+#include "core/error.h"
+
+namespace ctip::auth {
+
+Json user_json(const User& u) {
+  return {{"id", u.id},
+          {"username", u.username},
+          {"role", u.role},
+          {"disabled", u.disabled},
+          {"organisation", {{"id", u.org.id}, {"name", u.org.name}, {"kind", u.org.kind}}}};
+}
+
+User AccountService::create_user(const Actor& actor, const NewUser& u) {
+  validate_new_user(u);  // before the transaction: bad input takes no write lock
+  User created;
+  store_.write([&](store::Connection& c) { created = create_user(c, actor, u); });
+  return created;
+}
+
+User AccountService::create_user(store::Connection& c, const Actor& actor, const NewUser& u) {
+  User created = auth::create_user(c, u);
+  audit_.append(c, actor.event("users.create", "user", std::to_string(created.id)));
+  return created;
+}
+
+std::vector<User> AccountService::list_users(const Actor& actor,
+                                             const std::optional<std::string>& org_name) {
+  std::vector<User> users;
+  store_.write([&](store::Connection& c) {
+    std::optional<int64_t> org_id = actor.visible_org;
+    if (!org_id && org_name) {
+      auto org = find_organisation(c, *org_name);
+      if (!org) invalid("org", "no organisation named '" + *org_name + "'");
+      org_id = org->id;
+    }
+    users = auth::list_users(c, org_id);
+    audit_.append(
+        c, actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all"));
+  });
+  return users;
+}
+
+User AccountService::set_disabled_in(store::Connection& c, const Actor& actor, const User& u,
+                                     bool disabled) {
+  if (disabled && actor.user_id && *actor.user_id == u.id)
+    invalid("id", "an administrator cannot disable their own account");
+  auth::set_disabled(c, u.id, disabled);
+  audit_.append(
+      c, actor.event(disabled ? "users.disable" : "users.enable", "user", std::to_string(u.id)));
+  User out = u;
+  out.disabled = disabled;
+  return out;
+}
+
+User AccountService::set_disabled(const Actor& actor, int64_t user_id, bool disabled) {
+  User out;
+  store_.write([&](store::Connection& c) {
+    auto u = find_user(c, user_id);
+    if (!u) throw Error(ErrorCode::not_found, "no such user", "id");
+    out = set_disabled_in(c, actor, *u, disabled);
+  });
+  return out;
+}
+
+User AccountService::set_disabled(const Actor& actor, const std::string& username, bool disabled) {
+  User out;
+  store_.write([&](store::Connection& c) {
+    auto u = find_user_by_name(c, username);
+    if (!u) invalid("name", "no user named '" + username + "'");
+    out = set_disabled_in(c, actor, *u, disabled);
+  });
+  return out;
+}
+
+std::optional<int64_t> AccountService::owner_of(store::Connection& c, int64_t user_id) {
+  auto u = find_user(c, user_id);
+  if (!u) return std::nullopt;
+  return u->org.id;
+}
+
+bool AccountService::has_users() {
+  bool any = false;
+  store_.read([&](store::Connection& c) { any = count_users(c) > 0; });
+  return any;
+}
+
+}  // namespace ctip::auth

@@ -1,0 +1,122 @@
+#include "screen/intake.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/country.h"
+#include "core/error.h"
+#include "core/time.h"
+#include "screen/catalogue.h"
+#include "screen/screening.h"
+
+namespace ctip::screen {
+namespace {
+
+bool one_of(const auto& list, const std::string& v) {
+  return std::find(std::begin(list), std::end(list), v) != std::end(list);
+}
+
+std::string joined(const auto& list) {
+  std::string out;
+  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
+  return out;
+}
+
+}  // namespace
+
+void check_date(const std::string& date, const std::string& field) {
+  using namespace std::chrono;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  bool shape = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+               std::all_of(date.begin(), date.end(), [](char ch) {
+                 return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
+               });
+  if (shape) {
+    y = std::stoi(date.substr(0, 4));
+    m = static_cast<unsigned>(std::stoi(date.substr(5, 2)));
+    d = static_cast<unsigned>(std::stoi(date.substr(8, 2)));
+  }
+  if (!shape || !year_month_day{year{y}, month{m}, day{d}}.ok() || y < 1990)
+    invalid(field, "'" + field + "' must be a calendar date YYYY-MM-DD (from 1990)");
+}
+
+PersonInput parse_person(const Json& j) {
+  JsonObject o(j, "person.");
+  o.only({"reference", "nationality"});
+  PersonInput p;
+  p.reference = o.string("reference");
+  if (p.reference.empty() || p.reference.size() > 64)
+    invalid("person.reference", "person.reference must be 1 to 64 characters");
+  if (auto n = o.optional_string("nationality")) {
+    auto c = find_country(*n);
+    if (!c || n->size() != 2)
+      invalid("person.nationality",
+              "person.nationality must be an ISO 3166-1 alpha-2 code such as NG, or null");
+    p.nationality = c->alpha2;
+  }
+  return p;
+}
+
+EncounterInput parse_encounter(const Json& j, const std::string& today) {
+  JsonObject o(j, "encounter.");
+  o.only({"source", "date"});
+  EncounterInput e;
+  e.source = o.string("source");
+  if (!one_of(kEncounterSources, e.source))
+    invalid("encounter.source", "encounter.source must be one of " + joined(kEncounterSources));
+  e.date = o.optional_string("date").value_or(today);
+  check_date(e.date, "encounter.date");
+  if (e.date > today) invalid("encounter.date", "encounter.date is in the future");
+  return e;
+}
+
+std::vector<std::string> recommended_referrals(const std::string& outcome) {
+  if (outcome == "presumed_trafficking" || outcome == "possible_trafficking")
+    return {"shelter", "medical_care", "legal_aid", "translation", "residence_work_permit"};
+  if (outcome == "exploitation_only") return {"labour_inspection", "labour_rights"};
+  return {};
+}
+
+void check_referral_kind(const std::string& kind) {
+  if (!one_of(kReferralKinds, kind))
+    invalid("kind", "kind must be one of " + joined(kReferralKinds));
+}
+
+NewEncounter parse_new_encounter(const Json& body, const std::string& today) {
+  JsonObject in(body);
+  in.only({"person", "encounter"});
+  return {parse_person(in.object("person")), parse_encounter(in.object("encounter"), today)};
+}
+
+NewScreening parse_new_screening(const Json& body, const std::string& today) {
+  JsonObject in(body);
+  in.only({"person", "encounter", "language", "interpreter_used", "instrument", "profile", "age",
+           "may_be_minor", "answers"});
+  NewScreening out;
+  out.person = parse_person(in.object("person"));
+  out.encounter = parse_encounter(in.object("encounter"), today);
+  ScreeningInput& s = out.screening;
+  s.language = in.string("language");
+  check_language(s.language, "language");
+  s.interpreter_used = in.optional_boolean("interpreter_used").value_or(false);
+  s.instrument = in.optional_string("instrument").value_or("full");
+  // The engine validates profile, age, may_be_minor and answers, naming the field.
+  Json evaluation = Json::object();
+  for (const char* key : {"profile", "age", "may_be_minor", "answers"})
+    if (body.contains(key)) evaluation[key] = body[key];
+  evaluation["lang"] = s.language;
+  if (s.instrument == "full")
+    s.result = to_json(evaluate(parse_evaluation_input(evaluation)));
+  else if (s.instrument == "screener")
+    s.result = to_json(evaluate(parse_screener_input(evaluation)));
+  else
+    invalid("instrument", "instrument must be \"full\" or \"screener\"");
+  s.profile = s.result.value("profile", "");
+  if (body["age"].is_number_integer()) s.age = body["age"].get<int64_t>();
+  s.may_be_minor = body.value("may_be_minor", false);
+  s.answers = body["answers"];
+  return out;
+}
+
+}  // namespace ctip::screen

@@ -1,0 +1,127 @@
+// Screening routes (issue #3): the instruments and stateless evaluation (the engine), and the
+// workflow that records encounters, screenings, cases and referrals (ScreeningService). Each
+// handler parses its input, calls the engine or the service and shapes the reply.
+#include "core/error.h"
+#include "core/time.h"
+#include "screen/capability.h"
+#include "screen/intake.h"
+#include "screen/screening.h"
+#include "screen/screening_service.h"
+
+namespace ctip::screen {
+namespace {
+
+using server::Call;
+using server::Ownership;
+using server::Reply;
+using server::Route;
+
+std::string today() { return now_iso().substr(0, 10); }
+
+ScreeningService service(Call& call) { return {call.svc.store, call.svc.audit}; }
+
+std::string lang_of(const Call& call) {
+  std::string lang = call.query_value("lang").value_or("en");
+  check_language(lang, "lang");
+  return lang;
+}
+
+Reply record_encounter(Call& call) {
+  auto in = parse_new_encounter(call.json(), today());
+  auto ids = service(call).record_encounter(call.actor(), in);
+  return Reply::created({{"encounter",
+                          {{"id", ids.encounter_id},
+                           {"source", in.encounter.source},
+                           {"date", in.encounter.date},
+                           {"person", {{"reference", in.person.reference}}}}}});
+}
+
+Reply create_screening(Call& call) {
+  auto in = parse_new_screening(call.json(), today());
+  return Reply::created(service(call).create_screening(call.actor(), in));
+}
+
+Reply list_screenings(Call& call) {
+  int64_t limit = call.query_int("limit", 100, 1, 1000);
+  return {200, {{"screenings", service(call).list_screenings(call.actor(), limit)}}};
+}
+
+Reply get_screening(Call& call) {
+  return {200, service(call).get_screening(call.actor(), call.object_id)};
+}
+
+Reply refer(Call& call) {
+  auto body = call.json();
+  JsonObject in(body);
+  in.only({"kind"});
+  std::string kind = in.string("kind");
+  return Reply::created({{"referral", service(call).refer(call.actor(), call.object_id, kind)}});
+}
+
+Reply coverage(Call& call) {
+  return {200, to_json(service(call).coverage(call.actor(), call.query_value("from").value_or(""),
+                                              call.query_value("to").value_or("")))};
+}
+
+}  // namespace
+
+std::vector<Route> routes() {
+  const auto screening = Ownership::object("screening", ScreeningService::owner_of);
+  return {
+      {"GET", "/api/v1/screen/profiles", "screen.instruments",
+       [](Call& call) -> Reply {
+         return {200, profiles_json(lang_of(call))};
+       },
+       "Screening profiles and languages", Ownership::none()},
+      {"GET", "/api/v1/screen/instruments/{profile}", "screen.instruments",
+       [](Call& call) -> Reply {
+         return {200, instrument_json(call.params.at("profile"), lang_of(call))};
+       },
+       "An instrument rendered in a language", Ownership::none()},
+      {"GET", "/api/v1/screen/screener", "screen.instruments",
+       [](Call& call) -> Reply {
+         return {200, screener_json(lang_of(call))};
+       },
+       "The short first-contact screener", Ownership::none()},
+      {"POST", "/api/v1/screen/evaluate", "screen.instruments",
+       [](Call& call) -> Reply {
+         return {200, to_json(evaluate(parse_evaluation_input(call.json())))};
+       },
+       "Evaluate answers without storing anything", Ownership::none()},
+      {"POST", "/api/v1/encounters", "screenings.create", record_encounter,
+       "Record a person encountered (not yet screened)", Ownership::organisation()},
+      {"POST", "/api/v1/screenings", "screenings.create", create_screening,
+       "Screen a person: evaluate, store, open a case, recommend referrals",
+       Ownership::organisation()},
+      {"GET", "/api/v1/screenings", "screenings.read", list_screenings, "Screenings, newest first",
+       Ownership::organisation()},
+      {"GET", "/api/v1/screenings/coverage", "screenings.coverage", coverage,
+       "Coverage per month and encounter source", Ownership::organisation()},
+      {"GET", "/api/v1/screenings/{id}", "screenings.read", get_screening, "One screening",
+       screening},
+      {"POST", "/api/v1/screenings/{id}/referrals", "screenings.refer", refer, "Make a referral",
+       screening},
+  };
+}
+
+void add_meta(Json& meta) {
+  auto strings = [](const auto& list) {
+    Json out = Json::array();
+    for (const auto& s : list) out.push_back(std::string(s));
+    return out;
+  };
+  meta["encounter_sources"] = strings(kEncounterSources);
+  meta["referral_kinds"] = strings(kReferralKinds);
+  Json outcomes = Json::array();
+  for (auto o : {Outcome::presumed_trafficking, Outcome::possible_trafficking,
+                 Outcome::exploitation_only, Outcome::no_indication})
+    outcomes.push_back(std::string(to_string(o)));
+  meta["outcomes"] = outcomes;
+  meta["languages"] = strings(kLanguages);
+  Json profiles = Json::array();
+  for (const auto& instrument : Catalogue::builtin().instruments)
+    profiles.push_back(instrument.profile);
+  meta["profiles"] = profiles;
+}
+
+}  // namespace ctip::screen

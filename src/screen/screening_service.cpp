@@ -1,0 +1,108 @@
+#include "screen/screening_service.h"
+
+#include "core/country.h"
+#include "core/error.h"
+#include "screen/screening_repository.h"
+
+namespace ctip::screen {
+namespace {
+
+repository::Recorder recorder_of(const auth::Actor& actor) {
+  if (!actor.user_id || !actor.org_id)
+    throw Error(ErrorCode::invalid_argument,
+                "screening records belong to an organisation: act as one of its users", "actor");
+  return {*actor.user_id, *actor.org_id};
+}
+
+}  // namespace
+
+EncounterRecorded ScreeningService::record_encounter(const auth::Actor& actor,
+                                                     const NewEncounter& in) {
+  EncounterRecorded out;
+  store_.write([&](store::Connection& c) { out = record_encounter(c, actor, in); });
+  return out;
+}
+
+EncounterRecorded ScreeningService::record_encounter(store::Connection& c, const auth::Actor& actor,
+                                                     const NewEncounter& in) {
+  auto [person_id, encounter_id] =
+      repository::record_encounter(c, recorder_of(actor), in.person, in.encounter);
+  audit_.append(c, actor.event("encounters.create", "encounter", std::to_string(encounter_id)));
+  return {person_id, encounter_id};
+}
+
+Json ScreeningService::create_screening(const auth::Actor& actor, const NewScreening& in) {
+  Json view;
+  store_.write([&](store::Connection& c) { view = create_screening(c, actor, in); });
+  return view;
+}
+
+Json ScreeningService::create_screening(store::Connection& c, const auth::Actor& actor,
+                                        const NewScreening& in) {
+  auto by = recorder_of(actor);
+  auto [person_id, encounter_id] = repository::record_encounter(c, by, in.person, in.encounter);
+  int64_t id = repository::save_screening(c, by, person_id, encounter_id, in.screening);
+  audit_.append(c, actor.event("screenings.create", "screening", std::to_string(id)));
+  return *repository::screening_view(c, id);
+}
+
+Json ScreeningService::list_screenings(const auth::Actor& actor, int64_t limit) {
+  Json list;
+  store_.write([&](store::Connection& c) {
+    list = repository::list_screenings(c, actor.visible_org, limit);
+    audit_.append(c, actor.event("screenings.read", "screening_list", std::to_string(list.size())));
+  });
+  return list;
+}
+
+Json ScreeningService::get_screening(const auth::Actor& actor, int64_t screening_id) {
+  std::optional<Json> view;
+  store_.write([&](store::Connection& c) {
+    view = repository::screening_view(c, screening_id);
+    if (view)
+      audit_.append(c, actor.event("screenings.read", "screening", std::to_string(screening_id)));
+  });
+  if (!view) throw Error(ErrorCode::not_found, "no such screening", "id");
+  return *view;
+}
+
+std::optional<int64_t> ScreeningService::owner_of(store::Connection& c, int64_t screening_id) {
+  return repository::screening_owner(c, screening_id);
+}
+
+Json ScreeningService::refer(const auth::Actor& actor, int64_t screening_id,
+                             const std::string& kind) {
+  check_referral_kind(kind);
+  auto by = recorder_of(actor);
+  Json referral;
+  store_.write([&](store::Connection& c) {
+    referral = repository::make_referral(c, by.user_id, screening_id, kind);
+    audit_.append(c, actor.event("screenings.refer", "referral",
+                                 std::to_string(referral["id"].get<int64_t>())));
+  });
+  return referral;
+}
+
+Coverage ScreeningService::coverage(const auth::Actor& actor, const std::string& from_month,
+                                    const std::string& to_month) {
+  check_months(from_month, to_month);
+  Coverage out;
+  store_.write([&](store::Connection& c) {
+    auto rows = repository::coverage_rows(c, actor.visible_org, from_month, to_month);
+    out = compute_coverage(rows, repository::setting(c, "country").value_or(""));
+    audit_.append(c, actor.event("screenings.coverage", "coverage",
+                                 actor.visible_org ? std::to_string(*actor.visible_org) : "all"));
+  });
+  return out;
+}
+
+void ScreeningService::set_country(store::Connection& c, const auth::Actor& actor,
+                                   const std::string& country) {
+  auto found = find_country(country);
+  if (!found || country.size() != 2)
+    invalid("country", "country must be an ISO 3166-1 alpha-2 code such as NL");
+  repository::set_setting(c, "country", found->alpha2);
+  audit_.append(c, actor.event("settings.update", "setting", "country"));
+}
+
+}  // namespace ctip::screen

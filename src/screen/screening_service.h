@@ -1,0 +1,70 @@
+// The screening workflow's use cases, each written once: the API's routes (routes.cpp), the CLI
+// (cli.cpp) and demo seeding (src/cli/demo.cpp) all call these. A use case opens the write
+// transaction, calls the engine (intake.h, coverage.h) and the repository
+// (screening_repository.h), and appends its audit entry in the same transaction, so that a
+// record and its audit entry commit or roll back together.
+//
+// Each use case has two forms: one that opens its own transaction, and one that runs inside the
+// caller's (`c`), for work that must be atomic as a whole (demo seeding, imports).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "auth/actor.h"
+#include "core/json_input.h"
+#include "screen/coverage.h"
+#include "screen/intake.h"
+#include "store/store.h"
+
+namespace ctip::screen {
+
+struct EncounterRecorded {
+  int64_t person_id = 0;
+  int64_t encounter_id = 0;
+};
+
+class ScreeningService {
+ public:
+  ScreeningService(store::Store& store, audit::AuditLog& audit) : store_(store), audit_(audit) {}
+
+  // Records a person met, not yet screened (audited "encounters.create"). The actor must be a
+  // user: the encounter belongs to their organisation.
+  EncounterRecorded record_encounter(const auth::Actor& actor, const NewEncounter& in);
+  EncounterRecorded record_encounter(store::Connection& c, const auth::Actor& actor,
+                                     const NewEncounter& in);
+
+  // Records the encounter and the evaluated screening, opens a case and recommends referrals
+  // (audited "screenings.create"). Returns the screening's view (as get_screening).
+  Json create_screening(const auth::Actor& actor, const NewScreening& in);
+  Json create_screening(store::Connection& c, const auth::Actor& actor, const NewScreening& in);
+
+  // Summaries, newest first, of the organisations the actor may see (audited "screenings.read").
+  Json list_screenings(const auth::Actor& actor, int64_t limit);
+  // One screening (audited "screenings.read"); Error not_found when there is none. Whether the
+  // actor may see it is the caller's check (the dispatcher's, for the API: Ownership::object).
+  Json get_screening(const auth::Actor& actor, int64_t screening_id);
+  // The organisation owning a screening, or nullopt (for the dispatcher's scope check).
+  static std::optional<int64_t> owner_of(store::Connection& c, int64_t screening_id);
+
+  // Marks a referral of a screening as made (audited "screenings.refer").
+  Json refer(const auth::Actor& actor, int64_t screening_id, const std::string& kind);
+
+  // Coverage of the organisations the actor may see, from/to YYYY-MM (empty: unbounded);
+  // audited "screenings.coverage" on "coverage" with the organisation id or "all" — the same
+  // action from the API and the CLI.
+  Coverage coverage(const auth::Actor& actor, const std::string& from_month,
+                    const std::string& to_month);
+
+  // The deployment's country (ISO 3166-1 alpha-2): "own nationals" in coverage are its
+  // nationals. Audited "settings.update".
+  void set_country(store::Connection& c, const auth::Actor& actor, const std::string& country);
+
+ private:
+  store::Store& store_;
+  audit::AuditLog& audit_;
+};
+
+}  // namespace ctip::screen

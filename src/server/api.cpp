@@ -1,0 +1,76 @@
+// Call: what a route handler sees (api.h). Separate from the dispatcher (server.cpp) so that the
+// capabilities' routes depend on this small library only, not on the server.
+#include "server/api.h"
+
+#include <charconv>
+
+#include "core/error.h"
+
+namespace ctip::server {
+
+Json Call::json() const {
+  if (body_text.empty()) return Json::object();
+  if (content_type.rfind("application/json", 0) != 0)
+    throw Error(ErrorCode::unsupported_media, "request body must be application/json",
+                "Content-Type");
+  return parse_json(body_text, "body");
+}
+
+int64_t Call::path_id(const std::string& name) const {
+  auto it = params.find(name);
+  int64_t v = 0;
+  if (it != params.end()) {
+    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    if (ec == std::errc() && p == it->second.data() + it->second.size() && v > 0) return v;
+  }
+  throw Error(ErrorCode::not_found, "no such " + name, name);
+}
+
+std::optional<std::string> Call::query_value(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t Call::query_int(const std::string& name, int64_t fallback, int64_t lo, int64_t hi) const {
+  auto v = query_value(name);
+  if (!v) return fallback;
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || out < lo || out > hi)
+    invalid(name, "query parameter '" + name + "' must be an integer from " + std::to_string(lo) +
+                      " to " + std::to_string(hi));
+  return out;
+}
+
+std::optional<int64_t> Call::org_filter() const {
+  if (scope == auth::Scope::all || !user) return std::nullopt;
+  return user->org.id;
+}
+
+auth::Actor Call::actor() const {
+  if (!user) return auth::Actor::operator_named("anonymous");
+  return auth::Actor::user(*user, scope);
+}
+
+audit::Event Call::event(const std::string& act, const std::string& object_type,
+                         const std::string& object_id, const std::string& outcome) const {
+  return actor().event(act, object_type, object_id, outcome);
+}
+
+void Call::audit(const std::string& act, const std::string& object_type,
+                 const std::string& object_id, const std::string& outcome) const {
+  svc.audit.record(event(act, object_type, object_id, outcome));
+}
+
+void Call::audit(store::Connection& c, const std::string& act, const std::string& object_type,
+                 const std::string& object_id, const std::string& outcome) const {
+  svc.audit.append(c, event(act, object_type, object_id, outcome));
+}
+
+Json route_json(const Route& r) {
+  return {
+      {"method", r.method}, {"pattern", r.pattern}, {"action", r.action}, {"summary", r.summary}};
+}
+
+}  // namespace ctip::server
