@@ -19,6 +19,19 @@ namespace {
 
 void print_json(const Json& j) { std::cout << j.dump(2) << "\n"; }
 
+// The help texts list the languages and profiles from their one definition (catalogue.h).
+std::string joined(const auto& list) {
+  std::string out;
+  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
+  return out;
+}
+const std::string kLanguageList = joined(kLanguages);
+std::string profile_list() {
+  std::vector<std::string_view> ids;
+  for (const auto& i : Catalogue::builtin().instruments) ids.push_back(i.profile);
+  return joined(ids);
+}
+
 Json read_answers(const std::string& path) {
   return parse_json(cli::read_input_file(path, "answers"), "answers file");
 }
@@ -85,7 +98,7 @@ void add_commands(CLI::App& app) {
   static bool as_json = false;
 
   auto* profiles_cmd = screen->add_subcommand("profiles", "List the screening profiles");
-  profiles_cmd->add_option("--lang", lang, "Language of the titles: en, es, fr or ar")
+  profiles_cmd->add_option("--lang", lang, "Language of the titles: " + kLanguageList)
       ->default_val("en");
   profiles_cmd->add_flag("--json", as_json, "Print JSON");
   profiles_cmd->footer("Example:\n  ctip screen profiles --json");
@@ -96,12 +109,8 @@ void add_commands(CLI::App& app) {
 
   auto* indicators_cmd =
       screen->add_subcommand("indicators", "List a profile's indicators with their questions");
-  indicators_cmd
-      ->add_option("--profile", profile,
-                   "adult_labour, adult_sexual, child_labour, child_sexual or "
-                   "adult_criminality")
-      ->required();
-  indicators_cmd->add_option("--lang", lang, "Language of the questions: en, es, fr or ar")
+  indicators_cmd->add_option("--profile", profile, "Profile: " + profile_list())->required();
+  indicators_cmd->add_option("--lang", lang, "Language of the questions: " + kLanguageList)
       ->default_val("en");
   indicators_cmd->add_flag("--json", as_json,
                            "Print [{\"id\",\"dimension\",\"strength\",\"text\",\"label\"}]");
@@ -116,7 +125,7 @@ void add_commands(CLI::App& app) {
 
   auto* screener_cmd = screen->add_subcommand(
       "screener", "Print the short first-contact screener, or evaluate answers to it");
-  screener_cmd->add_option("--lang", lang, "Language of the questions: en, es, fr or ar")
+  screener_cmd->add_option("--lang", lang, "Language of the questions: " + kLanguageList)
       ->default_val("en");
   screener_cmd->add_option("--answers", answers_path,
                            "Evaluate screener answers from FILE ('-' for standard input): "
