@@ -10,14 +10,21 @@
 #include <fstream>
 #include <thread>
 
-#include "auth/account_service.h"
 #include "auth/permissions.h"
+#include "core/error.h"
 #include "core/json_input.h"
-#include "screen/intake.h"
-#include "screen/screening_service.h"
 #include "server/api.h"
+#include "server/route_probes.h"
 
 namespace ctip::server {
+
+auth::User testing::ProbeFixture::user(const std::string& username) const {
+  std::optional<auth::User> u;
+  store.read([&](store::Connection& c) { u = auth::find_user_by_name(c, username); });
+  if (!u) throw ctip::Error(ErrorCode::internal, "no test user " + username);
+  return *u;
+}
+
 namespace {
 
 constexpr const char* kPassword = "test-password-1";
@@ -31,37 +38,21 @@ class ServerTest : public ::testing::Test {
     store_ = store::Store::open_sqlite(dir_).release();
     audit_ = new audit::AuditLog(*store_);
     store_->write([](store::Connection& c) {
-      for (const auto& role : auth::PermissionMatrix::builtin().roles())
+      // Organisation "Unit": one user per role, named after it; "Other NGO": "other.<role>".
+      for (const auto& role : auth::PermissionMatrix::builtin().roles()) {
         auth::create_user(c, {role, kPassword, "Unit", "government_agency", role});
-      auth::create_user(c, {"other.admin", kPassword, "Other NGO", "service_provider", "admin"});
-      auth::create_user(
-          c, {"other.caseworker", kPassword, "Other NGO", "service_provider", "caseworker"});
+        auth::create_user(c, {"other." + role, kPassword, "Other NGO", "service_provider", role});
+      }
       // Locked out by the throttling test; no other test logs in as it.
       auth::create_user(c, {"throttle.target", kPassword, "Unit", "government_agency", "screener"});
-      // Disabled by the route x role test; no test logs in as it.
-      auth::create_user(c, {"disable.target", kPassword, "Unit", "government_agency", "screener"});
     });
-    // One screening in each organisation, for the routes on one object.
-    screen::ScreeningService screenings(*store_, *audit_);
-    auto screen_as = [&](const std::string& username) {
-      std::optional<auth::User> u;
-      store_->read([&](store::Connection& c) { u = auth::find_user_by_name(c, username); });
-      Json body = {{"person", {{"reference", "FIXTURE-" + username}}},
-                   {"encounter", {{"source", "border"}, {"date", "2026-01-05"}}},
-                   {"language", "en"},
-                   {"profile", "adult_labour"},
-                   {"age", 30},
-                   {"answers", {{"ex_excessive_hours", "yes"}}}};
-      auto view = screenings.create_screening(auth::Actor::user(*u, auth::Scope::organisation),
-                                              screen::parse_new_screening(body, "2026-06-01"));
-      return view["screening"]["id"].get<int64_t>();
-    };
-    unit_screening_ = screen_as("screener");
-    other_screening_ = screen_as("other.caseworker");
-    store_->read([](store::Connection& c) {
-      unit_user_ = auth::find_user_by_name(c, "disable.target")->id;
-      other_user_ = auth::find_user_by_name(c, "other.admin")->id;
-    });
+    // Each capability's probes create the objects they need (src/server/route_probes.h).
+    testing::ProbeFixture fixture{*store_, *audit_};
+    for (auto source : testing::capability_probes()) {
+      auto set = source(fixture);
+      for (auto& p : set.probes) probes_.push_back(std::move(p));
+      for (const auto& [type, id] : set.other_org_objects) other_org_objects_[type] = id;
+    }
     ServerOptions o;
     o.port = 0;
     server_ = new Server(*store_, *audit_, o);
@@ -113,8 +104,9 @@ class ServerTest : public ::testing::Test {
   static inline Server* server_ = nullptr;
   static inline std::thread* thread_ = nullptr;
   static inline int port_ = 0;
-  // Objects of organisation "Unit" (every role's test user) and of "Other NGO".
-  static inline int64_t unit_screening_ = 0, other_screening_ = 0, unit_user_ = 0, other_user_ = 0;
+  // Every route's probe, and per object type an object of "Other NGO".
+  static inline std::vector<testing::Probe> probes_;
+  static inline std::map<std::string, int64_t> other_org_objects_;
 };
 
 TEST_F(ServerTest, HealthIsPublic) {
@@ -343,53 +335,19 @@ TEST_F(ServerTest, ScreeningIsStoredWithCaseAndReferralsAndBadInputStoresNothing
   EXPECT_GE(Json::parse(cov->body)["totals"]["presumed"].get<int64_t>(), 1);
 }
 
-// A request the route x role test sends to a route, and the status it must get from a role the
-// matrix allows (a role it does not allow gets 403; no session gets 401 unless public).
-struct Probe {
-  std::string path;  // with the parameters filled in (objects of the user's own organisation)
-  std::string body;  // for POST and DELETE
-  int status;
-};
-
-// Every route x every role gets exactly the status the matrix and the probe say, never a 5xx;
-// and on every route on one object, a user of another organisation gets 404.
+// Every route x every role gets exactly the status the matrix and the route's probe say, never
+// a 5xx; and on every route on one object, a user of another organisation gets 404. The probes
+// are the capabilities' own (src/<cap>/route_probes.cpp) and the platform's below.
 TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
   const auto& matrix = auth::PermissionMatrix::builtin();
-  const std::string us = std::to_string(unit_screening_);
-  Json encounter = {{"person", {{"reference", "PROBE-1"}}},
-                    {"encounter", {{"source", "hotline"}, {"date", "2026-02-01"}}}};
-  // Keyed by "METHOD pattern". A new route without a probe fails the test below.
-  const std::map<std::string, Probe> probes = {
-      {"GET /api/v1/health", {"/api/v1/health", "", 200}},
-      {"GET /api/v1/meta", {"/api/v1/meta", "", 200}},
-      {"POST /api/v1/session", {"/api/v1/session", "{}", 400}},  // no credentials in the body
-      {"DELETE /api/v1/session", {"/api/v1/session", "", 204}},
-      {"GET /api/v1/me", {"/api/v1/me", "", 200}},
-      {"GET /api/v1/users", {"/api/v1/users", "", 200}},
-      {"POST /api/v1/users", {"/api/v1/users", "{}", 400}},
-      {"POST /api/v1/users/{id}/disable",
-       {"/api/v1/users/" + std::to_string(unit_user_) + "/disable", "", 200}},
-      {"GET /api/v1/audit/entries", {"/api/v1/audit/entries", "", 200}},
-      {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", "", 200}},
-      {"GET /api/v1/audit/head", {"/api/v1/audit/head", "", 200}},
-      {"GET /api/v1/audit/proof/inclusion", {"/api/v1/audit/proof/inclusion?seq=1", "", 200}},
-      {"GET /api/v1/audit/proof/consistency", {"/api/v1/audit/proof/consistency?first=1", "", 200}},
-      {"GET /api/v1/screen/profiles", {"/api/v1/screen/profiles", "", 200}},
-      {"GET /api/v1/screen/instruments/{profile}",
-       {"/api/v1/screen/instruments/adult_labour", "", 200}},
-      {"GET /api/v1/screen/screener", {"/api/v1/screen/screener", "", 200}},
-      {"POST /api/v1/screen/evaluate", {"/api/v1/screen/evaluate", "{}", 400}},
-      {"POST /api/v1/encounters", {"/api/v1/encounters", encounter.dump(), 201}},
-      {"POST /api/v1/screenings", {"/api/v1/screenings", "{}", 400}},
-      {"GET /api/v1/screenings", {"/api/v1/screenings", "", 200}},
-      {"GET /api/v1/screenings/coverage", {"/api/v1/screenings/coverage", "", 200}},
-      {"GET /api/v1/screenings/{id}", {"/api/v1/screenings/" + us, "", 200}},
-      {"POST /api/v1/screenings/{id}/referrals",
-       {"/api/v1/screenings/" + us + "/referrals", R"({"kind":"shelter"})", 201}},
+  std::map<std::string, testing::Probe> probes = {
+      {"GET /api/v1/health", {"GET", "/api/v1/health", "/api/v1/health", "", 200}},
+      {"GET /api/v1/meta", {"GET", "/api/v1/meta", "/api/v1/meta", "", 200}},
   };
-  // The other organisation's object of each type, for the routes on one object.
-  const std::map<std::string, int64_t> other_org_object = {{"screening", other_screening_},
-                                                           {"user", other_user_}};
+  for (const auto& p : probes_)
+    ASSERT_TRUE(probes.emplace(p.method + " " + p.pattern, p).second)
+        << "two probes of " << p.pattern;
+  const auto& other_org_object = other_org_objects_;
 
   auto send = [&](const Route& route, const std::string& path, const std::string& body,
                   const Login* l) {
@@ -408,8 +366,9 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
   for (const auto& route : all_routes()) {
     std::string key = route.method + " " + route.pattern;
     auto probe_it = probes.find(key);
-    ASSERT_NE(probe_it, probes.end()) << key << " has no probe in this test";
-    const Probe& probe = probe_it->second;
+    ASSERT_NE(probe_it, probes.end())
+        << key << " has no probe: add one to its capability's route_probes.cpp";
+    const testing::Probe& probe = probe_it->second;
     bool is_public = route.action == kPublic;
     if (!is_public) {
       ASSERT_TRUE(matrix.is_action(route.action)) << key << " names an unknown action";
@@ -435,6 +394,9 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
         auto at = path.find("{" + route.owner.param + "}");
         path.replace(at, route.owner.param.size() + 2,
                      std::to_string(other_org_object.at(route.owner.object_type)));
+        ASSERT_TRUE(other_org_object.count(route.owner.object_type))
+            << key << ": its capability's probes give no other organisation's "
+            << route.owner.object_type;
         int want = *grant == auth::Scope::all ? probe.status : 404;
         EXPECT_EQ(send(route, path, probe.body, &l), want) << role << " " << key << " other org";
         // And an object that does not exist: 404 for everyone allowed.
@@ -458,13 +420,14 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
 
 TEST_F(ServerTest, AProbeForAnotherOrganisationsObjectIs404AndAuditedAsDenied) {
   auto l = login("caseworker");
-  auto res = client().Get("/api/v1/screenings/" + std::to_string(other_screening_), headers(l));
+  int64_t other_screening = other_org_objects_.at("screening");
+  auto res = client().Get("/api/v1/screenings/" + std::to_string(other_screening), headers(l));
   EXPECT_EQ(res->status, 404);
   EXPECT_EQ(error_of(res)["code"], "not_found");
   auto last = audit_->latest(1).front().event;
   EXPECT_EQ(last.action, "access.denied");
   EXPECT_EQ(last.object_type, "screening");
-  EXPECT_EQ(last.object_id, std::to_string(other_screening_));
+  EXPECT_EQ(last.object_id, std::to_string(other_screening));
   EXPECT_EQ(last.outcome, "denied");
   EXPECT_EQ(last.actor, "caseworker");
 }

@@ -1,0 +1,45 @@
+// Probes of the screening routes for the route x role test (src/server/route_probes.h): one
+// screening in each organisation, created through the service.
+#include "server/route_probes.h"
+
+#include "screen/intake.h"
+#include "screen/screening_service.h"
+
+namespace ctip::server::testing {
+
+ProbeSet probes_screen(ProbeFixture& f) {
+  screen::ScreeningService screenings(f.store, f.audit);
+  auto screen_as = [&](const std::string& username) {
+    Json body = {{"person", {{"reference", "PROBE-" + username}}},
+                 {"encounter", {{"source", "border"}, {"date", "2026-01-05"}}},
+                 {"language", "en"},
+                 {"profile", "adult_labour"},
+                 {"age", 30},
+                 {"answers", {{"ex_excessive_hours", "yes"}}}};
+    auto view =
+        screenings.create_screening(auth::Actor::user(f.user(username), auth::Scope::organisation),
+                                    screen::parse_new_screening(body, "2026-06-01"));
+    return view["screening"]["id"].get<int64_t>();
+  };
+  const std::string own = std::to_string(screen_as("screener"));
+  const int64_t other = screen_as("other.screener");
+  Json encounter = {{"person", {{"reference", "PROBE-ENCOUNTER"}}},
+                    {"encounter", {{"source", "hotline"}, {"date", "2026-02-01"}}}};
+  return {{
+              {"GET", "/api/v1/screen/profiles", "/api/v1/screen/profiles", "", 200},
+              {"GET", "/api/v1/screen/instruments/{profile}",
+               "/api/v1/screen/instruments/adult_labour", "", 200},
+              {"GET", "/api/v1/screen/screener", "/api/v1/screen/screener", "", 200},
+              {"POST", "/api/v1/screen/evaluate", "/api/v1/screen/evaluate", "{}", 400},
+              {"POST", "/api/v1/encounters", "/api/v1/encounters", encounter.dump(), 201},
+              {"POST", "/api/v1/screenings", "/api/v1/screenings", "{}", 400},
+              {"GET", "/api/v1/screenings", "/api/v1/screenings", "", 200},
+              {"GET", "/api/v1/screenings/coverage", "/api/v1/screenings/coverage", "", 200},
+              {"GET", "/api/v1/screenings/{id}", "/api/v1/screenings/" + own, "", 200},
+              {"POST", "/api/v1/screenings/{id}/referrals",
+               "/api/v1/screenings/" + own + "/referrals", R"({"kind":"shelter"})", 201},
+          },
+          {{"screening", other}}};
+}
+
+}  // namespace ctip::server::testing
