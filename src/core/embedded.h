@@ -12,7 +12,7 @@ struct File {
 };
 
 // Each function is defined by a generated source in the library that embeds it.
-const std::vector<File>& migrations();   // src/store/migrations/*.sql
+const std::vector<File>& migrations();   // src/<capability>/schema/*.sql (src/app)
 const std::vector<File>& permissions();  // data/permissions.json
 const std::vector<File>& instruments();  // data/instruments/*.json
 
