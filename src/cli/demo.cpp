@@ -127,8 +127,7 @@ void seed_screenings(store::Connection& c, screen::ScreeningService& screening,
       const auto* inst = catalogue.find_instrument(src.profile);
       const auto& scenario = scenarios[rng() % scenarios.size()];
       int age = 18 + static_cast<int>(rng() % 40);
-      static const char* langs[] = {"en", "es", "fr", "ar"};
-      std::string language = langs[rng() % 4];
+      std::string language(screen::kLanguages[rng() % screen::kLanguages.size()]);
       Json body = {{"person", person_json},
                    {"encounter", encounter_json},
                    {"language", language},

@@ -8,9 +8,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
+#include "app/capabilities.h"
 #include "auth/permissions.h"
+#include "core/embedded.h"
 #include "core/error.h"
 #include "core/json_input.h"
 #include "server/api.h"
@@ -430,6 +433,27 @@ TEST_F(ServerTest, AProbeForAnotherOrganisationsObjectIs404AndAuditedAsDenied) {
   EXPECT_EQ(last.object_id, std::to_string(other_screening));
   EXPECT_EQ(last.outcome, "denied");
   EXPECT_EQ(last.actor, "caseworker");
+}
+
+// The store's migrations are exactly the registered capabilities' schema files, numbered
+// 0001..N across capabilities without a gap or a duplicate.
+TEST(Registry, EveryMigrationBelongsToOneRegisteredCapability) {
+  std::set<std::string> names;
+  size_t owned = 0;
+  for (const auto& c : app::capabilities()) {
+    EXPECT_TRUE(names.insert(std::string(c.name)).second) << c.name << " registered twice";
+    EXPECT_TRUE(c.routes && c.add_commands && c.add_meta) << c.name;
+    owned += app::schema_of(c).size();
+  }
+  EXPECT_EQ(owned, embedded::migrations().size());
+  auto known = store::Store::known_migrations();
+  ASSERT_EQ(known.size(), owned);
+  for (size_t i = 0; i < known.size(); ++i) EXPECT_EQ(known[i].version, static_cast<int>(i + 1));
+  for (const auto& c : app::capabilities()) {
+    if (c.name == "screen") {
+      EXPECT_EQ(app::schema_of(c).at(0).path, "src/screen/schema/0003_screening_workflow.sql");
+    }
+  }
 }
 
 TEST(RouteMatching, LiteralSegmentsBeatParametersWhateverTheOrder) {
