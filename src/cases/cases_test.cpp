@@ -6,6 +6,7 @@
 #include "cases/coverage.h"
 #include "cases/intake.h"
 #include "core/error.h"
+#include "store/testing.h"
 
 namespace ctip::cases {
 namespace {
@@ -86,9 +87,8 @@ TEST(Intake, ParsingNamesTheField) {
 }
 
 TEST(Intake, ScreeningOpensACaseAndRecommendsReferrals) {
-  auto dir = std::filesystem::temp_directory_path() / ("ctip-cases-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  auto store = store::Store::open_sqlite(dir);
+  store::testing::TestDatabase db;
+  auto store = db.open();
   store->write([](store::Connection& c) {
     auto u =
         auth::create_user(c, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
@@ -121,7 +121,6 @@ TEST(Intake, ScreeningOpensACaseAndRecommendsReferrals) {
     EXPECT_EQ(cov.totals.presumed_own_national, 1);
     EXPECT_EQ(list_screenings(c, u.org.id, 10).size(), 1u);
   });
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "auth/permissions.h"
 #include "core/json_input.h"
 #include "server/api.h"
+#include "store/testing.h"
 
 namespace ctip::server {
 namespace {
@@ -20,11 +21,9 @@ constexpr const char* kPassword = "test-password-1";
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ =
-        std::filesystem::temp_directory_path() / ("ctip-server-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    store_ = store::Store::open_sqlite(dir_).release();
-    audit_ = new audit::AuditLog(*store_);
+    db_ = new store::testing::TestDatabase();
+    store_ = db_->open().release();
+    audit_ = new audit::AuditLog(*store_, db_->dir());
     store_->write([](store::Connection& c) {
       for (const auto& role : auth::PermissionMatrix::builtin().roles())
         auth::create_user(c, {role, kPassword, "Unit", "government_agency", role});
@@ -47,7 +46,7 @@ class ServerTest : public ::testing::Test {
     delete server_;
     delete audit_;
     delete store_;
-    std::filesystem::remove_all(dir_);
+    delete db_;
   }
 
   httplib::Client client() {
@@ -79,7 +78,7 @@ class ServerTest : public ::testing::Test {
   }
   static Json error_of(const httplib::Result& r) { return Json::parse(r->body)["error"]; }
 
-  static inline std::filesystem::path dir_;
+  static inline store::testing::TestDatabase* db_ = nullptr;
   static inline store::Store* store_ = nullptr;
   static inline audit::AuditLog* audit_ = nullptr;
   static inline Server* server_ = nullptr;
