@@ -54,7 +54,16 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, b
 }
 
 std::filesystem::path audit_files_dir(const std::string& data_dir) {
-  if (g_store_url.empty() || data_given()) return data_dir;
+  if (g_store_url.empty()) return data_dir;
+  if (data_given()) {
+    // Beside a database server nothing else creates the directory of the key files.
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec)
+      throw Error(ErrorCode::invalid_argument,
+                  "cannot create data directory '" + data_dir + "': " + ec.message(), "--data");
+    return data_dir;
+  }
   if (g_store_url.starts_with("sqlite:")) return g_store_url.substr(7);
   throw Error(ErrorCode::invalid_argument,
               "with --store postgresql://... pass --data DIR too: the audit log's signing key "

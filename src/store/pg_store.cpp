@@ -29,9 +29,16 @@ constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4
 // integrity failure.
 [[noreturn]] void fail(const PGresult* res, PGconn* conn, std::string_view what) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-  std::string detail = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  // The primary message and the constraint's name only: DETAIL repeats the offending values
+  // ("Key (reference)=(P-17) already exists"), which may be personal data and must reach
+  // neither a response nor a log.
+  const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+  std::string detail = primary ? primary : PQerrorMessage(conn);
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   std::string msg = std::string(what) + ": " + detail;
+  if (constraint && detail.find(constraint) == std::string::npos)
+    msg += std::string(" (constraint ") + constraint + ")";
   std::string_view code = state ? state : "";
   if (code == "23505") throw Error(ErrorCode::conflict, msg);
   if (code == "XX001" || code == "XX002") throw Error(ErrorCode::integrity, msg);

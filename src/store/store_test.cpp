@@ -113,6 +113,21 @@ TEST(Store, UniqueViolationIsAConflictOtherConstraintsAreBugs) {
             ErrorCode::internal);
 }
 
+TEST(Store, ErrorsDoNotRepeatTheOffendingValues) {
+  // A value in a UNIQUE column may be personal data (a person's reference); error messages
+  // reach responses and logs.
+  TestDatabase db;
+  auto s = db.open();
+  s->write([](Connection& c) { add_org(c, "Secret Shelter 7"); });
+  try {
+    s->write([](Connection& c) { add_org(c, "Secret Shelter 7"); });
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::conflict);
+    EXPECT_EQ(std::string(e.what()).find("Secret Shelter"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Store, ReturningAndTypedRows) {
   TestDatabase db;
   auto s = db.open();
