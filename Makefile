@@ -56,6 +56,7 @@ bench: build
 	@bash scripts/install-deps.sh bench
 	./build/bench/ctip_bench --benchmark_min_time=0.3
 	bash bench/run.sh
+	bash bench/run.sh --store pg
 
 clean:
 	rm -rf build build-asan web/dist

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdio>
 #include <mutex>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "store/engine.h"
@@ -159,8 +160,8 @@ class PgConnection final : public Connection {
           },
           params[i]);
     }
-    Result res(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
-                            values.data(), nullptr, nullptr, 0));
+    Result res(PQexecPrepared(conn_, prepared(sql, text, types).c_str(),
+                              static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0));
     auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
       fail(res.get(), conn_, "statement failed");
@@ -169,8 +170,33 @@ class PgConnection final : public Connection {
     return res;
   }
 
+  // The name of a prepared statement for sql with these parameter types, preparing it on first
+  // use: PostgreSQL then parses and plans it once per connection (as SQLite's statement cache
+  // does), not on every call. Statements of transaction control ("BEGIN", "COMMIT") are cheap
+  // but cached alike.
+  const std::string& prepared(std::string_view sql, const std::string& text,
+                              const std::vector<Oid>& types) {
+    std::string key(sql);
+    key += '\0';
+    for (Oid t : types) key += std::to_string(t) + ",";
+    if (auto it = statements_.find(key); it != statements_.end()) return it->second;
+    if (statements_.size() >= kMaxStatements) {
+      Result r(PQexec(conn_, "DEALLOCATE ALL"));
+      statements_.clear();
+    }
+    std::string name = "ctip_" + std::to_string(++prepared_count_);
+    Result res(
+        PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()), types.data()));
+    if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+      fail(res.get(), conn_, "cannot prepare statement");
+    return statements_.emplace(std::move(key), std::move(name)).first->second;
+  }
+
+  static constexpr size_t kMaxStatements = 256;
   PGconn* conn_;
   int64_t changes_ = 0;
+  std::unordered_map<std::string, std::string> statements_;  // sql and types -> name
+  uint64_t prepared_count_ = 0;
 };
 
 class PgStore final : public detail::BasicStore {
@@ -272,7 +298,9 @@ class PgStore final : public detail::BasicStore {
     std::unique_ptr<PgConnection> conn_;
   };
 
-  static constexpr size_t kMaxIdle = 16;
+  // As many as the server has worker threads (ServerOptions::threads): a connection closed on
+  // return would be opened again by the next request, a new server process each time.
+  static constexpr size_t kMaxIdle = 32;
   std::string conninfo_;
   std::mutex mu_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
