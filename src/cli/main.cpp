@@ -28,10 +28,13 @@ void add_data_option(CLI::App& cmd, std::string& data_dir) {
       cmd.add_option("--data", data_dir,
                      "Data directory: the embedded SQLite store and the audit log's key files")
           ->default_val("./ctip-data"));
+  // From the environment too, so that a URL with a password need not be on a command line
+  // that every local user can read (/proc/PID/cmdline); libpq's PGPASSWORD and ~/.pgpass work.
   cmd.add_option("--store", g_store_url,
                  "Store URL instead of --data's SQLite store: sqlite:DIR or "
                  "postgresql://USER@HOST/DB (libpq URI; then --data DIR holds the audit key "
-                 "files)");
+                 "files)")
+      ->envname("CTIP_STORE");
 }
 
 std::string store_url(const std::string& data_dir) {
