@@ -47,6 +47,17 @@ std::string engine() {
 }
 
 TestDatabase::TestDatabase() {
+  try {
+    create();
+  } catch (...) {
+    // A throwing constructor runs no destructor: remove the directory here.
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+void TestDatabase::create() {
   std::string suffix = unique_suffix();
   dir_ = std::filesystem::temp_directory_path() / ("ctip-test-" + suffix);
   std::filesystem::remove_all(dir_);

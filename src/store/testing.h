@@ -33,6 +33,8 @@ class TestDatabase {
   std::unique_ptr<Store> open(bool migrate = true) const { return Store::open(url_, migrate); }
 
  private:
+  void create();
+
   std::filesystem::path dir_;
   std::string url_;
   std::string server_url_;  // PostgreSQL: the server, to drop the schema
