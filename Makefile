@@ -21,17 +21,20 @@ deps:
 web: deps
 	cd web && npm run build --silent
 
-## test: warnings as errors, unit + integration tests, sanitizers, format check, browser tests
+## test: warnings as errors, unit + integration tests (store tests on SQLite and PostgreSQL),
+## sanitizers, format check, browser tests
 test: test-deps web cpp-test asan-test format-check e2e
 	@echo "make test: all suites passed"
 
 test-deps:
 	@bash scripts/install-deps.sh test
 
+# Every test, the store-using ones twice: on SQLite and (label pg) on a throw-away PostgreSQL
+# that scripts/with-postgres.sh starts for the run and removes afterwards.
 cpp-test: test-deps
 	cmake --preset ci >/dev/null
 	cmake --build build -j$(JOBS)
-	ctest --preset ci -j$(JOBS)
+	bash scripts/with-postgres.sh ctest --preset ci -j$(JOBS)
 
 asan-test: test-deps
 	cmake --preset asan >/dev/null
@@ -53,6 +56,7 @@ bench: build
 	@bash scripts/install-deps.sh bench
 	./build/bench/ctip_bench --benchmark_min_time=0.3
 	bash bench/run.sh
+	bash bench/run.sh --store pg
 
 clean:
 	rm -rf build build-asan web/dist

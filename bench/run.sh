@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # End-to-end HTTP benchmark (issue #2): authenticated GET /api/v1/me and a store-backed read
 # under wrk from loopback. Prints one line per endpoint: requests/s and p99 latency.
-# Usage: bash bench/run.sh [seconds] [connections]      (after `make build`)
+# Usage: bash bench/run.sh [--store URL|pg] [seconds] [connections]      (after `make build`)
+#   --store postgresql://...   the server on that PostgreSQL database (it must be empty or hold
+#                              the demo data; the audit key files go to a temporary --data)
+#   --store pg                 the same on a throw-away PostgreSQL (scripts/with-postgres.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+store=""
+if [ "${1:-}" = --store ]; then
+  store=$2
+  shift 2
+fi
+if [ "$store" = pg ]; then
+  exec bash scripts/with-postgres.sh bash -c 'exec bash bench/run.sh --store "$CTIP_TEST_PG" "$@"' \
+    bench "$@"
+fi
 secs=${1:-10}
 conns=${2:-16}
 bin=./build/ctip
@@ -13,8 +25,13 @@ command -v wrk >/dev/null || { echo "wrk missing: bash scripts/install-deps.sh b
 dir=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
-"$bin" demo --data "$dir" --no-serve >/dev/null
-"$bin" serve --data "$dir" --port "$port" --log-level warn >/dev/null 2>"$dir/server.log" &
+store_args=(--data "$dir")
+if [ -n "$store" ]; then store_args+=(--store "$store"); fi
+engine=sqlite
+if [ -n "$store" ]; then engine=${store%%:*}; fi
+echo "store: $engine" >&2
+"$bin" demo "${store_args[@]}" --no-serve >/dev/null
+"$bin" serve "${store_args[@]}" --port "$port" --log-level warn >/dev/null 2>"$dir/server.log" &
 pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
 

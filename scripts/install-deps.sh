@@ -3,16 +3,18 @@
 # Fast when everything is present: it asks dpkg first and calls apt-get/npm only for what is
 # missing or out of date.
 #   scripts/install-deps.sh build   compiler, libraries, Node packages of the front end
-#   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages
+#   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages,
+#                                   PostgreSQL 15 server
 #   scripts/install-deps.sh bench   build + Google Benchmark and wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-build}
 
-build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev
+build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libsodium-dev nlohmann-json3-dev
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes
             libgtest-dev libgmock-dev libbenchmark-dev python3)
-test_pkgs=(clang-format chromium python3-jsonschema)
+# postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
+test_pkgs=(clang-format chromium python3-jsonschema postgresql-15)
 bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")

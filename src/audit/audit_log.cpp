@@ -278,11 +278,12 @@ bool verify_tree_head(const SignedTreeHead& head) {
 
 // ---- AuditLog ----------------------------------------------------------------------------
 
-AuditLog::AuditLog(store::Store& store) : store_(store) {
+AuditLog::AuditLog(store::Store& store, std::filesystem::path files_dir)
+    : store_(store), files_dir_(std::move(files_dir)) {
   crypto_init();
   int64_t size = 0;
   store_.read([&](store::Connection& c) { size = current_tree_size(c); });
-  fs::path key = store_.data_dir() / kSigningKeyFile;
+  fs::path key = files_dir_ / kSigningKeyFile;
   if (!fs::exists(key)) {
     if (size > 0)
       throw Error(ErrorCode::integrity,
@@ -307,6 +308,10 @@ SignedTreeHead AuditLog::sign_head(int64_t tree_size, const std::string& root_ha
 
 SignedTreeHead AuditLog::append_signed(store::Connection& c, const Event& event, bool publish) {
   validate(event);
+  // Serialises appends of every process on the store (contracts item 5): on PostgreSQL a row
+  // lock held to the end of the caller's transaction, so the state read next is the latest
+  // committed one; SQLite's write transaction is already exclusive.
+  c.execute("UPDATE audit_state SET tree_size = tree_size WHERE id = 1");
   auto state = c.query_one("SELECT tree_size, frontier FROM audit_state WHERE id = 1");
   if (!state)
     throw Error(ErrorCode::integrity,
@@ -349,8 +354,8 @@ SignedTreeHead AuditLog::append_signed(store::Connection& c, const Event& event,
 }
 
 void AuditLog::publish_head(const SignedTreeHead& head, bool committed) {
-  fs::path path = store_.data_dir() / kHeadFile;
-  HeadFileLock lock(store_.data_dir());
+  fs::path path = files_dir_ / kHeadFile;
+  HeadFileLock lock(files_dir_);
   HeadFile f = read_head_file(path);
   // A head this key did not sign carries no information; drop it (verify() reports such a file
   // while it exists).
@@ -492,7 +497,7 @@ std::vector<std::string> AuditLog::consistency_proof(int64_t first, int64_t seco
 VerifyResult AuditLog::verify() {
   VerifyResult result;
   const std::string pk_hex = hex(public_key_);
-  const fs::path head_path = store_.data_dir() / kHeadFile;
+  const fs::path head_path = files_dir_ / kHeadFile;
   bool failed = false;
   auto fail = [&](std::optional<int64_t> seq, std::string message) {
     failed = true;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,7 +84,9 @@ class AuditLog {
   // Throws Error(integrity) when the key file is missing although the log has entries (a new
   // key could never verify them: restore the file from a backup of DATA_DIR), and when the
   // store has no audit tables (run 'ctip db migrate').
-  explicit AuditLog(store::Store& store);
+  // `files_dir` holds those files (DATA_DIR; the audit helper puts them behind their own
+  // interface). Every process writing one store's log must share the same files_dir.
+  AuditLog(store::Store& store, std::filesystem::path files_dir);
   ~AuditLog();
 
   // Appends within the caller's write transaction, so that a write and its audit entry commit
@@ -121,6 +124,7 @@ class AuditLog {
   void publish_head(const SignedTreeHead& head, bool committed);
 
   store::Store& store_;
+  std::filesystem::path files_dir_;
   std::string secret_key_;  // raw Ed25519 secret key
   std::string public_key_;  // raw
 };

@@ -5,21 +5,15 @@
 #include "auth/accounts.h"
 #include "auth/permissions.h"
 #include "core/error.h"
+#include "store/testing.h"
 
 namespace ctip::auth {
 namespace {
 
+// A fresh store on the engine of the run (store/testing.h).
 struct TempStore {
-  std::filesystem::path path;
-  std::unique_ptr<store::Store> store;
-  TempStore() {
-    path = std::filesystem::temp_directory_path() /
-           ("ctip-auth-test-" + std::to_string(::getpid()) + "-" +
-            std::to_string(reinterpret_cast<uintptr_t>(this)));
-    std::filesystem::remove_all(path);
-    store = store::Store::open_sqlite(path);
-  }
-  ~TempStore() { std::filesystem::remove_all(path); }
+  store::testing::TestDatabase db;
+  std::unique_ptr<store::Store> store = db.open();
 };
 
 TEST(PermissionMatrix, BuiltinCoversEveryRoleOfTheIssue) {

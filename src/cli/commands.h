@@ -7,6 +7,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -14,11 +15,21 @@
 
 namespace ctip::cli {
 
-// Adds `--data DIR` (default ./ctip-data) to a subcommand.
+// Adds `--data DIR` (default ./ctip-data) and `--store URL` to a subcommand. The store is
+// --store when given (sqlite:DIR or postgresql://...), else the SQLite store in --data; the
+// audit log's key and head files live in --data (with --store sqlite:DIR and no --data, in DIR).
+// One subcommand runs per process, so the parsed --store is kept in main.cpp.
 void add_data_option(CLI::App& cmd, std::string& data_dir);
-// Opens the store in data_dir, refusing (exit 2, naming --data) when there is none, so that a
-// mistyped path does not silently create an empty store.
+// The URL of the store the command line names.
+std::string store_url(const std::string& data_dir);
+// Opens (creating when absent) the store the command line names.
+std::unique_ptr<store::Store> open_store(const std::string& data_dir, bool migrate = true);
+// Opens the store, refusing (exit 2, naming --data) when there is none, so that a mistyped
+// path does not silently create an empty store.
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, bool migrate = true);
+// The directory of the audit log's signing key and head file. With a PostgreSQL --store it
+// must be given as --data (exit 2 otherwise): every server of one database shares it.
+std::filesystem::path audit_files_dir(const std::string& data_dir);
 // Reads all of a file, or standard input for "-"; throws Error naming the file.
 std::string read_input_file(const std::string& path, const std::string& field);
 

@@ -7,7 +7,7 @@
 namespace ctip::cli {
 
 void add_db_commands(CLI::App& app) {
-  auto* db = app.add_subcommand("db", "Manage the embedded store: migrate, back up, check");
+  auto* db = app.add_subcommand("db", "Manage the store: migrate, back up, check");
   db->require_subcommand(1);
 
   static std::string data_dir;
@@ -15,7 +15,7 @@ void add_db_commands(CLI::App& app) {
   add_data_option(*migrate, data_dir);
   migrate->footer("Example:\n  ctip db migrate --data ./ctip-data");
   migrate->callback([] {
-    auto s = store::Store::open_sqlite(data_dir, false);
+    auto s = open_store(data_dir, false);
     int n = s->migrate();
     std::cout << "applied " << n << " migration(s); schema version " << s->schema_version() << "\n";
   });
@@ -25,7 +25,9 @@ void add_db_commands(CLI::App& app) {
   add_data_option(*backup, data_dir);
   backup->add_option("--to", target, "File to create (must not exist)")->required();
   backup->footer(
-      "Example:\n  ctip db backup --data ./ctip-data --to /backups/ctip-2026-11-28.sqlite");
+      "Example:\n  ctip db backup --data ./ctip-data --to /backups/ctip-2026-11-28.sqlite\n\n"
+      "A PostgreSQL store (--store postgresql://...) is backed up with pg_dump instead; keep\n"
+      "the --data directory's audit-signing.key and audit-head.json beside the dump.");
   backup->callback([] {
     auto s = open_existing_store(data_dir, false);
     s->backup(target);

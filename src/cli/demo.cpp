@@ -177,11 +177,12 @@ void add_demo_command(CLI::App& app) {
       "Example:\n  ctip demo --data ./ctip-data          (then open http://127.0.0.1:8080)");
   demo->callback([] {
     {
-      auto store = store::Store::open_sqlite(data_dir);
-      audit::AuditLog log(*store);
+      auto store = open_store(data_dir);
+      audit::AuditLog log(*store, audit_files_dir(data_dir));
       bool seeded = seed(*store, log);
       std::cout << (seeded ? "demo data loaded into " : "demo store already present in ")
-                << data_dir << "\n";
+                << (store->engine() == "sqlite" ? data_dir : std::string("the PostgreSQL store"))
+                << "\n";
     }
     std::cout << "\nLog in at http://" << flags.bind << ":" << flags.port
               << "/ with one of these demo users (password: " << demo_password() << "):\n";

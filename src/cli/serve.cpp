@@ -54,8 +54,9 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto store = store::Store::open_sqlite(data_dir);
-  audit::AuditLog audit(*store);
+  auto store = open_store(data_dir.string());
+  auto audit_dir = audit_files_dir(data_dir.string());
+  audit::AuditLog audit(*store, audit_dir);
   server::ServerOptions o;
   o.bind = f.bind;
   o.port = f.port;
@@ -68,8 +69,9 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   }
   server::Server server(*store, audit, o);
   int port = server.bind();
-  std::cout << "ctip serving http://" << f.bind << ":" << port << "/ (data: " << data_dir.string()
-            << "); stop with Ctrl-C" << std::endl;
+  // The store URL may hold a password: name the engine and the audit key directory only.
+  std::cout << "ctip serving http://" << f.bind << ":" << port << "/ (store: " << store->engine()
+            << ", data: " << audit_dir.string() << "); stop with Ctrl-C" << std::endl;
   spdlog::info(R"({{"event":"listening","port":{}}})", port);
 
   std::thread waiter([&] {
@@ -94,7 +96,9 @@ void add_serve_command(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "Serve the web workbench and the HTTP API");
   add_data_option(*serve, data_dir);
   add_serve_flags(*serve, flags);
-  serve->footer("Example:\n  ctip serve --data ./ctip-data --port 8080 --bind 127.0.0.1");
+  serve->footer(
+      "Examples:\n  ctip serve --data ./ctip-data --port 8080 --bind 127.0.0.1\n"
+      "  ctip serve --store postgresql://ctip@db.example/ctip --data /var/lib/ctip");
   serve->callback([] { run_server(data_dir, flags); });
 }
 

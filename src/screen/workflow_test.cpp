@@ -8,6 +8,7 @@
 #include "screen/coverage.h"
 #include "screen/intake.h"
 #include "screen/screening_service.h"
+#include "store/testing.h"
 
 namespace ctip::screen {
 namespace {
@@ -90,11 +91,10 @@ TEST(Intake, ParsingNamesTheField) {
 // The service: each use case stores its records and its audit entry together, and the CLI's
 // operator and the API's user run the same code.
 TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) {
-  auto dir = std::filesystem::temp_directory_path() / ("ctip-screen-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
+  store::testing::TestDatabase db;
   {
-    auto store = store::Store::open_sqlite(dir);
-    audit::AuditLog log(*store);
+    auto store = db.open();
+    audit::AuditLog log(*store, db.dir());
     auto op = auth::Actor::operator_named("cli");
     auto u =
         auth::AccountService(*store, log)
@@ -152,7 +152,6 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
     EXPECT_THROW(svc.create_screening(op, parse_new_screening(body, "2026-12-01")), Error);
     EXPECT_TRUE(log.verify().ok);
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

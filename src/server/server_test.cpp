@@ -18,6 +18,7 @@
 #include "core/json_input.h"
 #include "server/api.h"
 #include "server/route_probes.h"
+#include "store/testing.h"
 
 namespace ctip::server {
 
@@ -35,11 +36,9 @@ constexpr const char* kPassword = "test-password-1";
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ =
-        std::filesystem::temp_directory_path() / ("ctip-server-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    store_ = store::Store::open_sqlite(dir_).release();
-    audit_ = new audit::AuditLog(*store_);
+    db_ = new store::testing::TestDatabase();
+    store_ = db_->open().release();
+    audit_ = new audit::AuditLog(*store_, db_->dir());
     store_->write([](store::Connection& c) {
       // Organisation "Unit": one user per role, named after it; "Other NGO": "other.<role>".
       for (const auto& role : auth::PermissionMatrix::builtin().roles()) {
@@ -69,7 +68,7 @@ class ServerTest : public ::testing::Test {
     delete server_;
     delete audit_;
     delete store_;
-    std::filesystem::remove_all(dir_);
+    delete db_;
   }
 
   httplib::Client client() {
@@ -101,7 +100,7 @@ class ServerTest : public ::testing::Test {
   }
   static Json error_of(const httplib::Result& r) { return Json::parse(r->body)["error"]; }
 
-  static inline std::filesystem::path dir_;
+  static inline store::testing::TestDatabase* db_ = nullptr;
   static inline store::Store* store_ = nullptr;
   static inline audit::AuditLog* audit_ = nullptr;
   static inline Server* server_ = nullptr;
@@ -520,7 +519,7 @@ TEST_F(ServerTest, MetaServesTheEnumerationsWithoutASession) {
 }
 
 TEST_F(ServerTest, ApiRecordWritesOneLinePerAnsweredRequest) {
-  auto file = dir_ / "api-record.jsonl";
+  auto file = db_->dir() / "api-record.jsonl";
   const char* before = std::getenv("CTIP_API_RECORD");
   std::string saved = before ? before : "";
   setenv("CTIP_API_RECORD", file.c_str(), 1);

@@ -11,9 +11,8 @@
 #include <charconv>
 #include <mutex>
 
-#include "core/embedded.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/engine.h"
 
 namespace ctip::store {
 namespace {
@@ -23,7 +22,11 @@ constexpr const char* kStoreFile = "ctip.sqlite";
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
   int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
-  if ((code & 0xff) == SQLITE_CONSTRAINT) throw Error(ErrorCode::conflict, msg);
+  // A duplicate is the caller's input colliding with existing data (409); any other constraint
+  // (CHECK, NOT NULL, foreign key) means the code let bad data through: a bug (500).
+  // https://www.sqlite.org/rescode.html#constraint_unique
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    throw Error(ErrorCode::conflict, msg);
   if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
     throw Error(ErrorCode::integrity, msg);
   throw Error(ErrorCode::internal, msg);
@@ -163,21 +166,9 @@ class SqliteConnection final : public Connection {
   std::vector<std::pair<std::string, sqlite3_stmt*>> cache_;
 };
 
-int migration_version(std::string_view path) {
-  auto slash = path.rfind('/');
-  std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
-  int v = 0;
-  auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
-  if (ec != std::errc() || p == name.data())
-    throw Error(ErrorCode::internal,
-                "migration file without a leading number: " + std::string(path));
-  return v;
-}
-
-class SqliteStore final : public Store {
+class SqliteStore final : public detail::BasicStore {
  public:
   explicit SqliteStore(const std::filesystem::path& dir) {
-    data_dir_ = dir;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error(ErrorCode::internal, "cannot create data directory " + dir.string());
@@ -198,38 +189,7 @@ class SqliteStore final : public Store {
 
   void read(const std::function<void(Connection&)>& fn) override { in_transaction("BEGIN", fn); }
 
-  int migrate() override {
-    int applied = 0;
-    write([&](Connection& c) {
-      c.execute(
-          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-          "name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-      auto row = c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-      int current = static_cast<int>(row->integer(0));
-      for (const auto& m : known_migrations()) {
-        if (m.version <= current) continue;
-        c.execute_script(m.sql);
-        c.execute(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, "
-            "strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            {int64_t{m.version}, m.name});
-        ++applied;
-      }
-    });
-    return applied;
-  }
-
-  int schema_version() override {
-    int v = 0;
-    read([&](Connection& c) {
-      auto t = c.query_one(
-          "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
-      if (t->integer(0) == 0) return;
-      v = static_cast<int>(
-          c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")->integer(0));
-    });
-    return v;
-  }
+  std::string_view engine() const override { return "sqlite"; }
 
   void backup(const std::filesystem::path& target) override {
     if (std::filesystem::exists(target))
@@ -271,19 +231,28 @@ class SqliteStore final : public Store {
                                   " refers to a missing row in " + r.text(2));
       }
     });
-    report.schema_version = schema_version();
-    auto known = known_migrations();
-    int latest = known.empty() ? 0 : known.back().version;
-    if (report.schema_version < latest)
-      report.problems.push_back("schema version " + std::to_string(report.schema_version) +
-                                " is behind this binary's " + std::to_string(latest) +
-                                ": run 'ctip db migrate'");
-    if (report.schema_version > latest)
-      report.problems.push_back("schema version " + std::to_string(report.schema_version) +
-                                " is newer than this binary knows (" + std::to_string(latest) +
-                                ")");
+    check_schema_version(report);
     report.ok = report.problems.empty();
     return report;
+  }
+
+ protected:
+  bool has_table(Connection& c, std::string_view table) override {
+    return c.query_one("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+                       {std::string(table)})
+               ->integer(0) > 0;
+  }
+
+  // The migrations' one non-portable phrase: SQLite has no identity columns, and an
+  // INTEGER PRIMARY KEY is its equivalent (an alias of the rowid, assigned max + 1 when not
+  // given; https://www.sqlite.org/lang_createtable.html#rowid).
+  std::string migration_sql(std::string_view portable) const override {
+    static constexpr std::string_view kIdentity =
+        "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+    std::string out(portable);
+    for (size_t at = out.find(kIdentity); at != std::string::npos; at = out.find(kIdentity, at))
+      out.replace(at, kIdentity.size(), "INTEGER PRIMARY KEY");
+    return out;
   }
 
  private:
@@ -333,71 +302,8 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-int64_t Row::integer(size_t i) const {
-  const auto& v = values_.at(i);
-  if (auto p = std::get_if<int64_t>(&v)) return *p;
-  if (auto d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
-  if (auto s = std::get_if<std::string>(&v)) {
-    int64_t out = 0;
-    std::from_chars(s->data(), s->data() + s->size(), out);
-    return out;
-  }
-  return 0;
-}
-
-double Row::real(size_t i) const {
-  const auto& v = values_.at(i);
-  if (auto d = std::get_if<double>(&v)) return *d;
-  if (auto p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
-  return 0;
-}
-
-std::string Row::text(size_t i) const {
-  const auto& v = values_.at(i);
-  if (auto s = std::get_if<std::string>(&v)) return *s;
-  if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
-  if (auto d = std::get_if<double>(&v)) return std::to_string(*d);
-  return {};
-}
-
-std::optional<std::string> Row::optional_text(size_t i) const {
-  if (is_null(i)) return std::nullopt;
-  return text(i);
-}
-
-std::optional<int64_t> Row::optional_integer(size_t i) const {
-  if (is_null(i)) return std::nullopt;
-  return integer(i);
-}
-
-std::optional<Row> Connection::query_one(std::string_view sql, const Params& params) {
-  auto rows = query(sql, params);
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
-std::vector<Migration> Store::known_migrations() {
-  std::vector<Migration> out;
-  for (const auto& f : embedded::migrations()) {
-    auto slash = f.path.rfind('/');
-    out.push_back({migration_version(f.path), std::string(f.path.substr(slash + 1)), f.contents});
-  }
-  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
-  for (size_t i = 1; i < out.size(); ++i)
-    if (out[i].version == out[i - 1].version)
-      throw Error(ErrorCode::internal,
-                  "two migrations share version " + std::to_string(out[i].version));
-  return out;
-}
-
-bool Store::sqlite_exists(const std::filesystem::path& data_dir) {
-  return std::filesystem::exists(data_dir / kStoreFile);
-}
-
-std::unique_ptr<Store> Store::open_sqlite(const std::filesystem::path& data_dir, bool migrate) {
-  auto s = std::make_unique<SqliteStore>(data_dir);
-  if (migrate) s->migrate();
-  return s;
+std::unique_ptr<detail::BasicStore> detail::open_sqlite_store(const std::filesystem::path& dir) {
+  return std::make_unique<SqliteStore>(dir);
 }
 
 }  // namespace ctip::store

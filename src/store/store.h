@@ -1,8 +1,8 @@
-// The Store: ctip's only way to persistent data. Callers write portable SQL (`?` parameters,
-// INTEGER/REAL/TEXT columns, RETURNING, no SQLite-only functions where a portable form exists)
-// against Connection, so that a PostgreSQL backend can be added beside the SQLite one without
-// touching them. Hashes and keys are stored as hex TEXT, booleans as INTEGER 0/1, times as
-// RFC 3339 TEXT in UTC.
+// The Store: ctip's only way to persistent data, on SQLite or PostgreSQL. Callers write
+// portable SQL (`?` parameters, BIGINT/DOUBLE PRECISION/TEXT columns, RETURNING, ON CONFLICT,
+// no engine-only functions) against Connection and run on both engines unchanged. Hashes and
+// keys are stored as hex TEXT, booleans as BIGINT 0/1, times as RFC 3339 TEXT in UTC or BIGINT
+// milliseconds. Results come back as int64, double, text or NULL on both engines.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,8 @@ class Row {
 using Params = std::vector<Value>;
 
 // One connection, used by one thread at a time.
+// Errors: a UNIQUE (or primary key) violation throws Error(conflict) (HTTP 409); a CHECK,
+// NOT NULL or foreign key violation is a bug in the caller and throws Error(internal) (500).
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -68,35 +70,46 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens (creating when absent) the embedded SQLite store in `data_dir` and applies pending
-  // migrations unless `migrate` is false.
-  static std::unique_ptr<Store> open_sqlite(const std::filesystem::path& data_dir,
-                                            bool migrate = true);
-  // Whether `data_dir` holds an SQLite store (for commands that must not create one).
-  static bool sqlite_exists(const std::filesystem::path& data_dir);
+  // Opens the store that `url` names and applies pending migrations unless `migrate` is false:
+  //   sqlite:DIR             the embedded SQLite store in DIR/ctip.sqlite (DIR created when
+  //                          absent); what `--data DIR` means
+  //   postgresql://...       a PostgreSQL database, a libpq connection URI
+  //                          (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING);
+  //                          `postgres://` is accepted too
+  // Throws Error(invalid_argument, field "store") for another scheme, and Error(integrity) when
+  // the store's schema is newer than this binary knows (naming both versions): an older binary
+  // must not write to tables whose meaning it does not know.
+  static std::unique_ptr<Store> open(std::string_view url, bool migrate = true);
+  // The URL of the SQLite store in a data directory: "sqlite:" + dir.
+  static std::string sqlite_url(const std::filesystem::path& data_dir);
+  // Whether the store at `url` exists, for commands that must not create one: the SQLite file
+  // is there. A PostgreSQL database is created by its administrator, so always true; opening
+  // it reports a wrong URL.
+  static bool exists(std::string_view url);
 
-  const std::filesystem::path& data_dir() const { return data_dir_; }
+  // "sqlite" or "postgresql".
+  virtual std::string_view engine() const = 0;
 
-  // Runs fn inside one transaction that takes the write lock at its start (BEGIN IMMEDIATE in
-  // SQLite), committing when fn returns and rolling back when it throws: a failed import or
-  // request leaves the store as it was.
+  // Runs fn inside one write transaction (SQLite: BEGIN IMMEDIATE, one writer at a time;
+  // PostgreSQL: READ COMMITTED, row locks), committing when fn returns and rolling back when
+  // it throws: a failed import or request leaves the store as it was. Callers that need
+  // serialisation across processes take it themselves (e.g. the audit log locks audit_state).
   virtual void write(const std::function<void(Connection&)>& fn) = 0;
-  // Runs fn on a connection with a consistent read snapshot.
+  // Runs fn on a connection with a consistent read snapshot (PostgreSQL: a READ ONLY,
+  // REPEATABLE READ transaction).
   virtual void read(const std::function<void(Connection&)>& fn) = 0;
 
   // Applies pending migrations; returns how many were applied.
   virtual int migrate() = 0;
   virtual int schema_version() = 0;
   // A consistent online copy of the whole store at `target` (a file that must not exist).
+  // PostgreSQL: throws Error(invalid_argument) explaining pg_dump (see README.md).
   virtual void backup(const std::filesystem::path& target) = 0;
   // Structural checks: page integrity, foreign keys, migrations.
   virtual CheckReport check() = 0;
 
   // The migrations compiled into this binary, ordered by version.
   static std::vector<Migration> known_migrations();
-
- protected:
-  std::filesystem::path data_dir_;
 };
 
 }  // namespace ctip::store

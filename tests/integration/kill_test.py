@@ -5,7 +5,8 @@ down cleanly (issue #2).
 Starts the real `ctip serve`, has four clients create records as fast as they can, kills the
 server with SIGKILL mid-stream, then reopens the store: every write the server acknowledged
 (2xx) must be there, `ctip db check` and `ctip audit verify` must pass. Repeated three times on
-the same store, so recovery after a kill is exercised too.
+the same store, so recovery after a kill is exercised too. ctest runs it on SQLite and (label
+pg) on PostgreSQL.
 """
 import http.client
 import json
@@ -33,9 +34,31 @@ def request(port, method, path, body=None, headers=None):
     return res.status, res.getheader("Set-Cookie"), data
 
 
+# With CTIP_TEST_ENGINE=postgresql, the same test on a fresh database on the server
+# CTIP_TEST_PG names (scripts/with-postgres.sh): --store names it, --data keeps the audit key
+# files.
+PG_SERVER = None
+if os.environ.get("CTIP_TEST_ENGINE") == "postgresql":
+    PG_SERVER = os.environ.get("CTIP_TEST_PG")
+    if not PG_SERVER:
+        raise SystemExit("CTIP_TEST_ENGINE=postgresql needs CTIP_TEST_PG: run through "
+                         "scripts/with-postgres.sh")
+PG_DB = f"ctip_kill_{os.getpid()}"
+
+
+def psql(url, sql):
+    subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", url, "-c", sql], check=True)
+
+
+def store(data):
+    if not PG_SERVER:
+        return ["--data", data]
+    return ["--store", PG_SERVER.rsplit("/", 1)[0] + "/" + PG_DB, "--data", data]
+
+
 def start(data, port):
     env = dict(os.environ, CTIP_DEMO_PASSWORD=PASSWORD)
-    p = subprocess.Popen([CTIP, "serve", "--data", data, "--port", str(port), "--log-level", "off"],
+    p = subprocess.Popen([CTIP, "serve", *store(data), "--port", str(port), "--log-level", "off"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     for _ in range(100):
         try:
@@ -56,9 +79,11 @@ def login(port, user):
 
 def main():
     data = tempfile.mkdtemp(prefix="ctip-kill-")
+    if PG_SERVER:
+        psql(PG_SERVER, f"CREATE DATABASE {PG_DB}")
     try:
         env = dict(os.environ, CTIP_DEMO_PASSWORD=PASSWORD)
-        subprocess.run([CTIP, "demo", "--data", data, "--no-serve"], check=True,
+        subprocess.run([CTIP, "demo", *store(data), "--no-serve"], check=True,
                        stdout=subprocess.DEVNULL, env=env)
         acknowledged = []
         lock = threading.Lock()
@@ -94,15 +119,15 @@ def main():
                 t.join()
             print(f"round {round_}: killed after {len(acknowledged)} acknowledged writes in all")
 
-        listed = subprocess.run([CTIP, "users", "list", "--data", data, "--json"], check=True,
+        listed = subprocess.run([CTIP, "users", "list", *store(data), "--json"], check=True,
                                 capture_output=True, text=True).stdout
         present = {u["username"] for u in json.loads(listed)}
         lost = [n for n in acknowledged if n not in present]
         assert acknowledged, "no write was acknowledged: the test proved nothing"
         assert not lost, f"{len(lost)} acknowledged writes lost, e.g. {lost[:3]}"
-        check = subprocess.run([CTIP, "db", "check", "--data", data], capture_output=True, text=True)
+        check = subprocess.run([CTIP, "db", "check", *store(data)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
-        verify = subprocess.run([CTIP, "audit", "verify", "--data", data], capture_output=True,
+        verify = subprocess.run([CTIP, "audit", "verify", *store(data)], capture_output=True,
                                 text=True)
         assert verify.returncode == 0, verify.stdout + verify.stderr
         print(f"ok: {len(acknowledged)} acknowledged writes all present; store and audit log intact")
@@ -115,6 +140,8 @@ def main():
         print("ok: SIGTERM shuts the server down cleanly")
     finally:
         shutil.rmtree(data, ignore_errors=True)
+        if PG_SERVER:
+            psql(PG_SERVER, f"DROP DATABASE IF EXISTS {PG_DB}")
 
 
 if __name__ == "__main__":
