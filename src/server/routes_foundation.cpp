@@ -39,8 +39,7 @@ Reply login(Call& call) {
     invalid("username", "username must be 1 to 64 characters");
   if (password.size() > 1024) invalid("password", "password must be at most 1024 characters");
 
-  int64_t now = now_ms();
-  if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address, now)) {
+  if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address)) {
     call.svc.audit.record(
         {std::nullopt, "anonymous", std::nullopt, "session.login", "user", "throttled", "denied"});
     int64_t secs = (wait + 999) / 1000;
@@ -57,7 +56,7 @@ Reply login(Call& call) {
   call.svc.store.read([&](store::Connection& c) { cred = auth::credentials(c, username); });
   bool ok = auth::verify_password(cred ? cred->second : dummy_hash(), password);
   if (!cred || !ok || cred->first.disabled) {
-    call.svc.throttle.failed(username, call.client_address, now);
+    call.svc.throttle.failed(username, call.client_address);
     audit::Event e{std::nullopt,    "anonymous", std::nullopt,
                    "session.login", "user",      cred ? std::to_string(cred->first.id) : "unknown",
                    "failure"};
