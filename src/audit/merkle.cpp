@@ -16,36 +16,76 @@ constexpr uint8_t kNodePrefix = 0x01;
 // k in RFC 9162 §2.1.1: the largest power of two smaller than n (n >= 2).
 uint64_t split_point(uint64_t n) { return std::bit_floor(n - 1); }
 
-// PATH(m, D[n]) of RFC 9162 §2.1.3.1, appending to `out` from the leaf upwards.
-void append_path(std::span<const Hash> leaves, uint64_t m, std::vector<Hash>& out) {
-  uint64_t n = leaves.size();
+// MTH(D[begin:end]) for the ranges the RFC's recursions visit: `begin` is a multiple of the
+// largest power of two <= end - begin, so a perfect range is one node and any other range
+// splits into a perfect left part and the rest.
+Hash range_root(const NodeSource& node, uint64_t begin, uint64_t end) {
+  uint64_t n = end - begin;
+  if (std::has_single_bit(n))
+    return node({static_cast<unsigned>(std::countr_zero(n)), begin >> std::countr_zero(n)});
+  uint64_t k = split_point(n);
+  return hash_children(range_root(node, begin, begin + k), range_root(node, begin + k, end));
+}
+
+// PATH(m, D[begin:end]) of RFC 9162 §2.1.3.1, appending to `out` from the leaf upwards.
+void append_path(const NodeSource& node, uint64_t begin, uint64_t end, uint64_t m,
+                 std::vector<Hash>& out) {
+  uint64_t n = end - begin;
   if (n <= 1) return;
   uint64_t k = split_point(n);
   if (m < k) {
-    append_path(leaves.first(k), m, out);
-    out.push_back(root(leaves.subspan(k)));
+    append_path(node, begin, begin + k, m, out);
+    out.push_back(range_root(node, begin + k, end));
   } else {
-    append_path(leaves.subspan(k), m - k, out);
-    out.push_back(root(leaves.first(k)));
+    append_path(node, begin + k, end, m - k, out);
+    out.push_back(range_root(node, begin, begin + k));
   }
 }
 
-// SUBPROOF(m, D[n], b) of RFC 9162 §2.1.4.1.
-void append_subproof(std::span<const Hash> leaves, uint64_t m, bool complete_subtree,
-                     std::vector<Hash>& out) {
-  uint64_t n = leaves.size();
+// SUBPROOF(m, D[begin:end], b) of RFC 9162 §2.1.4.1.
+void append_subproof(const NodeSource& node, uint64_t begin, uint64_t end, uint64_t m,
+                     bool complete_subtree, std::vector<Hash>& out) {
+  uint64_t n = end - begin;
   if (m == n) {
-    if (!complete_subtree) out.push_back(root(leaves));
+    if (!complete_subtree) out.push_back(range_root(node, begin, end));
     return;
   }
   uint64_t k = split_point(n);
   if (m <= k) {
-    append_subproof(leaves.first(k), m, complete_subtree, out);
-    out.push_back(root(leaves.subspan(k)));
+    append_subproof(node, begin, begin + k, m, complete_subtree, out);
+    out.push_back(range_root(node, begin + k, end));
   } else {
-    append_subproof(leaves.subspan(k), m - k, false, out);
-    out.push_back(root(leaves.first(k)));
+    append_subproof(node, begin + k, end, m - k, false, out);
+    out.push_back(range_root(node, begin, begin + k));
   }
+}
+
+// The perfect subtrees of a list of leaf hashes, folded on demand: O(2^height) per node.
+NodeSource nodes_of(std::span<const Hash> leaves) {
+  return [leaves](NodeId id) {
+    uint64_t width = uint64_t{1} << id.height;
+    auto part = leaves.subspan(id.index * width, width);
+    if (id.height == 0) return part[0];
+    Frontier f;
+    for (const auto& leaf : part) f.append(leaf);
+    return f.root();
+  };
+}
+
+void check_index(uint64_t index, uint64_t tree_size) {
+  if (index >= tree_size)
+    throw Error(ErrorCode::invalid_argument,
+                "leaf index " + std::to_string(index) + " is outside a tree of " +
+                    std::to_string(tree_size) + " leaves",
+                "index");
+}
+
+void check_first(uint64_t first, uint64_t tree_size) {
+  if (first > tree_size)
+    throw Error(ErrorCode::invalid_argument,
+                "tree size " + std::to_string(first) + " is larger than the tree of " +
+                    std::to_string(tree_size) + " leaves",
+                "first");
 }
 
 // Right-shifts fn and sn together until fn's lowest bit is set or fn is 0 (RFC 9162 §2.1.3.2
@@ -91,14 +131,19 @@ Hash root(std::span<const Hash> leaves) {
 }
 
 std::vector<Hash> inclusion_proof(std::span<const Hash> leaves, uint64_t index) {
-  if (index >= leaves.size())
-    throw Error(ErrorCode::invalid_argument,
-                "leaf index " + std::to_string(index) + " is outside a tree of " +
-                    std::to_string(leaves.size()) + " leaves",
-                "index");
+  return inclusion_proof(nodes_of(leaves), leaves.size(), index);
+}
+
+std::vector<Hash> inclusion_proof(const NodeSource& node, uint64_t tree_size, uint64_t index) {
+  check_index(index, tree_size);
   std::vector<Hash> out;
-  append_path(leaves, index, out);
+  append_path(node, 0, tree_size, index, out);
   return out;
+}
+
+Hash root(const NodeSource& node, uint64_t tree_size) {
+  if (tree_size == 0) return empty_root();
+  return range_root(node, 0, tree_size);
 }
 
 bool verify_inclusion(uint64_t index, uint64_t tree_size, const Hash& leaf,
@@ -122,14 +167,14 @@ bool verify_inclusion(uint64_t index, uint64_t tree_size, const Hash& leaf,
 }
 
 std::vector<Hash> consistency_proof(std::span<const Hash> leaves, uint64_t first) {
-  if (first > leaves.size())
-    throw Error(ErrorCode::invalid_argument,
-                "tree size " + std::to_string(first) + " is larger than the tree of " +
-                    std::to_string(leaves.size()) + " leaves",
-                "first");
+  return consistency_proof(nodes_of(leaves), leaves.size(), first);
+}
+
+std::vector<Hash> consistency_proof(const NodeSource& node, uint64_t tree_size, uint64_t first) {
+  check_first(first, tree_size);
   std::vector<Hash> out;
-  if (first == 0 || first == leaves.size()) return out;
-  append_subproof(leaves, first, true, out);
+  if (first == 0 || first == tree_size) return out;
+  append_subproof(node, 0, tree_size, first, true, out);
   return out;
 }
 
@@ -180,13 +225,16 @@ std::optional<Frontier> Frontier::from_nodes(uint64_t size, std::vector<Hash> no
   return f;
 }
 
-void Frontier::append(const Hash& leaf_hash) {
+void Frontier::append(const Hash& leaf_hash, std::vector<std::pair<NodeId, Hash>>* completed) {
   // Each trailing set bit of the size is a perfect subtree the new leaf completes: merge them,
   // like carrying in binary addition.
   Hash carry = leaf_hash;
+  unsigned height = 0;
   for (uint64_t s = size_; (s & 1) == 1; s >>= 1) {
     carry = hash_children(nodes_.back(), carry);
     nodes_.pop_back();
+    ++height;
+    if (completed) completed->push_back({{height, size_ >> height}, carry});
   }
   nodes_.push_back(carry);
   ++size_;

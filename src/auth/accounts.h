@@ -95,7 +95,8 @@ class LoginThrottle {
   static constexpr int64_t kWindowMs = 15 * 60 * 1000;
   static constexpr size_t kMaxTracked = 100'000;  // per kind (accounts, addresses)
 
-  explicit LoginThrottle(const Clock& clock = system_clock(), size_t max_tracked = kMaxTracked)
+  LoginThrottle() : LoginThrottle(system_clock()) {}
+  explicit LoginThrottle(const Clock& clock, size_t max_tracked = kMaxTracked)
       : clock_(clock), accounts_(max_tracked), addresses_(max_tracked) {}
   // Milliseconds to wait, or 0 when an attempt may proceed.
   int64_t retry_after_ms(const std::string& username, const std::string& address);

@@ -45,7 +45,8 @@ void add_audit_commands(CLI::App& app) {
       "that verifies.");
   verify->callback([] {
     auto s = open_existing_store(data_dir, false);
-    audit::AuditLog log(*s);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*s, trust);
     auto r = log.verify();
     if (!r.ok) {
       std::string where =
@@ -65,7 +66,8 @@ void add_audit_commands(CLI::App& app) {
       "\"signature\": \"...\", \"public_key\": \"...\"}");
   head->callback([] {
     auto s = open_existing_store(data_dir, false);
-    audit::AuditLog log(*s);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*s, trust);
     std::cout << head_json(log.head()).dump(2) << "\n";
   });
 
@@ -96,7 +98,8 @@ void add_audit_commands(CLI::App& app) {
       "RFC 9162 verifier.");
   proof->callback([seq_opt, size_opt, consistency_opt] {
     auto s = open_existing_store(data_dir, false);
-    audit::AuditLog log(*s);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*s, trust);
     auto root_at = [&](int64_t size) {
       auto h = log.head_at(size);
       return h ? json(h->root_hash) : json(nullptr);

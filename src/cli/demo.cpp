@@ -172,7 +172,8 @@ void add_demo_command(CLI::App& app) {
   demo->callback([] {
     {
       auto store = store::Store::open_sqlite(data_dir);
-      audit::AuditLog log(*store);
+      audit::DirectoryTrustStore trust(data_dir);
+      audit::AuditLog log(*store, trust);
       bool seeded = seed(*store, log);
       std::cout << (seeded ? "demo data loaded into " : "demo store already present in ")
                 << data_dir << "\n";

@@ -181,7 +181,8 @@ void add_screen_commands(CLI::App& app) {
       "among presumed victims (own = the deployment's country setting).");
   coverage->callback([] {
     auto store = open_existing_store(data_dir);
-    audit::AuditLog log(*store);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*store, trust);
     cases::Coverage cov;
     store->write([&](store::Connection& c) {
       cov = cases::load_coverage(c, std::nullopt, from_month, to_month);

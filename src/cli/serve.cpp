@@ -55,7 +55,8 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto store = store::Store::open_sqlite(data_dir);
-  audit::AuditLog audit(*store);
+  audit::DirectoryTrustStore trust(data_dir);
+  audit::AuditLog audit(*store, trust);
   server::ServerOptions o;
   o.bind = f.bind;
   o.port = f.port;

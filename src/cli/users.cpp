@@ -53,7 +53,8 @@ void add_users_commands(CLI::App& app) {
     auth::NewUser nu{name, read_password_stdin(), org, org_kind, role};
     auth::validate_new_user(nu);
     auto store = store::Store::open_sqlite(data_dir);
-    audit::AuditLog log(*store);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*store, trust);
     auth::User u;
     store->write([&](store::Connection& c) {
       u = auth::create_user(c, nu);
@@ -70,7 +71,8 @@ void add_users_commands(CLI::App& app) {
   list->footer("Example:\n  ctip users list --data ./ctip-data --org 'Safe Harbour'");
   list->callback([] {
     auto store = open_existing_store(data_dir);
-    audit::AuditLog log(*store);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*store, trust);
     std::vector<auth::User> users;
     store->write([&](store::Connection& c) {
       std::optional<int64_t> org_id;
@@ -107,7 +109,8 @@ void add_users_commands(CLI::App& app) {
 
   auto set_disabled = [](bool disabled) {
     auto store = open_existing_store(data_dir);
-    audit::AuditLog log(*store);
+    audit::DirectoryTrustStore trust(data_dir);
+    audit::AuditLog log(*store, trust);
     store->write([&](store::Connection& c) {
       auto u = auth::find_user_by_name(c, name);
       if (!u) throw Error(ErrorCode::invalid_argument, "no user named '" + name + "'", "name");

@@ -40,7 +40,9 @@ Reply login(Call& call) {
   if (password.size() > 1024) invalid("password", "password must be at most 1024 characters");
 
   if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address)) {
-    call.svc.audit.record(
+    // One entry per source and window, with a count, not one signed entry per attempt.
+    call.svc.audit.record_failure(
+        call.client_address + " " + username,
         {std::nullopt, "anonymous", std::nullopt, "session.login", "user", "throttled", "denied"});
     int64_t secs = (wait + 999) / 1000;
     Reply r(429, Json{{"error",
@@ -65,7 +67,7 @@ Reply login(Call& call) {
       e.actor = cred->first.username;
       e.org_id = cred->first.org.id;
     }
-    call.svc.audit.record(e);
+    call.svc.audit.record_failure(call.client_address + " " + username, e);
     throw Error(ErrorCode::unauthenticated, "wrong username or password, or account disabled");
   }
   call.svc.throttle.succeeded(username);
@@ -94,10 +96,11 @@ Reply logout(Call& call) {
 
 Reply list_users(Call& call) {
   std::vector<auth::User> users;
-  call.svc.store.write([&](store::Connection& c) {
-    users = auth::list_users(c, call.org_filter());
-    call.audit(c, "users.read", "organisation", std::to_string(call.user->org.id));
-  });
+  call.svc.store.read(
+      [&](store::Connection& c) { users = auth::list_users(c, call.org_filter()); });
+  // A read writes nothing but its audit entry: group-committed with the other requests' entries,
+  // and durable before the answer leaves.
+  call.audit("users.read", "organisation", std::to_string(call.user->org.id));
   Json out = Json::array();
   for (const auto& u : users) out.push_back(user_json(u));
   return {200, {{"users", out}}};
