@@ -106,6 +106,9 @@ class AuditLog {
   // with the events other threads record at the same time; returns once the entry is committed
   // and its signed head published. Returns the entry's seq.
   int64_t record(const Event& event);
+  // Several events of one caller (e.g. an import), in order, in the same group commit as far
+  // as max_batch allows; their seqs.
+  std::vector<int64_t> record_all(const std::vector<Event>& events);
   // Records a failure (a failed or throttled login, ...) from `source` (e.g. the client address
   // and the username tried; kept in memory only, never written) so that a flood does not append
   // one signed entry per attempt: the first failure of a source and event in a window is
@@ -141,9 +144,8 @@ class AuditLog {
   struct Pending;
   // Writes `events` as entries on `c` (inside a write transaction), one signed head for them.
   SignedTreeHead append_batch(store::Connection& c, const std::vector<const Event*>& events);
-  void commit_batch(const std::vector<Pending*>& batch);
-  // Queues the events for the group commit and waits until they are committed; their seqs.
-  std::vector<int64_t> record_all(const std::vector<Event>& events);
+  // Writes a batch in a transaction of its own; its head, or nullopt with the callers' error set.
+  std::optional<SignedTreeHead> commit_batch(const std::vector<Pending*>& batch);
   SignedTreeHead sign_head(int64_t tree_size, const std::string& root_hash,
                            const std::string& timestamp) const;
   bool signed_by_this_log(const SignedTreeHead& head);
