@@ -552,7 +552,9 @@ std::vector<int64_t> AuditLog::record_all(const std::vector<Event>& events) {
   for (Pending& p : mine) queue_.push_back(&p);
   if (leading_ && queue_.size() >= options_.max_batch) queue_cv_.notify_all();
   while (!all_done()) {
-    if (leading_) {
+    // Nothing to lead when the queue is empty: this caller's events are in a batch that is
+    // still publishing its head.
+    if (leading_ || queue_.empty()) {
       queue_cv_.wait(lock);
       continue;
     }
