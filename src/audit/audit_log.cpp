@@ -579,9 +579,10 @@ std::vector<int64_t> AuditLog::record_all(const std::vector<Event>& events) {
     if (head) {
       try {
         publish_head(*head, true);
-      } catch (const Error&) {
+      } catch (...) {
         // The entries are committed; failing the callers now would report lost entries that
-        // are not lost. The next batch confirms a newer head instead.
+        // are not lost. The next batch confirms a newer head instead. Whatever went wrong,
+        // leadership must pass on below, or every waiting caller would hang.
       }
     }
     lock.lock();

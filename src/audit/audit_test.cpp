@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -751,6 +752,30 @@ TEST_F(AuditLogTest, AnEntryChangedInsideABatchIsPinnedToItsBatch) {
   fake.seq = 14;
   insert_forged(fake);
   expect_bad(13, "entries 13 to 14 have no signed tree head");
+}
+
+TEST_F(AuditLogTest, AFailedBatchFailsEachOfItsCallersAndTheLogCarriesOn) {
+  fill(3);
+  std::string frontier;
+  store->read([&](Connection& c) {
+    frontier = c.query_one("SELECT frontier FROM audit_state WHERE id = 1")->text(0);
+  });
+  tamper("UPDATE audit_state SET frontier = 'zz' WHERE id = 1");
+  std::atomic<int> failed{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 8; ++t)
+    ts.emplace_back([&, t] {
+      try {
+        log->record(event(100 + t));
+      } catch (const Error& e) {
+        if (e.code() == ErrorCode::integrity) ++failed;
+      }
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(failed.load(), 8) << "every caller hears of the failure; none hangs";
+  tamper("UPDATE audit_state SET frontier = ? WHERE id = 1", {frontier});
+  EXPECT_EQ(log->record(event(4)), 4);
+  EXPECT_TRUE(log->verify().ok);
 }
 
 // ---- folded failures -------------------------------------------------------------------
