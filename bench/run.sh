@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end HTTP benchmark (issue #2): authenticated GET /api/v1/me and a store-backed read
-# under wrk from loopback. Prints one line per endpoint: requests/s and p99 latency.
+# End-to-end HTTP benchmark (issues #2, #6): authenticated GET /api/v1/me, store-backed reads, an
+# audited personal-data read and an audited write under wrk from loopback. Prints one line per
+# endpoint: requests/s and p99 latency.
 # Usage: bash bench/run.sh [--store URL|pg] [seconds] [connections]      (after `make build`)
 #   --store postgresql://...   the server on that PostgreSQL database (it must be empty or hold
 #                              the demo data; the audit key files go to a temporary --data)
@@ -35,32 +36,59 @@ echo "store: $engine" >&2
 pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
 
-login() {
-  curl -sf -c "$dir/cookies-$1" -H 'Content-Type: application/json' \
+login() {  # user -> prints "token csrf"
+  local body
+  body=$(curl -sf -c "$dir/cookies-$1" -H 'Content-Type: application/json' \
     -d "{\"username\":\"$1\",\"password\":\"${CTIP_DEMO_PASSWORD:-ctip-demo-2026}\"}" \
-    "http://127.0.0.1:$port/api/v1/session" >/dev/null
-  awk '$6=="ctip_session"{print $7}' "$dir/cookies-$1"
+    "http://127.0.0.1:$port/api/v1/session")
+  printf '%s %s\n' "$(awk '$6=="ctip_session"{print $7}' "$dir/cookies-$1")" \
+    "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' <<<"$body")"
+}
+
+report() {  # name output
+  local rps; rps=$(awk '/Requests\/sec/{print $2}' <<<"$2")
+  local p99; p99=$(awk '$1=="99%"{print $2}' <<<"$2")
+  local non2xx; non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$2")
+  printf '%-36s %10s req/s   p99 %8s   non-2xx %s   (%ss, %s connections, 2 wrk threads)\n' \
+    "$1" "$rps" "$p99" "${non2xx:-0}" "$secs" "$conns"
 }
 
 run() {  # name user path
-  local token; token=$(login "$2")
+  local creds; creds=$(login "$2")
   cat >"$dir/auth.lua" <<LUA
-wrk.headers["Cookie"] = "ctip_session=$token"
+wrk.headers["Cookie"] = "ctip_session=${creds% *}"
 LUA
-  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$dir/auth.lua" "http://127.0.0.1:$port$3")
-  local rps; rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
-  local p99; p99=$(awk '$1=="99%"{print $2}' <<<"$out")
-  local non2xx; non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
-  printf '%-36s %10s req/s   p99 %8s   non-2xx %s   (%ss, %s connections, 2 wrk threads)\n' \
-    "$1" "$rps" "$p99" "${non2xx:-0}" "$secs" "$conns"
+  report "$1" "$(wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$dir/auth.lua" "http://127.0.0.1:$port$3")"
+}
+
+# An audited write: each request records an encounter (a new pseudonymous person) and appends
+# its audit entry in the same transaction.
+run_encounter_post() {  # name user
+  local creds; creds=$(login "$2")
+  cat >"$dir/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Cookie"] = "ctip_session=${creds% *}"
+wrk.headers["X-CSRF-Token"] = "${creds#* }"
+wrk.headers["Content-Type"] = "application/json"
+local n = 0
+request = function()
+  n = n + 1
+  local ref = string.format("bench-%d-%d", math.random(1, 1000000000), n)
+  return wrk.format(nil, nil, nil,
+    '{"person":{"reference":"' .. ref .. '"},"encounter":{"source":"border"}}')
+end
+LUA
+  report "$1" "$(wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$dir/post.lua" "http://127.0.0.1:$port/api/v1/encounters")"
 }
 
 # The issue's pair: the session read behind every page, and one store-backed read (the latest
 # signed tree head of the audit log, one indexed row).
 run "GET /api/v1/me" screener /api/v1/me
 run "GET /api/v1/audit/head" auditor /api/v1/audit/head
-# Heavier reads, for the record: an aggregate over a year of encounters (~100 cells of JSON),
-# and a read of personal data, which appends a signed audit entry in the same request.
+# Heavier work, for the record: an aggregate over a year of encounters (~100 cells of JSON), a
+# read of personal data (its audit entry is group-committed with those of concurrent requests
+# before the answer leaves), and a write with its audit entry in the same transaction.
 run "GET /api/v1/screenings/coverage" analyst /api/v1/screenings/coverage
 run "GET /api/v1/users (audited)" admin /api/v1/users
+run_encounter_post "POST /api/v1/encounters (audited)" screener
 printf '%-36s %s\n' "server peak memory (VmHWM)" "$(awk '/VmHWM/{print $2, $3}' /proc/$pid/status)"

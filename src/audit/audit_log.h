@@ -1,51 +1,44 @@
 // The tamper-evident audit log (issue #2). Every login (failed too), every read or write of
 // personal data, every export and every permission change appends an Event. Entries are the
-// leaves of a Merkle tree hashed as in RFC 9162 (Certificate Transparency 2.0) §2.1; after each
-// append the log signs a tree head (Ed25519, libsodium) so that editing, deleting, inserting or
-// reordering any entry - even directly in the SQLite file - is detected by verify().
+// leaves of a Merkle tree hashed as in RFC 9162 (Certificate Transparency 2.0) §2.1; the log
+// signs tree heads (Ed25519, libsodium) so that editing, deleting, inserting or reordering any
+// entry - even directly in the database - is detected by verify().
+//
+// Appends keep up with the server (issue #6 item 6) as Certificate Transparency logs do
+// (Trillian's log/sequencer.go integrates queued leaves in batches and signs one head per
+// batch): record() queues its event, one caller at a time leads, writes every queued event in
+// one transaction, signs one tree head for the batch, publishes it to the TrustStore and only
+// then wakes the callers. A request that reads personal data therefore still answers only after
+// its entry is committed, while 16 concurrent requests share one transaction and one signature.
 //
 // An Event never holds the personal data itself: who (staff account), when, what action, on
 // which object (type and id), and the outcome.
 #pragma once
 
-#include <array>
+#include <condition_variable>
 #include <cstdint>
-#include <filesystem>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "audit/event.h"
+#include "audit/failure_windows.h"
+#include "audit/trust_store.h"
+#include "core/time.h"
 #include "store/store.h"
 
 namespace ctip::audit {
-
-struct Event {
-  std::optional<int64_t> actor_user_id;  // absent for anonymous (failed login) or system
-  std::string actor;                     // username, "anonymous" or "system"
-  std::optional<int64_t> org_id;         // the actor's organisation
-  std::string action;                    // e.g. "session.login", "screenings.read"
-  std::string object_type;               // e.g. "user", "screening", "export"
-  std::string object_id;                 // an id, never a name or other personal data
-  std::string outcome;                   // "success", "denied", "failure"
-};
-// append() and record() refuse (Error invalid_argument, naming the field) an Event without an
-// actor or action, or with an outcome other than these three (served by GET /api/v1/meta).
-inline constexpr std::array<std::string_view, 3> kOutcomes = {"success", "denied", "failure"};
 
 struct Entry {
   int64_t seq = 0;   // 1-based position in the log
   std::string time;  // RFC 3339 UTC
   Event event;
   std::string leaf_hash;  // hex
-};
-
-struct SignedTreeHead {
-  int64_t tree_size = 0;
-  std::string root_hash;   // hex, SHA-256
-  std::string timestamp;   // RFC 3339 UTC
-  std::string signature;   // hex, Ed25519 over the canonical head (see audit_log.cpp)
-  std::string public_key;  // hex, Ed25519
 };
 
 struct VerifyResult {
@@ -59,14 +52,11 @@ struct VerifyResult {
   std::string note;
 };
 
-// The files the log keeps in DATA_DIR beside the store (see README.md).
-inline constexpr std::string_view kSigningKeyFile = "audit-signing.key";
-inline constexpr std::string_view kHeadFile = "audit-head.json";
-
 // The canonical, unambiguous bytes whose leaf hash (RFC 9162 §2.1.1) an entry contributes to
 // the tree: a version tag and the nine fields in order, each as one type byte ('S' text,
 // 'I' integer in shortest decimal, 'N' absent) and, unless absent, an 8-byte big-endian length
-// and the bytes. See README.md.
+// and the bytes. An entry with `occurrences` uses the tag ctip-audit-entry/2 and adds it as a
+// tenth field; without, the bytes are those of ctip-audit-entry/1. See README.md.
 std::string leaf_data(int64_t seq, std::string_view time, const Event& event);
 // The canonical bytes an Ed25519 tree-head signature covers:
 // "ctip-audit-tree-head/1\ntree_size N\nroot_hash HEX\ntimestamp TIME\n".
@@ -76,26 +66,58 @@ std::string tree_head_message(int64_t tree_size, std::string_view root_hash,
 // tree_head_message(head); what a party holding only the public key checks.
 bool verify_tree_head(const SignedTreeHead& head);
 
+// How appends are batched.
+struct AuditLogOptions {
+  // At most this many record()ed events per transaction and signed head.
+  size_t max_batch = 512;
+  // How long a leader waits for more events before it writes a batch that is not full. Zero
+  // (the default) writes at once: under load the batch is whatever queued while the previous
+  // one was being written, so a caller waits at most about two commits.
+  int64_t max_wait_us = 0;
+  // Folding of repeated failures (record_failure): the window per source and how many sources
+  // are remembered at once (the oldest window is written out early when more are needed).
+  int64_t failure_window_ms = 60'000;
+  size_t failure_sources = 10'000;
+};
+
 class AuditLog {
  public:
-  // Opens the log of a store; the Ed25519 signing key lives in DATA_DIR/audit-signing.key
-  // (created 0600 on first use), outside the SQLite file, so that whoever can edit the
-  // database cannot re-sign it.
-  // Throws Error(integrity) when the key file is missing although the log has entries (a new
-  // key could never verify them: restore the file from a backup of DATA_DIR), and when the
-  // store has no audit tables (run 'ctip db migrate').
-  // `files_dir` holds those files (DATA_DIR; the audit helper puts them behind their own
-  // interface). Every process writing one store's log must share the same files_dir.
-  AuditLog(store::Store& store, std::filesystem::path files_dir);
+  // Opens the log of a store. The Ed25519 signing key and the newest signed heads live in
+  // `trust`, outside the store, so that whoever can edit the database cannot re-sign it; a key
+  // is created there on first use. `clock` stamps the entries and heads.
+  // Throws Error(integrity) when the key is missing although the log has entries (a new key
+  // could never verify them: restore it from a backup), and when the store has no audit
+  // tables (run 'ctip db migrate').
+  AuditLog(store::Store& store, TrustStore& trust, const Clock& clock = system_clock(),
+           AuditLogOptions options = {});
+  // Writes out the failures still being folded (record_failure).
   ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
 
   // Appends within the caller's write transaction, so that a write and its audit entry commit
-  // (or roll back) together. Returns the new entry's seq. `c` must be inside Store::write (its
-  // write lock serialises appends, also across processes); a rollback after append() is
-  // harmless (verify() notes it until the log grows past the rolled-back entries).
+  // (or roll back) together, and signs a head for it. Returns the new entry's seq. Appends are
+  // serialised by the log itself: its first statement locks the audit_state row (a row lock on
+  // PostgreSQL; SQLite's write transaction is already exclusive), also across processes. A
+  // rollback after append() is harmless (verify() notes it until the log grows past the
+  // rolled-back entries).
   int64_t append(store::Connection& c, const Event& event);
-  // Appends in a transaction of its own (for reads, denials and failed logins).
+  // Appends in a transaction of its own (for reads, denials and failed logins), group-committed
+  // with the events other threads record at the same time; returns once the entry is committed
+  // and its signed head published. Returns the entry's seq.
   int64_t record(const Event& event);
+  // Several events of one caller (e.g. an import), in order, in the same group commit as far
+  // as max_batch allows; their seqs.
+  std::vector<int64_t> record_all(const std::vector<Event>& events);
+  // Records a failure (a failed or throttled login, ...) from `source` (e.g. the client address
+  // and the username tried; kept in memory only, never written) so that a flood does not append
+  // one signed entry per attempt: the first failure of a source and event in a window is
+  // recorded at once; those that follow within the window are counted and written as one entry
+  // with `occurrences` when the window closes: at the source's next failure after it, when the
+  // source's window is the oldest of too many, at flush_failures(), or when the log is closed.
+  void record_failure(std::string_view source, const Event& event);
+  // Writes the count of every open failure window now.
+  void flush_failures();
 
   // Entries with seq > after, oldest first, at most limit.
   std::vector<Entry> entries(int64_t after, int64_t limit);
@@ -103,30 +125,54 @@ class AuditLog {
   std::vector<Entry> latest(int64_t limit);
   // The latest signed head; for an empty log a freshly signed head of the empty tree.
   SignedTreeHead head();
-  // The signed head of the first tree_size entries, when the log has one.
+  // The signed head of the first tree_size entries, when the log signed one at that size
+  // (heads are signed per batch, so not every size has one).
   std::optional<SignedTreeHead> head_at(int64_t tree_size);
+  // Streams the whole log in pages (constant memory) and checks every entry, every signed head
+  // and the heads the TrustStore remembers.
   VerifyResult verify();
 
   // RFC 9162 §2.1.3: audit path for leaf `seq` (1-based) in the tree of `tree_size` entries.
-  // Needs 1 <= seq <= tree_size <= the log's size (else Error invalid_argument); O(tree_size).
+  // Needs 1 <= seq <= tree_size <= the log's size (else Error invalid_argument). O(log n) rows,
+  // from the perfect subtrees stored at append (audit_nodes).
   std::vector<std::string> inclusion_proof(int64_t seq, int64_t tree_size);
   // RFC 9162 §2.1.4: consistency proof between tree sizes first and second.
-  // Needs 1 <= first <= second <= the log's size (else Error invalid_argument); O(second).
+  // Needs 1 <= first <= second <= the log's size (else Error invalid_argument). O(log n) rows.
   std::vector<std::string> consistency_proof(int64_t first, int64_t second);
 
  private:
-  // publish: record the head in audit-head.json before the transaction commits (append());
-  // record() owns its transaction and records the head after the commit instead.
-  SignedTreeHead append_signed(store::Connection& c, const Event& event, bool publish);
+  struct Pending;
+  // Writes `events` as entries on `c` (inside a write transaction), one signed head for them.
+  SignedTreeHead append_batch(store::Connection& c, const std::vector<const Event*>& events);
+  // Writes a batch in a transaction of its own; its head, or nullopt with the callers' error set.
+  std::optional<SignedTreeHead> commit_batch(const std::vector<Pending*>& batch);
   SignedTreeHead sign_head(int64_t tree_size, const std::string& root_hash,
                            const std::string& timestamp) const;
-  // Records `head` in DATA_DIR/audit-head.json; see audit_log.cpp.
+  bool signed_by_this_log(const SignedTreeHead& head);
+  // Records `head` in the TrustStore; see audit_log.cpp.
   void publish_head(const SignedTreeHead& head, bool committed);
 
   store::Store& store_;
-  std::filesystem::path files_dir_;
+  TrustStore& trust_;
+  const Clock& clock_;
+  AuditLogOptions options_;
   std::string secret_key_;  // raw Ed25519 secret key
   std::string public_key_;  // raw
+  std::string public_key_hex_;
+
+  // The group commit: events waiting for a leader, and whether one is writing.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending*> queue_;
+  bool leading_ = false;
+
+  // Heads whose signature this process has checked or made (signature -> canonical message),
+  // so that publishing a head does not verify the same two signatures again each time.
+  std::mutex checked_mu_;
+  std::map<std::string, std::string> checked_;
+
+  std::mutex failures_mu_;
+  FailureWindows failures_;
 };
 
 }  // namespace ctip::audit

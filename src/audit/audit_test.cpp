@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -70,14 +71,18 @@ class AuditLogTest : public ::testing::Test {
 
   void open() {
     store = db.open();
-    log = std::make_unique<AuditLog>(*store, dir.path);
+    trust = std::make_unique<DirectoryTrustStore>(dir.path);
+    log = std::make_unique<AuditLog>(*store, *trust, clock);
   }
   void close() {
     log.reset();
+    trust.reset();
     store.reset();
   }
-  void fill(int64_t n) {
-    for (int64_t i = 1; i <= n; ++i) ASSERT_EQ(log->record(event(i)), i);
+  void fill(int64_t n) { fill_range(1, n); }
+  // Entries from..to, one append transaction (and so one signed head) each.
+  void fill_range(int64_t from, int64_t to) {
+    for (int64_t i = from; i <= to; ++i) ASSERT_EQ(log->record(event(i)), i);
   }
   // Tampering from outside the audit log: plain SQL on the store.
   void tamper(const std::string& sql, const store::Params& params = {}) {
@@ -120,7 +125,9 @@ class AuditLogTest : public ::testing::Test {
   struct {
     fs::path path;
   } dir{db.dir()};
+  FakeClock clock;
   std::unique_ptr<Store> store;
+  std::unique_ptr<DirectoryTrustStore> trust;
   std::unique_ptr<AuditLog> log;
 };
 
@@ -252,7 +259,7 @@ TEST_F(AuditLogTest, KeepsTheSigningKeyOutsideTheStore) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   std::string public_key = log->head().public_key;
   {
-    AuditLog again(*store, dir.path);  // a second instance (or process) uses the same key
+    AuditLog again(*store, *trust);  // a second instance (or process) uses the same key
     EXPECT_EQ(again.head().public_key, public_key);
     EXPECT_EQ(again.record(event(3)), 3);
   }
@@ -260,7 +267,7 @@ TEST_F(AuditLogTest, KeepsTheSigningKeyOutsideTheStore) {
   // Without its key a non-empty log cannot be verified: refuse rather than make a new key.
   fs::rename(key, dir.path / "elsewhere.key");
   try {
-    AuditLog without_key(*store, dir.path);
+    AuditLog without_key(*store, *trust);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::integrity);
@@ -275,7 +282,8 @@ TEST_F(AuditLogTest, KeepsTheSigningKeyOutsideTheStore) {
     fs::create_directories(other_dir);
     store::testing::TestDatabase other_db;
     auto other_store = other_db.open();
-    AuditLog other(*other_store, other_dir);
+    DirectoryTrustStore other_trust(other_dir);
+    AuditLog other(*other_store, other_trust);
     fs::copy_file(other_dir / kSigningKeyFile, key);
   }
   open();
@@ -515,7 +523,8 @@ TEST_F(AuditLogTest, DetectsAMissingOrForeignHeadFile) {
     fs::create_directories(other_dir);
     store::testing::TestDatabase other_db;
     auto other_store = other_db.open();
-    AuditLog other(*other_store, other_dir);
+    DirectoryTrustStore other_trust(other_dir);
+    AuditLog other(*other_store, other_trust);
     other.record(event(1));
     fs::copy_file(other_dir / kHeadFile, file, fs::copy_options::overwrite_existing);
   }
@@ -586,7 +595,8 @@ TEST_F(AuditLogTest, ConcurrentWritersWithSeparateStoresStayContiguous) {
   // Two Store objects on one store behave like two processes: only the store's locks (SQLite's
   // write lock, PostgreSQL's row lock on audit_state) and the file lock order them.
   auto second_store = db.open();
-  AuditLog second(*second_store, dir.path);
+  DirectoryTrustStore second_trust(dir.path);
+  AuditLog second(*second_store, second_trust);
   auto worker = [&](AuditLog& l, int t) {
     for (int i = 0; i < 100; ++i) {
       if (i % 2 == 0) {
@@ -603,6 +613,236 @@ TEST_F(AuditLogTest, ConcurrentWritersWithSeparateStoresStayContiguous) {
   auto r = log->verify();
   EXPECT_TRUE(r.ok) << r.message;
   EXPECT_EQ(r.entries, 200);
+}
+
+// ---- group commit ------------------------------------------------------------------------
+
+int64_t count_rows(Store& s, const std::string& table) {
+  int64_t n = 0;
+  s.read([&](Connection& c) { n = c.query_one("SELECT COUNT(*) FROM " + table)->integer(0); });
+  return n;
+}
+
+TEST_F(AuditLogTest, ManyThreadsRecordingShareTransactionsAndHeads) {
+  close();
+  store = db.open();
+  trust = std::make_unique<DirectoryTrustStore>(dir.path);
+  // A leader waits up to 2 ms for more events, so the batches are large even on a busy machine.
+  log = std::make_unique<AuditLog>(*store, *trust, clock,
+                                   AuditLogOptions{.max_batch = 32, .max_wait_us = 2000});
+  constexpr int kThreads = 12, kEach = 100;
+  std::vector<std::vector<int64_t>> seqs(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        int64_t seq = log->record(event(t * 1000 + i + 1));
+        // Durable before record() returns: a fresh read already sees the entry.
+        auto found = log->entries(seq - 1, 1);
+        ASSERT_EQ(found.size(), 1u);
+        EXPECT_EQ(found[0].event.object_id, object_id(t * 1000 + i + 1));
+        seqs[t].push_back(seq);
+      }
+    });
+  for (auto& t : threads) t.join();
+
+  std::set<int64_t> all;
+  for (const auto& s : seqs) all.insert(s.begin(), s.end());
+  constexpr int64_t kTotal = kThreads * kEach;
+  EXPECT_EQ(all.size(), static_cast<size_t>(kTotal)) << "every entry exactly once";
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), kTotal) << "gap-free";
+  std::set<std::string> ids;
+  for (const auto& e : log->entries(0, kTotal + 10)) ids.insert(e.event.object_id);
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kTotal));
+
+  const int64_t heads = count_rows(*store, "audit_tree_heads");
+  EXPECT_LT(heads, kTotal / 2) << "batches share one signed head";
+  store->read([&](Connection& c) {
+    auto r = c.query_one("SELECT MAX(tree_size - previous_size) FROM audit_tree_heads");
+    EXPECT_LE(r->integer(0), 32) << "no batch beyond max_batch";
+  });
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(r.entries, kTotal);
+  EXPECT_TRUE(r.note.empty()) << r.note;
+
+  // Proofs hold for entries inside batches, against the heads the batches signed.
+  auto head = log->head();
+  ASSERT_EQ(head.tree_size, kTotal);
+  for (int64_t seq = 1; seq <= kTotal; seq += 37) {
+    std::vector<merkle::Hash> path;
+    for (const auto& h : log->inclusion_proof(seq, kTotal)) path.push_back(unhex(h));
+    EXPECT_TRUE(merkle::verify_inclusion(seq - 1, kTotal, unhex(entry(seq).leaf_hash), path,
+                                         unhex(head.root_hash)))
+        << seq;
+  }
+  int checked = 0;
+  store->read([&](Connection& c) {
+    for (const auto& row : c.query("SELECT tree_size FROM audit_tree_heads ORDER BY tree_size")) {
+      int64_t first = row.integer(0);
+      std::vector<merkle::Hash> path;
+      for (const auto& h : log->consistency_proof(first, kTotal)) path.push_back(unhex(h));
+      EXPECT_TRUE(merkle::verify_consistency(first, kTotal, unhex(log->head_at(first)->root_hash),
+                                             unhex(head.root_hash), path))
+          << first;
+      ++checked;
+    }
+  });
+  EXPECT_EQ(checked, heads);
+}
+
+TEST_F(AuditLogTest, DetectsTamperingInsideABatch) {
+  close();
+  store = db.open();
+  trust = std::make_unique<DirectoryTrustStore>(dir.path);
+  log = std::make_unique<AuditLog>(*store, *trust, clock);
+  // Entries 1-4 appended in one caller transaction, then 5-15 recorded one by one.
+  store->write([&](Connection& c) {
+    for (int64_t i = 1; i <= 4; ++i) log->append(c, event(i));
+  });
+  fill_range(5, 15);
+  ASSERT_TRUE(log->verify().ok);
+  // Deleting one head of the chain is seen.
+  auto h9 = log->head_at(9);
+  ASSERT_TRUE(h9);
+  tamper("DELETE FROM audit_tree_heads WHERE tree_size = 9");
+  expect_bad(9, "entry 9 has no signed tree head");
+  tamper(
+      "INSERT INTO audit_tree_heads (tree_size, root_hash, timestamp, signature, previous_size) "
+      "VALUES (9, ?, ?, ?, 8)",
+      {h9->root_hash, h9->timestamp, h9->signature});
+  ASSERT_TRUE(log->verify().ok);
+  // A changed previous_size is seen too.
+  tamper("UPDATE audit_tree_heads SET previous_size = 3 WHERE tree_size = 9");
+  expect_bad(9, "was edited");
+  tamper("UPDATE audit_tree_heads SET previous_size = 8 WHERE tree_size = 9");
+  ASSERT_TRUE(log->verify().ok);
+}
+
+TEST_F(AuditLogTest, AnEntryChangedInsideABatchIsPinnedToItsBatch) {
+  store->write([&](Connection& c) {
+    for (int64_t i = 1; i <= 6; ++i) log->append(c, event(i));
+  });
+  ASSERT_TRUE(log->verify().ok);
+  // Concurrent records: one group commit of 6 entries (a leader waiting for all of them).
+  close();
+  store = db.open();
+  trust = std::make_unique<DirectoryTrustStore>(dir.path);
+  log = std::make_unique<AuditLog>(*store, *trust, clock,
+                                   AuditLogOptions{.max_batch = 6, .max_wait_us = 2'000'000});
+  std::vector<std::thread> ts;
+  for (int64_t i = 7; i <= 12; ++i) ts.emplace_back([&, i] { log->record(event(i)); });
+  for (auto& t : ts) t.join();
+  ASSERT_EQ(log->head().tree_size, 12);
+  EXPECT_TRUE(log->head_at(12));
+  EXPECT_FALSE(log->head_at(9)) << "one head for the batch 7-12";
+  ASSERT_TRUE(log->verify().ok);
+  Entry before = entry(10);
+  tamper("UPDATE audit_entries SET outcome = 'denied' WHERE seq = 10");
+  tamper("UPDATE audit_entries SET leaf_hash = ? WHERE seq = 10", {leaf_hex(entry(10))});
+  expect_bad(7, "one of entries 7 to 12 was changed");
+  tamper("UPDATE audit_entries SET outcome = ?, leaf_hash = ? WHERE seq = 10",
+         {before.event.outcome, before.leaf_hash});
+  EXPECT_TRUE(log->verify().ok);
+  // An entry appended behind the log's back after the last batch has no head.
+  Entry fake = entry(12);
+  fake.seq = 13;
+  fake.event.actor_user_id = 1;
+  fake.event.org_id = 1;
+  insert_forged(fake);
+  fake.seq = 14;
+  insert_forged(fake);
+  expect_bad(13, "entries 13 to 14 have no signed tree head");
+}
+
+TEST_F(AuditLogTest, AFailedBatchFailsEachOfItsCallersAndTheLogCarriesOn) {
+  fill(3);
+  std::string frontier;
+  store->read([&](Connection& c) {
+    frontier = c.query_one("SELECT frontier FROM audit_state WHERE id = 1")->text(0);
+  });
+  tamper("UPDATE audit_state SET frontier = 'zz' WHERE id = 1");
+  std::atomic<int> failed{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 8; ++t)
+    ts.emplace_back([&, t] {
+      try {
+        log->record(event(100 + t));
+      } catch (const Error& e) {
+        if (e.code() == ErrorCode::integrity) ++failed;
+      }
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(failed.load(), 8) << "every caller hears of the failure; none hangs";
+  tamper("UPDATE audit_state SET frontier = ? WHERE id = 1", {frontier});
+  EXPECT_EQ(log->record(event(4)), 4);
+  EXPECT_TRUE(log->verify().ok);
+}
+
+// ---- folded failures -------------------------------------------------------------------
+
+Event failed_login(const std::string& object_id) {
+  return {std::nullopt, "anonymous", std::nullopt, "session.login", "user", object_id, "failure"};
+}
+
+int64_t occurrences_of(AuditLog& log, const std::string& object_id) {
+  int64_t n = 0;
+  for (const auto& e : log.entries(0, 100000))
+    if (e.event.object_id == object_id) n += e.event.occurrences.value_or(1);
+  return n;
+}
+
+TEST_F(AuditLogTest, RepeatedFailuresFromOneSourceFoldIntoOneEntryPerWindow) {
+  close();
+  store = db.open();
+  trust = std::make_unique<DirectoryTrustStore>(dir.path);
+  log = std::make_unique<AuditLog>(*store, *trust, clock,
+                                   AuditLogOptions{.failure_window_ms = 60'000});
+  // A flood from one address against one account: the first failure is recorded at once ...
+  for (int i = 0; i < 500; ++i) log->record_failure("192.0.2.7 alice", failed_login("unknown"));
+  EXPECT_EQ(log->head().tree_size, 1);
+  // ... another source is another window ...
+  for (int i = 0; i < 3; ++i) log->record_failure("198.51.100.1 bob", failed_login("7"));
+  EXPECT_EQ(log->head().tree_size, 2);
+  // ... and when the window has passed, the next failure writes the count of the last window.
+  clock.advance(60'000);
+  log->record_failure("192.0.2.7 alice", failed_login("unknown"));
+  EXPECT_EQ(log->head().tree_size, 5);  // alice's 499 more, bob's 2 more, alice's new first
+  auto all = log->entries(0, 10);
+  EXPECT_FALSE(all[0].event.occurrences);
+  EXPECT_EQ(all[2].event.occurrences, 499);
+  EXPECT_EQ(all[3].event.occurrences, 2);
+  EXPECT_FALSE(all[4].event.occurrences);
+  EXPECT_EQ(occurrences_of(*log, "unknown"), 501) << "every failure is counted";
+  EXPECT_EQ(occurrences_of(*log, "7"), 3);
+  // Nothing is lost at shutdown: closing the log writes the open windows.
+  log->record_failure("192.0.2.7 alice", failed_login("unknown"));
+  close();
+  open();
+  EXPECT_EQ(occurrences_of(*log, "unknown"), 502);
+  auto r = log->verify();
+  EXPECT_TRUE(r.ok) << r.message;
+
+  // The count is part of the signed entry.
+  tamper("UPDATE audit_entries SET occurrences = 1 WHERE seq = 3");
+  expect_bad(3, "entry 3 was changed");
+  tamper("UPDATE audit_entries SET occurrences = NULL WHERE seq = 3");
+  expect_bad(3, "entry 3 was changed");
+}
+
+TEST_F(AuditLogTest, FoldingMemoryIsBoundedWithoutLosingCounts) {
+  close();
+  store = db.open();
+  trust = std::make_unique<DirectoryTrustStore>(dir.path);
+  log = std::make_unique<AuditLog>(*store, *trust, clock, AuditLogOptions{.failure_sources = 4});
+  for (int round = 0; round < 3; ++round)
+    for (int src = 0; src < 10; ++src)
+      for (int twice = 0; twice < 2; ++twice)
+        log->record_failure("10.0.0." + std::to_string(src), failed_login("unknown"));
+  log->flush_failures();
+  EXPECT_EQ(occurrences_of(*log, "unknown"), 60);
+  EXPECT_TRUE(log->verify().ok);
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ void add_commands(CLI::App& app) {
       "that verifies.");
   verify->callback([] {
     auto s = cli::open_existing_store(data_dir, false);
-    audit::AuditLog log(*s, cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*s, trust);
     auto r = log.verify();
     if (!r.ok) {
       std::string where =
@@ -66,7 +67,8 @@ void add_commands(CLI::App& app) {
       "\"signature\": \"...\", \"public_key\": \"...\"}");
   head->callback([] {
     auto s = cli::open_existing_store(data_dir, false);
-    audit::AuditLog log(*s, cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*s, trust);
     std::cout << head_json(log.head()).dump(2) << "\n";
   });
 
@@ -97,7 +99,8 @@ void add_commands(CLI::App& app) {
       "RFC 9162 verifier.");
   proof->callback([seq_opt, size_opt, consistency_opt] {
     auto s = cli::open_existing_store(data_dir, false);
-    audit::AuditLog log(*s, cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*s, trust);
     auto root_at = [&](int64_t size) {
       auto h = log.head_at(size);
       return h ? json(h->root_hash) : json(nullptr);

@@ -209,4 +209,35 @@ void write_head_file(const fs::path& path, const HeadFile& f) {
   replace_file(path, j.dump(2) + "\n", 0644);
 }
 
+// ---- DirectoryTrustStore ---------------------------------------------------------------
+
+DirectoryTrustStore::DirectoryTrustStore(fs::path dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw Error(ErrorCode::internal, "cannot create " + dir_.string() + ": " + ec.message());
+}
+
+std::string DirectoryTrustStore::key_location() const { return (dir_ / kSigningKeyFile).string(); }
+
+std::string DirectoryTrustStore::heads_location() const { return (dir_ / kHeadFile).string(); }
+
+bool DirectoryTrustStore::has_key() { return fs::exists(dir_ / kSigningKeyFile); }
+
+void DirectoryTrustStore::create_key() { create_key_file(dir_ / kSigningKeyFile); }
+
+SigningKey DirectoryTrustStore::load_key() {
+  SigningKey k;
+  load_key_file(dir_ / kSigningKeyFile, k.secret_key, k.public_key);
+  return k;
+}
+
+HeadFile DirectoryTrustStore::read_heads() { return read_head_file(dir_ / kHeadFile); }
+
+void DirectoryTrustStore::update_heads(const std::function<void(HeadFile&)>& fn) {
+  HeadFileLock lock(dir_);
+  HeadFile f = read_head_file(dir_ / kHeadFile);
+  fn(f);
+  write_head_file(dir_ / kHeadFile, f);
+}
+
 }  // namespace ctip::audit

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "audit/audit_log.h"
+#include "audit/trust_store.h"
 
 namespace ctip::audit {
 
@@ -42,12 +42,6 @@ class HeadFileLock {
 
 // audit-head.json: {"format":"ctip-audit-head-file/1","confirmed":Head|null,"latest":Head|null}
 // with Head as in docs/api.md.
-struct HeadFile {
-  bool exists = false;
-  std::string problem;  // why the file cannot be used, when it cannot
-  std::optional<SignedTreeHead> confirmed;
-  std::optional<SignedTreeHead> latest;
-};
 HeadFile read_head_file(const std::filesystem::path& path);
 void write_head_file(const std::filesystem::path& path, const HeadFile& f);
 

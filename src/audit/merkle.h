@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -54,6 +55,25 @@ std::vector<Hash> consistency_proof(std::span<const Hash> leaves, uint64_t first
 bool verify_consistency(uint64_t first, uint64_t second, const Hash& first_root,
                         const Hash& second_root, std::span<const Hash> path);
 
+// A perfect subtree of the tree: the 2^height leaves from index << height on. Height 0 is a
+// leaf. Its hash is MTH of those leaves (RFC 9162 §2.1.1).
+struct NodeId {
+  unsigned height = 0;
+  uint64_t index = 0;
+  bool operator==(const NodeId&) const = default;
+};
+// Gives the hash of a perfect subtree, e.g. from nodes stored when the tree grew.
+using NodeSource = std::function<Hash(NodeId)>;
+
+// The same proofs from the hashes of perfect subtrees instead of every leaf: O(log n) calls of
+// `node` (PATH and PROOF consist of subtree roots; only those on the tree's right edge are not
+// perfect, and each of those is folded from at most log n perfect ones). The preconditions and
+// errors are those of the functions above, with `tree_size` leaves.
+std::vector<Hash> inclusion_proof(const NodeSource& node, uint64_t tree_size, uint64_t index);
+std::vector<Hash> consistency_proof(const NodeSource& node, uint64_t tree_size, uint64_t first);
+// MTH of the first tree_size leaves, from perfect subtrees.
+Hash root(const NodeSource& node, uint64_t tree_size);
+
 // The right edge of a growing tree (also called a compact range [0, n)): the roots of the
 // perfect subtrees that make up the tree of `size` leaves, one per set bit of `size`, largest
 // (leftmost) first. Appending a leaf and computing the root are O(log n), so a log can append
@@ -68,7 +88,9 @@ class Frontier {
   uint64_t size() const { return size_; }
   const std::vector<Hash>& nodes() const { return nodes_; }
 
-  void append(const Hash& leaf_hash);
+  // When `completed` is given, the perfect subtrees of height >= 1 that this leaf completes are
+  // appended to it (lowest first), so that a log can store them for O(log n) proofs.
+  void append(const Hash& leaf_hash, std::vector<std::pair<NodeId, Hash>>* completed = nullptr);
   // MTH of the leaves appended so far.
   Hash root() const;
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -330,6 +331,47 @@ TEST(Merkle, FrontierRestoresFromItsNodes) {
   EXPECT_FALSE(Frontier::from_nodes(3, {leaves[0]}));
   EXPECT_FALSE(Frontier::from_nodes(0, {leaves[0]}));
   EXPECT_TRUE(Frontier::from_nodes(0, {}));
+}
+
+// The audit log proves from the perfect subtrees it stored while growing (Frontier::append's
+// `completed`) instead of from every leaf: the proofs must be the same, for every tree up to 70
+// leaves, and each must need only O(log n) nodes.
+TEST(Merkle, ProofsFromStoredSubtreesEqualProofsFromLeaves) {
+  std::vector<Hash> leaves;
+  std::map<std::pair<unsigned, uint64_t>, Hash> stored;
+  Frontier f;
+  for (uint64_t n = 1; n <= 70; ++n) {
+    Hash leaf = hash_leaf("leaf " + std::to_string(n));
+    leaves.push_back(leaf);
+    stored[{0, n - 1}] = leaf;
+    std::vector<std::pair<NodeId, Hash>> completed;
+    f.append(leaf, &completed);
+    for (const auto& [id, h] : completed) {
+      EXPECT_TRUE(stored.emplace(std::pair{id.height, id.index}, h).second) << "stored twice";
+      EXPECT_EQ(h, root(std::span<const Hash>(leaves).subspan(id.index << id.height,
+                                                              uint64_t{1} << id.height)));
+    }
+    int lookups = 0;
+    NodeSource node = [&](NodeId id) {
+      ++lookups;
+      auto it = stored.find({id.height, id.index});
+      EXPECT_NE(it, stored.end()) << "node " << id.height << "/" << id.index << " at size " << n;
+      return it == stored.end() ? Hash{} : it->second;
+    };
+    EXPECT_EQ(root(node, n), f.root());
+    for (uint64_t m = 0; m < n; ++m) {
+      lookups = 0;
+      EXPECT_EQ(inclusion_proof(node, n, m), inclusion_proof(leaves, m)) << m << " in " << n;
+      EXPECT_LE(lookups, 2 * std::bit_width(n)) << m << " in " << n;
+    }
+    for (uint64_t m = 0; m <= n; ++m) {
+      lookups = 0;
+      EXPECT_EQ(consistency_proof(node, n, m), consistency_proof(leaves, m)) << m << " to " << n;
+      EXPECT_LE(lookups, 3 * std::bit_width(n)) << m << " to " << n;
+    }
+    EXPECT_THROW(inclusion_proof(node, n, n), Error);
+    EXPECT_THROW(consistency_proof(node, n, n + 1), Error);
+  }
 }
 
 }  // namespace

@@ -28,17 +28,18 @@ User AccountService::create_user(store::Connection& c, const Actor& actor, const
 std::vector<User> AccountService::list_users(const Actor& actor,
                                              const std::optional<std::string>& org_name) {
   std::vector<User> users;
-  store_.write([&](store::Connection& c) {
-    std::optional<int64_t> org_id = actor.visible_org;
+  std::optional<int64_t> org_id = actor.visible_org;
+  store_.read([&](store::Connection& c) {
     if (!org_id && org_name) {
       auto org = find_organisation(c, *org_name);
       if (!org) invalid("org", "no organisation named '" + *org_name + "'");
       org_id = org->id;
     }
     users = auth::list_users(c, org_id);
-    audit_.append(
-        c, actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all"));
   });
+  // A read writes nothing but its audit entry: group-committed with other requests' entries
+  // (AuditLog::record), and durable before the caller answers.
+  audit_.record(actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all"));
   return users;
 }
 

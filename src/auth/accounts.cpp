@@ -155,26 +155,28 @@ std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
   return std::make_pair(user_from(*r), r->text(7));
 }
 
-Session create_session(store::Connection& c, int64_t user_id) {
-  Session s{random_token(32), random_token(32), now_ms() + kSessionLifetimeMs};
+Session create_session(store::Connection& c, int64_t user_id, const Clock& clock) {
+  const int64_t now = clock.now_ms();
+  Session s{random_token(32), random_token(32), now + kSessionLifetimeMs};
   c.execute(
       "INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms) "
       "VALUES (?, ?, ?, ?, ?)",
-      {token_hash(s.token), user_id, s.csrf_token, now_ms(), s.expires_ms});
+      {token_hash(s.token), user_id, s.csrf_token, now, s.expires_ms});
   // Expired sessions are swept at each login so the table stays small.
-  c.execute("DELETE FROM sessions WHERE expires_ms < ?", {now_ms()});
+  c.execute("DELETE FROM sessions WHERE expires_ms < ?", {now});
   return s;
 }
 
 std::optional<std::pair<User, std::string>> find_session(store::Connection& c,
-                                                         std::string_view token) {
+                                                         std::string_view token,
+                                                         const Clock& clock) {
   if (token.size() != 64) return std::nullopt;
   auto r = c.query_one(std::string("SELECT ") + kUserColumns +
                            ", s.csrf_token, s.expires_ms FROM sessions s "
                            "JOIN users u ON u.id = s.user_id "
                            "JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?",
                        {token_hash(token)});
-  if (!r || r->integer(8) < now_ms()) return std::nullopt;
+  if (!r || r->integer(8) < clock.now_ms()) return std::nullopt;
   User u = user_from(*r);
   if (u.disabled) return std::nullopt;
   return std::make_pair(std::move(u), r->text(7));
@@ -188,40 +190,64 @@ void delete_sessions_of(store::Connection& c, int64_t user_id) {
   c.execute("DELETE FROM sessions WHERE user_id = ?", {user_id});
 }
 
-int64_t LoginThrottle::wait(const std::string& key, int64_t now) {
-  const int limit = key.starts_with("a:") ? kMaxAddressFailures : kMaxFailures;
-  auto it = windows_.find(key);
-  if (it == windows_.end()) return 0;
-  if (now - it->second.start >= kWindowMs) {
-    windows_.erase(it);
+int64_t LoginThrottle::Windows::wait(const std::string& key, int limit, int64_t now) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return 0;
+  const Window& w = it->second->second;
+  if (now - w.start >= kWindowMs) {
+    erase(key);
     return 0;
   }
-  if (it->second.failures < limit) return 0;
-  return it->second.start + kWindowMs - now;
+  if (w.failures < limit) return 0;
+  return w.start + kWindowMs - now;
 }
 
-void LoginThrottle::bump(const std::string& key, int64_t now) {
-  auto& w = windows_[key];
+void LoginThrottle::Windows::bump(const std::string& key, int64_t now) {
+  auto it = index_.find(key);
+  if (it == index_.end()) {
+    if (index_.size() >= capacity_ && !order_.empty()) {
+      index_.erase(order_.front().first);
+      order_.pop_front();
+    }
+    order_.emplace_back(key, Window{now, 0});
+    it = index_.emplace(key, std::prev(order_.end())).first;
+  } else {
+    order_.splice(order_.end(), order_, it->second);  // now the most recent
+  }
+  Window& w = it->second->second;
   if (w.failures == 0 || now - w.start >= kWindowMs) w = {now, 0};
   ++w.failures;
 }
 
-int64_t LoginThrottle::retry_after_ms(const std::string& username, const std::string& address,
-                                      int64_t now) {
-  std::lock_guard lock(mu_);
-  return std::max(wait("u:" + username, now), wait("a:" + address, now));
+void LoginThrottle::Windows::erase(const std::string& key) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return;
+  order_.erase(it->second);
+  index_.erase(it);
 }
 
-void LoginThrottle::failed(const std::string& username, const std::string& address, int64_t now) {
+int64_t LoginThrottle::retry_after_ms(const std::string& username, const std::string& address) {
+  const int64_t now = clock_.now_ms();
   std::lock_guard lock(mu_);
-  bump("u:" + username, now);
-  bump("a:" + address, now);
-  if (windows_.size() > 100000) windows_.clear();  // bound memory under a flood
+  return std::max(accounts_.wait(username, kMaxFailures, now),
+                  addresses_.wait(address, kMaxAddressFailures, now));
+}
+
+void LoginThrottle::failed(const std::string& username, const std::string& address) {
+  const int64_t now = clock_.now_ms();
+  std::lock_guard lock(mu_);
+  accounts_.bump(username, now);
+  addresses_.bump(address, now);
 }
 
 void LoginThrottle::succeeded(const std::string& username) {
   std::lock_guard lock(mu_);
-  windows_.erase("u:" + username);
+  accounts_.erase(username);
+}
+
+size_t LoginThrottle::tracked() {
+  std::lock_guard lock(mu_);
+  return accounts_.size() + addresses_.size();
 }
 
 }  // namespace ctip::auth

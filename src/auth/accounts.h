@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/time.h"
 #include "store/store.h"
 
 namespace ctip::auth {
@@ -74,35 +76,62 @@ struct Session {
 };
 inline constexpr int64_t kSessionLifetimeMs = 8LL * 3600 * 1000;  // one working day
 
-Session create_session(store::Connection& c, int64_t user_id);
+// Session times come from `clock` so that expiry is tested without waiting a working day.
+Session create_session(store::Connection& c, int64_t user_id, const Clock& clock = system_clock());
 // The user of a live session, or nullopt (unknown, expired, or user disabled).
-std::optional<std::pair<User, std::string /*csrf*/>> find_session(store::Connection& c,
-                                                                  std::string_view token);
+std::optional<std::pair<User, std::string /*csrf*/>> find_session(
+    store::Connection& c, std::string_view token, const Clock& clock = system_clock());
 void delete_session(store::Connection& c, std::string_view token);
 void delete_sessions_of(store::Connection& c, int64_t user_id);
 
-// Login throttling: after kMaxFailures failed logins for a username or a client address within
-// kWindowMs, further attempts are refused until the window passes (OWASP Authentication Cheat
-// Sheet: account and source based throttling). In memory: a restart clears it.
+// Login throttling: after kMaxFailures failed logins for a username or kMaxAddressFailures from
+// a client address within kWindowMs, further attempts are refused until the window passes
+// (OWASP Authentication Cheat Sheet: account and source based throttling). In memory: a
+// restart clears it. The memory is bounded (kMaxTracked windows per kind of key): when full,
+// the least recently failing key is forgotten, never everyone at once, so a flood of made-up
+// usernames cannot lift the throttle on the account it is really aimed at (that key fails
+// often, so it stays recent).
 class LoginThrottle {
  public:
   static constexpr int kMaxFailures = 5;          // per username
   static constexpr int kMaxAddressFailures = 20;  // per client address (offices share NAT)
   static constexpr int64_t kWindowMs = 15 * 60 * 1000;
+  static constexpr size_t kMaxTracked = 100'000;  // per kind (accounts, addresses)
+
+  LoginThrottle() : LoginThrottle(system_clock()) {}
+  explicit LoginThrottle(const Clock& clock, size_t max_tracked = kMaxTracked)
+      : clock_(clock), accounts_(max_tracked), addresses_(max_tracked) {}
   // Milliseconds to wait, or 0 when an attempt may proceed.
-  int64_t retry_after_ms(const std::string& username, const std::string& address, int64_t now);
-  void failed(const std::string& username, const std::string& address, int64_t now);
+  int64_t retry_after_ms(const std::string& username, const std::string& address);
+  void failed(const std::string& username, const std::string& address);
   void succeeded(const std::string& username);
+  // Keys currently remembered (accounts + addresses), for tests and monitoring.
+  size_t tracked();
 
  private:
   struct Window {
     int64_t start = 0;
     int failures = 0;
   };
-  int64_t wait(const std::string& key, int64_t now);
-  void bump(const std::string& key, int64_t now);
+  // Failure windows by key, least recently failing first, at most `capacity` of them.
+  class Windows {
+   public:
+    explicit Windows(size_t capacity) : capacity_(capacity) {}
+    int64_t wait(const std::string& key, int limit, int64_t now);
+    void bump(const std::string& key, int64_t now);
+    void erase(const std::string& key);
+    size_t size() const { return index_.size(); }
+
+   private:
+    using Order = std::list<std::pair<std::string, Window>>;
+    size_t capacity_;
+    Order order_;  // least recently bumped first
+    std::unordered_map<std::string, Order::iterator> index_;
+  };
+  const Clock& clock_;
   std::mutex mu_;
-  std::unordered_map<std::string, Window> windows_;
+  Windows accounts_;
+  Windows addresses_;
 };
 
 }  // namespace ctip::auth

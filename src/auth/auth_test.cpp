@@ -100,22 +100,88 @@ TEST(Accounts, BadInputNamesTheField) {
 }
 
 TEST(LoginThrottle, BlocksAfterFiveFailuresPerUsernameUntilTheWindowPasses) {
-  LoginThrottle t;
+  FakeClock clock(1000);
+  LoginThrottle t(clock);
   for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) {
-    EXPECT_EQ(t.retry_after_ms("u", "1.2.3.4", 1000), 0);
-    t.failed("u", "1.2.3.4", 1000);
+    EXPECT_EQ(t.retry_after_ms("u", "1.2.3.4"), 0);
+    t.failed("u", "1.2.3.4");
   }
-  EXPECT_GT(t.retry_after_ms("u", "5.6.7.8", 2000), 0);
-  EXPECT_EQ(t.retry_after_ms("other", "5.6.7.8", 2000), 0);
-  EXPECT_EQ(t.retry_after_ms("u", "5.6.7.8", 1000 + LoginThrottle::kWindowMs), 0);
+  clock.set(2000);
+  EXPECT_EQ(t.retry_after_ms("u", "5.6.7.8"), LoginThrottle::kWindowMs - 1000);
+  EXPECT_EQ(t.retry_after_ms("other", "5.6.7.8"), 0);
+  clock.set(1000 + LoginThrottle::kWindowMs - 1);
+  EXPECT_EQ(t.retry_after_ms("u", "5.6.7.8"), 1);
+  clock.advance(1);
+  EXPECT_EQ(t.retry_after_ms("u", "5.6.7.8"), 0);
 }
 
 TEST(LoginThrottle, BlocksAnAddressThatTriesManyUsernames) {
-  LoginThrottle t;
+  FakeClock clock(0);
+  LoginThrottle t(clock);
   for (int i = 0; i < LoginThrottle::kMaxAddressFailures; ++i)
-    t.failed("user" + std::to_string(i), "9.9.9.9", 0);
-  EXPECT_GT(t.retry_after_ms("fresh", "9.9.9.9", 1), 0);
-  EXPECT_EQ(t.retry_after_ms("fresh", "1.1.1.1", 1), 0);
+    t.failed("user" + std::to_string(i), "9.9.9.9");
+  clock.advance(1);
+  EXPECT_GT(t.retry_after_ms("fresh", "9.9.9.9"), 0);
+  EXPECT_EQ(t.retry_after_ms("fresh", "1.1.1.1"), 0);
+}
+
+TEST(LoginThrottle, ASuccessClearsTheAccountButNotTheAddress) {
+  FakeClock clock;
+  LoginThrottle t(clock);
+  for (int i = 0; i < LoginThrottle::kMaxAddressFailures; ++i) t.failed("u", "9.9.9.9");
+  EXPECT_GT(t.retry_after_ms("u", "1.1.1.1"), 0);
+  t.succeeded("u");
+  EXPECT_EQ(t.retry_after_ms("u", "1.1.1.1"), 0);
+  EXPECT_GT(t.retry_after_ms("v", "9.9.9.9"), 0);
+}
+
+TEST(LoginThrottle, AFloodOfNewKeysForgetsTheLeastRecentNotTheTarget) {
+  FakeClock clock;
+  LoginThrottle t(clock, 100);
+  for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) t.failed("early", "192.0.2.9");
+  ASSERT_GT(t.retry_after_ms("early", "192.0.2.1"), 0);
+  // The attacker keeps guessing one account's password from many addresses while also trying
+  // a flood of made-up usernames meant to overflow the throttle's memory.
+  for (int i = 0; i < 1000; ++i) {
+    if (i % 10 == 0) t.failed("target", "10.0.0." + std::to_string(i % 250));
+    t.failed("made-up-" + std::to_string(i),
+             "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250));
+  }
+  EXPECT_LE(t.tracked(), 200u);  // bounded: 100 accounts + 100 addresses
+  EXPECT_GT(t.retry_after_ms("target", "192.0.2.1"), 0) << "the target stays throttled";
+  EXPECT_EQ(t.retry_after_ms("early", "192.0.2.1"), 0) << "the least recent key was forgotten";
+  EXPECT_EQ(t.retry_after_ms("made-up-999", "192.0.2.1"), 0) << "one failure does not block";
+}
+
+TEST(Sessions, ExpireAfterTheirLifetimeWithoutWaiting) {
+  TempStore t;
+  FakeClock clock;
+  int64_t uid = 0;
+  Session s;
+  t.store->write([&](store::Connection& c) {
+    uid = create_user(c,
+                      {"sessions.user", "long-enough-pass", "Org", "government_agency", "screener"})
+              .id;
+    s = create_session(c, uid, clock);
+  });
+  EXPECT_EQ(s.expires_ms, clock.now_ms() + kSessionLifetimeMs);
+  auto find = [&] {
+    std::optional<std::pair<User, std::string>> found;
+    t.store->read([&](store::Connection& c) { found = find_session(c, s.token, clock); });
+    return found;
+  };
+  ASSERT_TRUE(find());
+  EXPECT_EQ(find()->first.id, uid);
+  EXPECT_EQ(find()->second, s.csrf_token);
+  clock.advance(kSessionLifetimeMs);
+  EXPECT_TRUE(find()) << "alive up to its expiry";
+  clock.advance(1);
+  EXPECT_FALSE(find()) << "expired";
+  // The next login sweeps the expired session from the table.
+  t.store->write([&](store::Connection& c) { create_session(c, uid, clock); });
+  t.store->read([&](store::Connection& c) {
+    EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM sessions")->integer(0), 1);
+  });
 }
 
 }  // namespace

@@ -46,9 +46,10 @@ Reply login(Call& call) {
     invalid("username", "username must be 1 to 64 characters");
   if (password.size() > 1024) invalid("password", "password must be at most 1024 characters");
 
-  int64_t now = now_ms();
-  if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address, now)) {
-    call.svc.audit.record(
+  if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address)) {
+    // One entry per source and window, with a count, not one signed entry per attempt.
+    call.svc.audit.record_failure(
+        call.client_address + " " + username,
         {std::nullopt, "anonymous", std::nullopt, "session.login", "user", "throttled", "denied"});
     int64_t secs = (wait + 999) / 1000;
     Reply r(429, Json{{"error",
@@ -64,7 +65,7 @@ Reply login(Call& call) {
   call.svc.store.read([&](store::Connection& c) { cred = auth::credentials(c, username); });
   bool ok = auth::verify_password(cred ? cred->second : dummy_hash(), password);
   if (!cred || !ok || cred->first.disabled) {
-    call.svc.throttle.failed(username, call.client_address, now);
+    call.svc.throttle.failed(username, call.client_address);
     audit::Event e{std::nullopt,    "anonymous", std::nullopt,
                    "session.login", "user",      cred ? std::to_string(cred->first.id) : "unknown",
                    "failure"};
@@ -73,7 +74,7 @@ Reply login(Call& call) {
       e.actor = cred->first.username;
       e.org_id = cred->first.org.id;
     }
-    call.svc.audit.record(e);
+    call.svc.audit.record_failure(call.client_address + " " + username, e);
     throw Error(ErrorCode::unauthenticated, "wrong username or password, or account disabled");
   }
   call.svc.throttle.succeeded(username);

@@ -56,7 +56,8 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
 
   auto store = open_store(data_dir.string());
   auto audit_dir = audit_files_dir(data_dir.string());
-  audit::AuditLog audit(*store, audit_dir);
+  audit::DirectoryTrustStore trust(audit_dir);
+  audit::AuditLog audit(*store, trust);
   server::ServerOptions o;
   o.bind = f.bind;
   o.port = f.port;

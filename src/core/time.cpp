@@ -24,4 +24,16 @@ std::string format_time(int64_t ms) {
 
 std::string now_iso() { return format_time(now_ms()); }
 
+namespace {
+class SystemClock final : public Clock {
+ public:
+  int64_t now_ms() const override { return ctip::now_ms(); }
+};
+}  // namespace
+
+const Clock& system_clock() {
+  static const SystemClock clock;
+  return clock;
+}
+
 }  // namespace ctip

@@ -193,7 +193,8 @@ void add_commands(CLI::App& app) {
       "among presumed victims (own = the deployment's country setting).");
   coverage_cmd->callback([] {
     auto store = cli::open_existing_store(data_dir);
-    audit::AuditLog log(*store, cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*store, trust);
     Coverage cov = ScreeningService(*store, log)
                        .coverage(auth::Actor::operator_named("cli"), from_month, to_month);
     if (as_json) return print_json(to_json(cov));

@@ -94,7 +94,8 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
   store::testing::TestDatabase db;
   {
     auto store = db.open();
-    audit::AuditLog log(*store, db.dir());
+    audit::DirectoryTrustStore trust(db.dir());
+    audit::AuditLog log(*store, trust);
     auto op = auth::Actor::operator_named("cli");
     auto u =
         auth::AccountService(*store, log)

@@ -85,6 +85,7 @@ def main():
 
         failures = []
         audited = [0]
+        failed_logins = [0]
         per_server = {p: 0 for p in ports}
         lock = threading.Lock()
 
@@ -107,6 +108,10 @@ def main():
                     status, _, body = request(port, "POST", "/api/v1/session",
                                               {"username": "admin", "password": "wrong-password"})
                     ok = status in (401, 429)
+                    if ok:
+                        with lock:
+                            failed_logins[0] += 1
+                        continue
                 if not ok:
                     with lock:
                         failures.append((port, i, status, body[:200]))
@@ -136,12 +141,29 @@ def main():
             url, "SELECT count(*), min(seq), max(seq) FROM audit_entries").split("|")
         count, low, high = int(count), int(low), int(high)
         assert low == 1 and high == count, f"gap in the log: {count} entries, seq {low}..{high}"
-        assert count - before >= audited[0], (
-            f"{audited[0]} audited requests but only {count - before} new entries")
-        heads, distinct = psql(
-            url, "SELECT count(*), count(DISTINCT tree_size) FROM audit_tree_heads").split("|")
-        assert int(heads) == int(distinct) == count, (
-            f"{heads} heads for {count} entries ({distinct} sizes): a fork or a missing head")
+        # Successful requests each have their own entry; failed logins are folded per source
+        # and window (AuditLog::record_failure: the first at once, the rest counted in
+        # `occurrences` of one entry per window).
+        failure = "action = 'session.login' AND outcome <> 'success'"
+        one_each = int(psql(url, "SELECT count(*) FROM audit_entries WHERE seq > "
+                            f"{before} AND NOT ({failure})"))
+        assert one_each >= audited[0], (
+            f"{audited[0]} audited requests but only {one_each} new entries")
+        folded = int(psql(url, "SELECT COALESCE(sum(COALESCE(occurrences, 1)), 0) FROM "
+                          f"audit_entries WHERE seq > {before} AND {failure}"))
+        assert folded == failed_logins[0], (
+            f"{failed_logins[0]} failed logins but {folded} counted in folded entries")
+        # One head per batch: no two heads for one size (a fork), each head continuing the one
+        # before it (previous_size), the last covering every entry.
+        heads, distinct, top = psql(
+            url, "SELECT count(*), count(DISTINCT tree_size), max(tree_size) "
+                 "FROM audit_tree_heads").split("|")
+        assert int(heads) == int(distinct) and int(top) == count, (
+            f"{heads} heads for {count} entries ({distinct} sizes, top {top}): a fork or a gap")
+        broken = int(psql(url, "SELECT count(*) FROM (SELECT tree_size, previous_size, "
+                          "lag(tree_size, 1, 0::bigint) OVER (ORDER BY tree_size) AS prev "
+                          "FROM audit_tree_heads) h WHERE previous_size <> prev"))
+        assert broken == 0, f"{broken} heads do not continue the head before them"
         verify = subprocess.run([CTIP, "audit", "verify", "--store", url, "--data", data],
                                 capture_output=True, text=True)
         assert verify.returncode == 0, verify.stdout + verify.stderr
@@ -149,7 +171,8 @@ def main():
         check = subprocess.run([CTIP, "db", "check", "--store", url], capture_output=True,
                                text=True)
         assert check.returncode == 0, check.stdout + check.stderr
-        print(f"ok: {count} entries numbered 1..{count}, one head each, audit verify passes: "
+        print(f"ok: {count} entries numbered 1..{count} under {heads} batch heads, "
+              f"{failed_logins[0]} failed logins folded, audit verify passes: "
               + verify.stdout.strip())
     finally:
         for s in servers:
