@@ -3,7 +3,8 @@
 # Fast when everything is present: it asks dpkg first and calls apt-get/npm only for what is
 # missing or out of date.
 #   scripts/install-deps.sh build   compiler, libraries, Node packages of the front end
-#   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages
+#   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages,
+#                                   the OpenAPI check's Python modules, Node 18 for its build check
 #   scripts/install-deps.sh bench   build + Google Benchmark and wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ mode=${1:-build}
 build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes
             libgtest-dev libgmock-dev libbenchmark-dev python3)
-test_pkgs=(clang-format chromium python3-jsonschema)
+test_pkgs=(clang-format chromium python3-jsonschema python3-yaml)
 bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")
@@ -41,9 +42,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
+# The front end builds with Node.js 18 (Debian 12's nodejs) or newer; `make node18-check`
+# proves it. Only older ones are refused.
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "ctip's front end needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))" >&2
+if [ "$node_major" -lt 18 ]; then
+  echo "ctip's front end needs Node.js 18 or newer (found $(node --version 2>/dev/null || echo none))" >&2
   exit 1
 fi
 
@@ -58,4 +61,7 @@ npm_install() {
   fi
 }
 npm_install web
-if [ "$mode" = test ] || [ "$mode" = all ]; then npm_install tests/e2e; fi
+if [ "$mode" = test ] || [ "$mode" = all ]; then
+  npm_install tests/e2e
+  npm_install scripts/node18  # Node 18 from npm's `node` package, for make node18-check
+fi

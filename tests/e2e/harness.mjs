@@ -39,6 +39,7 @@ function freePort() {
   });
 }
 
+let serversStarted = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `ctip demo --no-serve` into a temp data dir, then `ctip serve` on a free port; resolves when
@@ -49,6 +50,11 @@ export async function startServer() {
     throw new Error(`no front end at ${WEB_DIST}: run 'npm run build' in web/ first`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ctip-e2e-'));
   const env = { ...process.env, CTIP_DEMO_PASSWORD: PASSWORD };
+  // `make openapi-check` validates what the servers answered: each server records into its own
+  // file (test files run in parallel, and a record file belongs to one process).
+  if (process.env.CTIP_API_RECORD_DIR) {
+    env.CTIP_API_RECORD = path.join(process.env.CTIP_API_RECORD_DIR, `e2e-${process.pid}-${++serversStarted}.jsonl`);
+  }
   const demo = spawnSync(BINARY, ['demo', '--data', dataDir, '--no-serve'], { env, encoding: 'utf8', timeout: 120_000 });
   if (demo.status !== 0) {
     rmSync(dataDir, { recursive: true, force: true });
