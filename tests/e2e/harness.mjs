@@ -5,7 +5,7 @@
 //   CTIP_DEMO_PASSWORD   the demo users' password (default: ctip-demo-2026)
 //   CHROMIUM             the browser (default: /usr/bin/chromium)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,9 +23,17 @@ export const SHOTS = path.join(here, '.tmp');
 
 export const ROLES = ['admin', 'investigator', 'caseworker', 'screener', 'analyst', 'platform_analyst', 'inspector', 'auditor'];
 
-/** The UI text of the workbench, to assert what a person reads in each language. */
+/** The UI text of the workbench, to assert what a person reads in each language: the shell's
+ * catalogue and every capability's (web/src/capabilities/<id>/i18n/). */
 export function messages(lang) {
-  return JSON.parse(readFileSync(path.join(ROOT, 'web', 'src', 'i18n', `${lang}.json`), 'utf8'));
+  const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
+  const all = read(path.join(ROOT, 'web', 'src', 'i18n', `${lang}.json`));
+  const capabilities = path.join(ROOT, 'web', 'src', 'capabilities');
+  for (const id of readdirSync(capabilities)) {
+    const file = path.join(capabilities, id, 'i18n', `${lang}.json`);
+    if (existsSync(file)) Object.assign(all, read(file));
+  }
+  return all;
 }
 
 function freePort() {
