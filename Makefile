@@ -77,8 +77,9 @@ openapi-check: openapi-selftest cpp-test e2e
 	  --record $(API_RECORD)/server_test.jsonl --record $(API_RECORD)/integration.jsonl \
 	  --record-dir $(API_RECORD)/e2e
 
-## node18-check: type-check and build the front end with Node 18 (Debian 12's major version)
-node18-check: test-deps
+## node18-check: type-check and build the front end, and run the browser tests against that
+## build, with Node 18 (Debian 12's major version; npm's `node` package, scripts/node18/)
+node18-check: test-deps cpp-test
 	bash scripts/node18-check.sh
 
 ## bench: micro-benchmarks and the HTTP load test (figures in README.md)

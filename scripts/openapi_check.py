@@ -256,16 +256,19 @@ def check_routes(contract: Contract, routes, source: str) -> list[str]:
 
 
 def summarise(problems: list[str], limit: int = 200) -> list[str]:
-    """The same problem seen on many lines is printed once with a count."""
+    """A problem seen on many record lines ("FILE:LINE: text") is printed once with a count."""
     by_text: dict[str, list[str]] = collections.OrderedDict()
     for p in problems:
         head, _, rest = p.partition(": ")
-        key = rest if ":" in head and head.rsplit(":", 1)[-1].isdigit() else p
-        by_text.setdefault(key, []).append(head)
+        on_a_line = ":" in head and head.rsplit(":", 1)[-1].isdigit()
+        by_text.setdefault(rest if on_a_line else p, []).append(head if on_a_line else "")
     out = []
     for text, heads in by_text.items():
-        out.append(f"{heads[0]}: {text}" + (f" (and {len(heads) - 1} more lines)"
-                                             if len(heads) > 1 and heads[0] != text else ""))
+        if not heads[0]:
+            out.append(text)
+            continue
+        more = f" (and {len(heads) - 1} more lines)" if len(heads) > 1 else ""
+        out.append(f"{heads[0]}: {text}{more}")
     if len(out) > limit:
         out = out[:limit] + [f"... {len(out) - limit} more problems"]
     return out

@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 export const BINARY = process.env.CTIP_BINARY || path.join(ROOT, 'build', 'ctip');
-export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+export const WEB_DIST = process.env.CTIP_WEB_DIST || path.join(ROOT, 'web', 'dist');
 export const PASSWORD = process.env.CTIP_DEMO_PASSWORD || 'ctip-demo-2026';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(here, '.tmp');

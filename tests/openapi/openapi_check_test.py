@@ -178,6 +178,15 @@ class OpenApiCheckTest(unittest.TestCase):
         r["body"]["capabilities"] = [1]
         self.assertFails("1 is not of type 'string'", recs=recs)
 
+    def test_one_problem_on_many_lines_is_reported_once_with_a_count(self):
+        recs = records()
+        r = find(recs, "GET", "/api/v1/health", 200)
+        r["body"]["status"] = "down"
+        rc, text = self.run_check(recs=recs + [r, r])
+        self.assertEqual(rc, 1)
+        self.assertEqual(text.count("'ok' was expected"), 1, text)
+        self.assertIn("(and 2 more lines)", text)
+
     def test_a_malformed_line_fails(self):
         path = Path(self.tmp.name) / "bad.jsonl"
         path.write_text("{not json\n")
