@@ -28,7 +28,15 @@ export function AsyncState<T>({
   children: (data: T) => ComponentChildren;
 }) {
   const { t } = useI18n();
-  if (resource.error && resource.data === undefined) return <ErrorNotice error={resource.error} onRetry={resource.reload} />;
-  if (resource.data === undefined) return <p role="status">{t('common.loading')}</p>;
-  return <>{children(resource.data)}</>;
+  if (resource.data === undefined) {
+    if (resource.error) return <ErrorNotice error={resource.error} onRetry={resource.reload} />;
+    return <p role="status">{t('common.loading')}</p>;
+  }
+  // A failed reload keeps what was shown, with the error above it.
+  return (
+    <>
+      {resource.error && <ErrorNotice error={resource.error} onRetry={resource.reload} />}
+      {children(resource.data)}
+    </>
+  );
 }

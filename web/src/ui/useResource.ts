@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 export interface Resource<T> {
   data: T | undefined;
   error: Error | undefined;
+  /** A load is in flight (the first one, or a reload while the old data is still shown). */
   loading: boolean;
   reload: () => void;
   /** Replaces the data in place (after a write whose answer is the new state). */
@@ -22,11 +23,11 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
         if (generation.current === mine) setState({ data, loading: false });
       },
       (e: unknown) => {
+        // The data of an earlier load stays beside the error of a reload.
         if (generation.current === mine)
-          setState({ loading: false, error: e instanceof Error ? e : new Error(String(e)) });
+          setState((s) => ({ data: s.data, loading: false, error: e instanceof Error ? e : new Error(String(e)) }));
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(() => {
     run();
@@ -40,5 +41,5 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
       data: typeof update === 'function' ? (update as (p: T | undefined) => T)(s.data) : update,
     }));
   }, []);
-  return { data: state.data, error: state.error, loading: state.loading && state.data === undefined, reload: run, setData };
+  return { data: state.data, error: state.error, loading: state.loading, reload: run, setData };
 }
