@@ -3,8 +3,14 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DATA ?= ./ctip-data
 PORT ?= 8080
+# Debian's python3 (with python3-jsonschema and python3-yaml) even when another one is first on
+# the PATH.
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+# Where the servers under test record their API answers (CTIP_API_RECORD) for openapi-check.
+API_RECORD := $(CURDIR)/build/api-record
 
-.PHONY: demo test build web deps test-deps cpp-test asan-test format-check e2e bench format clean
+.PHONY: demo test build web deps test-deps cpp-test asan-test format-check e2e bench format clean \
+        typecheck openapi-check openapi-selftest node18-check
 
 ## demo: install what is missing, build Release, load demo data into $(DATA), serve on :$(PORT)
 demo: build
@@ -22,8 +28,9 @@ web: deps
 	cd web && npm run build --silent
 
 ## test: warnings as errors, unit + integration tests (store tests on SQLite and PostgreSQL),
-## sanitizers, format check, browser tests
-test: test-deps web cpp-test asan-test format-check e2e
+## sanitizers, format check, browser tests, the TypeScript typecheck, the OpenAPI check and the
+## front-end build on Node 18
+test: test-deps web typecheck cpp-test asan-test format-check e2e openapi-check node18-check
 	@echo "make test: all suites passed"
 
 test-deps:
@@ -49,7 +56,34 @@ format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'bench/*.cpp' 'bench/*.h')
 
 e2e: test-deps web cpp-test
-	cd tests/e2e && node --test
+	rm -rf $(API_RECORD)/e2e && mkdir -p $(API_RECORD)/e2e
+	cd tests/e2e && CTIP_API_RECORD_DIR=$(API_RECORD)/e2e node --test
+
+## typecheck: generate web/src/api/schema.d.ts from docs/openapi.yaml, then tsc --noEmit
+typecheck: test-deps
+	cd web && npm run typecheck --silent
+
+## openapi-selftest: the OpenAPI check's own tests (recorded samples it must pass, drift it must catch)
+openapi-selftest: test-deps
+	$(PYTHON) tests/openapi/openapi_check_test.py
+
+## openapi-check: every response the server tests, integration tests and browser tests got is
+## documented in docs/openapi.yaml, and the document and `ctip api routes` list the same routes.
+## Fails when a record is empty or missing.
+openapi-check: openapi-selftest cpp-test e2e
+	rm -f $(API_RECORD)/server_test.jsonl $(API_RECORD)/integration.jsonl
+	mkdir -p $(API_RECORD)
+	CTIP_API_RECORD=$(API_RECORD)/server_test.jsonl ./build/src/server/server_test --gtest_brief=1 >/dev/null
+	CTIP_API_RECORD=$(API_RECORD)/integration.jsonl ctest --preset ci -L integration -LE pg --output-on-failure >/dev/null
+	./build/ctip api routes > $(API_RECORD)/routes.json
+	$(PYTHON) scripts/openapi_check.py --routes $(API_RECORD)/routes.json \
+	  --record $(API_RECORD)/server_test.jsonl --record $(API_RECORD)/integration.jsonl \
+	  --record-dir $(API_RECORD)/e2e
+
+## node18-check: type-check and build the front end, and run the browser tests against that
+## build, with Node 18 (Debian 12's major version; npm's `node` package, scripts/node18/)
+node18-check: test-deps cpp-test
+	bash scripts/node18-check.sh
 
 ## bench: micro-benchmarks and the HTTP load test (figures in README.md)
 bench: build

@@ -4,7 +4,8 @@
 # missing or out of date.
 #   scripts/install-deps.sh build   compiler, libraries, Node packages of the front end
 #   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages,
-#                                   PostgreSQL 15 server
+#                                   PostgreSQL 15 server, the OpenAPI check's Python modules,
+#                                   Node 18 for its build check
 #   scripts/install-deps.sh bench   build + Google Benchmark and wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libso
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes
             libgtest-dev libgmock-dev libbenchmark-dev python3)
 # postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
-test_pkgs=(clang-format chromium python3-jsonschema postgresql-15)
+test_pkgs=(clang-format chromium python3-jsonschema python3-yaml postgresql-15)
 bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")
@@ -43,9 +44,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
+# The front end builds with Node.js 18 (Debian 12's nodejs) or newer; `make node18-check`
+# proves it. Only older ones are refused.
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "ctip's front end needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))" >&2
+if [ "$node_major" -lt 18 ]; then
+  echo "ctip's front end needs Node.js 18 or newer (found $(node --version 2>/dev/null || echo none))" >&2
   exit 1
 fi
 
@@ -60,4 +63,7 @@ npm_install() {
   fi
 }
 npm_install web
-if [ "$mode" = test ] || [ "$mode" = all ]; then npm_install tests/e2e; fi
+if [ "$mode" = test ] || [ "$mode" = all ]; then
+  npm_install tests/e2e
+  npm_install scripts/node18  # Node 18 from npm's `node` package, for make node18-check
+fi

@@ -5,7 +5,7 @@
 //   CTIP_DEMO_PASSWORD   the demo users' password (default: ctip-demo-2026)
 //   CHROMIUM             the browser (default: /usr/bin/chromium)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,16 +16,24 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 export const BINARY = process.env.CTIP_BINARY || path.join(ROOT, 'build', 'ctip');
-export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+export const WEB_DIST = process.env.CTIP_WEB_DIST || path.join(ROOT, 'web', 'dist');
 export const PASSWORD = process.env.CTIP_DEMO_PASSWORD || 'ctip-demo-2026';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(here, '.tmp');
 
 export const ROLES = ['admin', 'investigator', 'caseworker', 'screener', 'analyst', 'platform_analyst', 'inspector', 'auditor'];
 
-/** The UI text of the workbench, to assert what a person reads in each language. */
+/** The UI text of the workbench, to assert what a person reads in each language: the shell's
+ * catalogue and every capability's (web/src/capabilities/<id>/i18n/). */
 export function messages(lang) {
-  return JSON.parse(readFileSync(path.join(ROOT, 'web', 'src', 'i18n', `${lang}.json`), 'utf8'));
+  const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
+  const all = read(path.join(ROOT, 'web', 'src', 'i18n', `${lang}.json`));
+  const capabilities = path.join(ROOT, 'web', 'src', 'capabilities');
+  for (const id of readdirSync(capabilities)) {
+    const file = path.join(capabilities, id, 'i18n', `${lang}.json`);
+    if (existsSync(file)) Object.assign(all, read(file));
+  }
+  return all;
 }
 
 function freePort() {
@@ -39,6 +47,7 @@ function freePort() {
   });
 }
 
+let serversStarted = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `ctip demo --no-serve` into a temp data dir, then `ctip serve` on a free port; resolves when
@@ -49,6 +58,11 @@ export async function startServer() {
     throw new Error(`no front end at ${WEB_DIST}: run 'npm run build' in web/ first`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ctip-e2e-'));
   const env = { ...process.env, CTIP_DEMO_PASSWORD: PASSWORD };
+  // `make openapi-check` validates what the servers answered: each server records into its own
+  // file (test files run in parallel, and a record file belongs to one process).
+  if (process.env.CTIP_API_RECORD_DIR) {
+    env.CTIP_API_RECORD = path.join(process.env.CTIP_API_RECORD_DIR, `e2e-${process.pid}-${++serversStarted}.jsonl`);
+  }
   const demo = spawnSync(BINARY, ['demo', '--data', dataDir, '--no-serve'], { env, encoding: 'utf8', timeout: 120_000 });
   if (demo.status !== 0) {
     rmSync(dataDir, { recursive: true, force: true });

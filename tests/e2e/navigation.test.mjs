@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { login, navEntries, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 // What each demo user's navigation shows (besides Home), from data/permissions.json; the
-// placeholders (flows, online, sharing, cases) follow web/src/shell/capabilities.ts.
+// placeholders (flows, online, sharing, cases) follow web/src/capabilities/<id>/index.ts.
 const EXPECTED = {
   admin: { nav: ['screening', 'users', 'audit'], forbidden: 'cases' },
   investigator: { nav: ['screening', 'flows', 'online', 'sharing', 'cases'], forbidden: 'users' },

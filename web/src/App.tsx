@@ -1,9 +1,9 @@
 // The workbench: finds out whether a session exists (GET /me), shows the login page or the
 // shell, and holds the interface language (which also sets lang and dir on <html>).
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, del, get, setCsrfToken, setUnauthenticatedHandler } from './api/client';
+import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api/client';
 import type { Me } from './api/types';
-import { I18nContext, applyToDocument, makeI18n, saveLang, savedLang, type Lang, type MessageKey } from './i18n';
+import { I18nContext, applyToDocument, makeI18n, preloadLanguage, saveLang, savedLang, type Lang, type MessageKey } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 import { Shell } from './shell/Shell';
 
@@ -17,7 +17,8 @@ export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
   const setLang = useCallback((next: Lang) => {
     saveLang(next);
-    setLangState(next);
+    // The open pages' texts in the new language first, then the switch: one re-render.
+    void preloadLanguage(next).finally(() => setLangState(next));
   }, []);
   useEffect(() => applyToDocument(lang), [lang]);
   const i18n = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
@@ -27,7 +28,7 @@ export function App() {
   const loadMe = useCallback(async () => {
     setSession({ state: 'loading' });
     try {
-      const me = await get<Me>('/me');
+      const me = await api.get('/me');
       setCsrfToken(me.csrf_token);
       setSession({ state: 'signed_in', me });
     } catch (e) {
@@ -47,7 +48,7 @@ export function App() {
 
   const logout = useCallback(async () => {
     try {
-      await del('/session');
+      await api.delete('/session');
     } catch {
       // The session may already be gone; the user is signed out either way.
     }

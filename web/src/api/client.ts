@@ -2,6 +2,8 @@
 // URLs; the session is the HttpOnly cookie `ctip_session`, and every state-changing request
 // carries `X-CSRF-Token` with the token from POST /session or GET /me.
 
+import type { paths } from './schema';
+
 export const API_BASE = '/api/v1';
 
 /** A failed request, as the server describes it: {"error":{"code","message","field"}}. */
@@ -86,6 +88,60 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const get = <T>(path: string) => request<T>('GET', path);
-export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
-export const del = <T>(path: string) => request<T>('DELETE', path);
+
+// ---- Typed calls, from the generated contract (src/api/schema.d.ts, docs/openapi.yaml) -------
+// `api.get('/users')` returns the documented 200 body of GET /users; a path, query or body the
+// document does not allow is a type error, so the web cannot drift from the API.
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+/** The documented paths that take method M. */
+export type PathsFor<M extends Method> = {
+  [P in keyof paths]: paths[P][M] extends { responses: unknown } ? P : never;
+}[keyof paths];
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+/** The body of the operation's success answer (200, 201, or none for 204). */
+export type Answer<O> = O extends { responses: infer R }
+  ? 200 extends keyof R
+    ? JsonOf<R[200]>
+    : 201 extends keyof R
+      ? JsonOf<R[201]>
+      : undefined
+  : never;
+type BodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+type ParamsOf<O, K extends 'path' | 'query'> = O extends { parameters: { [k in K]?: infer V } } ? V : never;
+
+export interface CallOptions<O> {
+  path?: ParamsOf<O, 'path'>;
+  query?: ParamsOf<O, 'query'>;
+  body?: BodyOf<O>;
+}
+
+function urlOf(template: string, path?: object, query?: object): string {
+  let url = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = (path as Record<string, unknown> | undefined)?.[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} of ${template}`);
+    return encodeURIComponent(String(value));
+  });
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+  const qs = search.toString();
+  if (qs) url += '?' + qs;
+  return url;
+}
+
+function call<M extends Method>(method: M) {
+  return <P extends PathsFor<M>>(path: P, options: CallOptions<Operation<P, M>> = {}) =>
+    request<Answer<Operation<P, M>>>(
+      method.toUpperCase(),
+      urlOf(path, options.path as object | undefined, options.query as object | undefined),
+      options.body ?? (method === 'post' ? {} : undefined),
+    );
+}
+
+export const api = {
+  get: call('get'),
+  post: call('post'),
+  put: call('put'),
+  patch: call('patch'),
+  delete: call('delete'),
+};

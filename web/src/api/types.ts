@@ -1,79 +1,36 @@
-// Shapes of the foundation routes (docs/api.md, issue #2). The screening shapes live with the
-// screening page in src/screening/shapes.ts, where they are read tolerantly.
+// The API's shapes, generated from docs/openapi.yaml into ./schema.d.ts by `npm run generate`
+// (part of build and typecheck). Nothing here is written by hand: change the document.
+import type { components } from './schema';
 
-export type OrganisationKind =
-  | 'government_agency'
-  | 'law_enforcement'
-  | 'labour_inspectorate'
-  | 'service_provider'
-  | 'online_platform'
-  | string;
+type Schemas = components['schemas'];
 
-export interface Organisation {
-  id: number;
-  name: string;
-  kind: OrganisationKind;
-}
+export type Organisation = Schemas['Organisation'];
+export type OrganisationKind = Schemas['OrganisationKind'];
+export type Role = Schemas['Role'];
+export type User = Schemas['User'];
+export type Me = Schemas['Me'];
+export type Meta = Schemas['Meta'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type AuditEntries = Schemas['AuditEntries'];
+export type TreeHead = Schemas['TreeHead'];
+export type AuditVerification = Schemas['AuditVerification'];
+export type ErrorBody = Schemas['Error'];
 
-export interface User {
-  id: number;
-  username: string;
-  role: string;
-  disabled: boolean;
-  organisation: Organisation;
-}
-
-export interface Me {
-  user: User;
-  permissions: string[];
-  csrf_token: string;
-}
-
-export interface SessionAnswer {
-  user: User;
-  csrf_token: string;
-}
-
-export interface AuditEntry {
-  seq: number;
-  time: string;
-  actor: string;
-  organisation_id: number | null;
-  action: string;
-  object_type: string;
-  object_id: string;
-  outcome: string;
-}
-
-export interface AuditEntries {
-  entries: AuditEntry[];
-  tree_size: number;
-}
-
-export interface TreeHead {
-  tree_size: number;
-  root_hash: string;
-  timestamp: string;
-  signature: string;
-  public_key: string;
-}
-
-export interface AuditVerify {
-  ok: boolean;
-  entries: number;
-  first_bad_entry: number | null;
-  message: string;
-  head: TreeHead | null;
-}
-
-/** The roles of data/permissions.json; the server refuses any other. */
-export const ROLES = [
-  'admin',
-  'investigator',
-  'caseworker',
-  'screener',
-  'analyst',
-  'platform_analyst',
-  'inspector',
-  'auditor',
-] as const;
+export type Answer = Schemas['Answer'];
+export type Outcome = Schemas['Outcome'];
+export type Profile = Schemas['Profile'];
+export type EncounterSource = Schemas['EncounterSource'];
+export type ReferralKind = Schemas['ReferralKind'];
+export type Language = Schemas['Language'];
+export type ProfileList = Schemas['ProfileList'];
+export type InstrumentDoc = Schemas['Instrument'];
+export type ScreenerDoc = Schemas['Screener'];
+export type Result = Schemas['Result'];
+export type DimensionResult = Schemas['DimensionResult'];
+export type IndicatorRef = Schemas['IndicatorRef'];
+export type ScreeningView = Schemas['ScreeningView'];
+export type NewScreening = Schemas['NewScreening'];
+export type Evaluation = Schemas['Evaluation'];
+export type Coverage = Schemas['Coverage'];
+export type CoverageCounts = Schemas['CoverageCounts'];
+export type CoverageMonth = Schemas['CoverageMonth'];

@@ -1,7 +1,9 @@
-// UI text in the four languages of the screening flow (en, es, fr, ar). Each language is one
-// JSON file beside this one with the same keys as en.json; the typed assignments below make
-// `npm run typecheck` fail when a key is missing from any of them. Question texts are not
-// here: they come from the API in the chosen language.
+// UI text in the four interface languages (en, es, fr, ar). The shell's own texts are the JSON
+// files beside this one (loaded with the app; the typed assignments below make the typecheck
+// fail when a key is missing from any of them); each capability's texts are its own catalogue
+// (capabilities/<id>/i18n/), loaded when its page is first opened (ensureMessages) and, for
+// every page opened so far, before the language changes (preloadLanguage). Question texts are
+// not here: they come from the API in the chosen language.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import ar from './ar.json';
@@ -25,6 +27,33 @@ export const LANGUAGE_NAMES: Record<Lang, string> = {
 
 const catalogues: Record<Lang, Messages> = { en, es, fr, ar };
 
+/** A capability's texts: a loader per language (a lazily loaded JSON module). */
+export type Catalogue<K extends string> = Record<Lang, () => Promise<{ default: Record<K, string> }>>;
+
+/** The texts of the capability catalogues loaded so far, per language. */
+const loaded: Record<Lang, Record<string, string>> = { en: {}, es: {}, fr: {}, ar: {} };
+const loadedScopes: Record<Lang, Set<string>> = { en: new Set(), es: new Set(), fr: new Set(), ar: new Set() };
+const knownScopes = new Map<string, Catalogue<string>>();
+
+async function loadOne(scope: string, catalogue: Catalogue<string>, lang: Lang): Promise<void> {
+  if (loadedScopes[lang].has(scope)) return;
+  const module = await catalogue[lang]();
+  Object.assign(loaded[lang], module.default);
+  loadedScopes[lang].add(scope);
+}
+
+/** Loads a capability's texts in `lang` (and in English, the fallback of a missing text). */
+export async function ensureMessages(scope: string, catalogue: Catalogue<string>, lang: Lang): Promise<void> {
+  knownScopes.set(scope, catalogue);
+  await Promise.all([loadOne(scope, catalogue, lang), loadOne(scope, catalogue, 'en')]);
+}
+
+/** Loads, in `lang`, the texts of every capability opened so far, so that switching the
+ * language re-renders an open page in one step, without a flash of another language. */
+export async function preloadLanguage(lang: Lang): Promise<void> {
+  await Promise.all([...knownScopes].map(([scope, catalogue]) => loadOne(scope, catalogue, lang)));
+}
+
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
@@ -37,7 +66,8 @@ export type Params = Record<string, string | number>;
 
 export function translate(lang: Lang, key: MessageKey | string, params?: Params): string {
   const messages = catalogues[lang] as Record<string, string>;
-  let text = messages[key] ?? (catalogues.en as Record<string, string>)[key] ?? key;
+  const english = catalogues.en as Record<string, string>;
+  let text = messages[key] ?? loaded[lang][key] ?? english[key] ?? loaded.en[key] ?? key;
   if (params) {
     text = text.replace(/\{(\w+)\}/g, (whole, name: string) =>
       name in params ? String(params[name]) : whole,
@@ -54,15 +84,16 @@ export function translateId(lang: Lang, prefix: string, id: string): string {
   return text === key ? id.replace(/[_-]+/g, ' ') : text;
 }
 
-export interface I18n {
+/** K: the keys of the calling capability's catalogue, besides the shell's. */
+export interface I18n<K extends string = never> {
   lang: Lang;
   dir: 'rtl' | 'ltr';
   setLang: (lang: Lang) => void;
-  t: (key: MessageKey, params?: Params) => string;
+  t: (key: MessageKey | K, params?: Params) => string;
   tid: (prefix: string, id: string) => string;
 }
 
-export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
+export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n<string> {
   return {
     lang,
     dir: direction(lang),
@@ -72,10 +103,10 @@ export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
   };
 }
 
-export const I18nContext = createContext<I18n>(makeI18n('en', () => undefined));
+export const I18nContext = createContext<I18n<string>>(makeI18n('en', () => undefined));
 
-export function useI18n(): I18n {
-  return useContext(I18nContext);
+export function useI18n<K extends string = never>(): I18n<K> {
+  return useContext(I18nContext) as unknown as I18n<K>;
 }
 
 /** Sets lang and dir on <html>, so that the whole layout (and screen readers) follow. */

@@ -1,10 +1,10 @@
 import type { Me } from '../api/types';
 import { useI18n } from '../i18n';
-import type { Capability } from '../shell/capabilities';
+import type { Capability } from '../capabilities/types';
 import { href } from '../shell/router';
 
 export function HomePage({ me, capabilities }: { me: Me; capabilities: Capability[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <section class="page">
       <h1>{t('home.welcome', { name: me.user.username })}</h1>
@@ -14,10 +14,10 @@ export function HomePage({ me, capabilities }: { me: Me; capabilities: Capabilit
           <li key={c.id}>
             <a class="tile" href={href('/' + c.id)}>
               <span class="tile-title">
-                {t(c.nav)}
+                {c.label[lang]}
                 {c.coming && <span class="nav-tag"> · {t('nav.coming')}</span>}
               </span>
-              <span class="tile-text">{t(c.description)}</span>
+              <span class="tile-text">{c.description[lang]}</span>
             </a>
           </li>
         ))}

@@ -1,8 +1,8 @@
 // Sign in: POST /session, then GET /me for the permissions. 401 and 429 (with the wait from
 // Retry-After) are told in words; the button stays disabled while the wait runs.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, setCsrfToken } from '../api/client';
-import type { Me, SessionAnswer } from '../api/types';
+import { ApiError, api, setCsrfToken } from '../api/client';
+import type { Me } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n';
 import { LanguagePicker } from '../shell/LanguagePicker';
 
@@ -30,9 +30,9 @@ export function LoginPage({ notice, onSignedIn }: { notice?: MessageKey; onSigne
     setError(null);
     setThrottled(false);
     try {
-      const answer = await post<SessionAnswer>('/session', { username: username.trim(), password });
+      const answer = await api.post('/session', { body: { username: username.trim(), password } });
       setCsrfToken(answer.csrf_token);
-      const me = await get<Me>('/me');
+      const me = await api.get('/me');
       setCsrfToken(me.csrf_token || answer.csrf_token);
       onSignedIn(me);
     } catch (err) {

@@ -2,32 +2,31 @@
 // the navigation to each capability the user's permissions open, and the page itself.
 import { useEffect, useRef } from 'preact/hooks';
 import type { Me } from '../api/types';
-import { useI18n } from '../i18n';
-import { AuditPage } from '../pages/AuditPage';
-import { ComingPage } from '../pages/ComingPage';
+import { findCapability, mayOpen, visibleCapabilities } from '../capabilities/registry';
+import type { Capability } from '../capabilities/types';
+import { ensureMessages, useI18n } from '../i18n';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage, NotPermittedPage } from '../pages/StatusPages';
-import { UsersPage } from '../pages/UsersPage';
-import { ScreeningPage } from '../screening/ScreeningPage';
-import { findCapability, mayOpen, visibleCapabilities, type Capability } from './capabilities';
+import { AsyncState, useResource } from '../ui';
 import { LanguagePicker } from './LanguagePicker';
 import { href, useRoute } from './router';
 
-function Page({ capability, me }: { capability: Capability; me: Me }) {
-  switch (capability.id) {
-    case 'screening':
-      return <ScreeningPage me={me} />;
-    case 'users':
-      return <UsersPage me={me} />;
-    case 'audit':
-      return <AuditPage me={me} />;
-    default:
-      return <ComingPage capability={capability} />;
-  }
+/** A capability's page: its code and its texts in the current language are loaded when it is
+ * first opened. A change of language reloads only the texts; the page stays mounted. */
+function CapabilityPage({ capability, me }: { capability: Capability; me: Me }) {
+  const { lang } = useI18n();
+  const page = useResource(async () => {
+    const [Page] = await Promise.all([
+      capability.page(),
+      capability.messages ? ensureMessages(capability.id, capability.messages, lang) : undefined,
+    ]);
+    return { Page };
+  }, [capability, lang]);
+  return <AsyncState resource={page}>{({ Page }) => <Page me={me} capability={capability} />}</AsyncState>;
 }
 
 export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
-  const { t, tid } = useI18n();
+  const { t, tid, lang } = useI18n();
   const route = useRoute();
   const mainRef = useRef<HTMLElement>(null);
   const visible = visibleCapabilities(me.permissions, me.user.role);
@@ -55,7 +54,7 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     const capability = findCapability(pageId);
     if (!capability) content = <NotFoundPage />;
     else if (!mayOpen(capability, me.permissions, me.user.role)) content = <NotPermittedPage role={me.user.role} />;
-    else content = <Page capability={capability} me={me} />;
+    else content = <CapabilityPage key={capability.id} capability={capability} me={me} />;
   }
 
   const org = me.user.organisation;
@@ -117,7 +116,7 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           {visible.map((c) => (
             <li key={c.id}>
               <a href={href('/' + c.id)} aria-current={pageId === c.id ? 'page' : undefined} data-nav={c.id}>
-                {t(c.nav)}
+                {c.label[lang]}
                 {c.coming && <span class="nav-tag"> · {t('nav.coming')}</span>}
               </a>
             </li>

@@ -1,23 +1,26 @@
 // Step 1 of a screening: the language, the instrument, and what is known of the person and of
 // the encounter. The person reference is a pseudonym; no name is ever asked.
 import { useState } from 'preact/hooks';
-import { useI18n } from '../i18n';
-import { LanguagePicker } from '../shell/LanguagePicker';
-import { ENCOUNTER_SOURCES, PROFILES, type ScreeningSetup } from './shapes';
+import type { ScreeningKey } from './messages';
+import { useI18n } from '../../i18n';
+import { LanguagePicker } from '../../shell/LanguagePicker';
+import { useMeta } from '../../api/meta';
+import { ErrorNotice, Select } from '../../ui';
+import type { ProfileInfo, ScreeningSetup } from './model';
 
 interface Props {
   setup: ScreeningSetup;
   onChange: (setup: ScreeningSetup) => void;
   onStart: () => void;
   /** Profiles the server offers (GET /screen/profiles), when it answered. */
-  profiles: { id: string; title?: string }[];
+  profiles: ProfileInfo[];
   recordable: boolean;
 }
 
 const NATIONALITY = /^[A-Za-z]{2}$/;
 
 export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Props) {
-  const { t, tid } = useI18n();
+  const { t, tid } = useI18n<ScreeningKey>();
   const [touched, setTouched] = useState(false);
   const set = <K extends keyof ScreeningSetup>(key: K, value: ScreeningSetup[K]) => onChange({ ...setup, [key]: value });
 
@@ -27,7 +30,11 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
   const nationalityInvalid = setup.nationality.trim() !== '' && !NATIONALITY.test(setup.nationality.trim());
   // A recorded screening belongs to a person, named only by the organisation's pseudonym.
   const personRefInvalid = recordable && (setup.personRef.trim() === '' || setup.personRef.trim().length > 64);
-  const profileIds = profiles.length ? profiles.map((p) => p.id).filter((id) => id !== 'screener') : [...PROFILES];
+  // The lists come from the server: the profiles it offers, else (GET /screen/profiles not
+  // answered yet) those GET /meta names; the encounter sources from GET /meta.
+  const meta = useMeta();
+  const profileIds = profiles.length ? profiles.map((p) => p.id) : (meta.data?.profiles ?? []);
+  const sources = meta.data?.encounter_sources ?? [];
 
   function submit(e: Event) {
     e.preventDefault();
@@ -74,20 +81,14 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
       </fieldset>
 
       {setup.kind === 'profile' && (
-        <div class="field">
-          <label for="screening-profile">{t('screening.profile')}</label>
-          <select
-            id="screening-profile"
-            value={setup.profile}
-            onChange={(e) => set('profile', (e.currentTarget as HTMLSelectElement).value)}
-          >
-            {profileIds.map((id) => (
-              <option key={id} value={id}>
-                {tid('profile', id)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select
+          id="screening-profile"
+          label={t('screening.profile')}
+          value={setup.profile}
+          options={profileIds}
+          optionLabel={(id) => tid('profile', id)}
+          onChange={(id) => set('profile', id)}
+        />
       )}
 
       <div class="field-row">
@@ -134,20 +135,15 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
         </div>
       </div>
 
-      <div class="field">
-        <label for="screening-source">{t('screening.source')}</label>
-        <select
-          id="screening-source"
-          value={setup.encounterSource}
-          onChange={(e) => set('encounterSource', (e.currentTarget as HTMLSelectElement).value)}
-        >
-          {ENCOUNTER_SOURCES.map((s) => (
-            <option key={s} value={s}>
-              {tid('source', s)}
-            </option>
-          ))}
-        </select>
-      </div>
+      {meta.error && <ErrorNotice error={meta.error} onRetry={meta.reload} />}
+      <Select
+        id="screening-source"
+        label={t('screening.source')}
+        value={setup.encounterSource}
+        options={sources}
+        optionLabel={(s) => tid('source', s)}
+        onChange={(s) => set('encounterSource', s)}
+      />
 
       <label class="choice">
         <input

@@ -2,8 +2,9 @@
 // answered yes / no / don't know with native radio buttons, so arrow keys and screen readers
 // work as everywhere else.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useI18n } from '../i18n';
-import { ANSWERS, allQuestions, type Answer, type Instrument, type Question } from './shapes';
+import type { ScreeningKey } from './messages';
+import { useI18n } from '../../i18n';
+import { ANSWERS, allQuestions, type Answer, type Instrument, type Question } from './model';
 
 export type QuestionMode = 'one' | 'grouped';
 
@@ -32,17 +33,11 @@ function AnswerChoice({
   onChange: (answer: Answer) => void;
   large?: boolean;
 }) {
-  const { t } = useI18n();
+  const { t } = useI18n<ScreeningKey>();
   const name = 'answer-' + question.id;
-  const helpId = question.help ? name + '-help' : undefined;
   return (
-    <fieldset class={large ? 'question question-large' : 'question'} data-question-id={question.id} aria-describedby={helpId}>
+    <fieldset class={large ? 'question question-large' : 'question'} data-question-id={question.id}>
       <legend class="question-text">{question.text}</legend>
-      {question.help && (
-        <p id={helpId} class="hint">
-          {question.help}
-        </p>
-      )}
       <div class="answer-row">
         {ANSWERS.map((a) => (
           <label key={a} class={'answer answer-' + a + (value === a ? ' is-selected' : '')}>
@@ -56,7 +51,7 @@ function AnswerChoice({
 }
 
 export function Questions({ instrument, answers, onAnswer, mode, onModeChange, onBack, onFinish, busy, error, notice }: Props) {
-  const { t } = useI18n();
+  const { t } = useI18n<ScreeningKey>();
   const questions = allQuestions(instrument);
   const total = questions.length;
   const answered = questions.filter((q) => answers[q.id]).length;

@@ -6,9 +6,11 @@
 // result's structure (positive or not, counts, clause ids), with texts of the instrument in the
 // interface language (`texts`), and offers the English sentences under a disclosure.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { post } from '../api/client';
-import { useI18n } from '../i18n';
-import { outcomeTone, referralKinds, type DimensionExplanation, type InstrumentTexts, type ScreeningRecord } from './shapes';
+import { api } from '../../api/client';
+import type { Outcome, Profile, ReferralKind } from '../../api/types';
+import type { ScreeningKey } from './messages';
+import { useI18n } from '../../i18n';
+import { outcomeTone, type DimensionExplanation, type InstrumentTexts, type ScreeningRecord } from './model';
 
 interface Props {
   record: ScreeningRecord;
@@ -17,7 +19,7 @@ interface Props {
   texts?: InstrumentTexts;
   onNew: () => void;
   /** Starts the full interview of a profile (after the first-contact screener). */
-  onFullInterview?: (profile: string) => void;
+  onFullInterview?: (profile: Profile) => void;
 }
 
 /** The questions to ask next shown at once; the rest behind a disclosure. */
@@ -26,7 +28,7 @@ const ASK_NEXT_SHOWN = 5;
 type ReferralState = { state: 'idle' } | { state: 'busy' } | { state: 'done' } | { state: 'failed'; message: string };
 
 function Dimension({ d, texts }: { d: DimensionExplanation; texts?: InstrumentTexts }) {
-  const { t, tid, lang } = useI18n();
+  const { t, tid, lang } = useI18n<ScreeningKey>();
   const title = texts?.dimensions[d.id] ?? d.title;
   const badge =
     d.met === true ? (
@@ -70,7 +72,7 @@ function Dimension({ d, texts }: { d: DimensionExplanation; texts?: InstrumentTe
 }
 
 export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: Props) {
-  const { t, tid, lang } = useI18n();
+  const { t, tid, lang } = useI18n<ScreeningKey>();
   const { result } = record;
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -78,23 +80,21 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
   const initial: Record<string, ReferralState> = {};
   for (const k of record.referralsMade) initial[k] = { state: 'done' };
   const [referrals, setReferrals] = useState<Record<string, ReferralState>>(initial);
-  const kinds = referralKinds(result);
+  const kinds = result.referrals;
 
-  async function refer(kind: string) {
-    if (!record.screeningId) return;
+  async function refer(kind: ReferralKind) {
+    const id = record.screeningId;
+    if (!id) return;
     setReferrals((r) => ({ ...r, [kind]: { state: 'busy' } }));
     try {
-      await post(`/screenings/${encodeURIComponent(record.screeningId)}/referrals`, { kind });
+      await api.post('/screenings/{id}/referrals', { path: { id }, body: { kind } });
       setReferrals((r) => ({ ...r, [kind]: { state: 'done' } }));
     } catch (e) {
       setReferrals((r) => ({ ...r, [kind]: { state: 'failed', message: e instanceof Error ? e.message : String(e) } }));
     }
   }
 
-  const outcomeText = (id: string, label?: string) => {
-    const translated = tid('outcome', id);
-    return translated === id.replace(/[_-]+/g, ' ') && label ? label : translated;
-  };
+  const outcomeText = (id: Outcome) => tid('outcome', id);
   const dimensionTitle = (id: string) =>
     texts?.dimensions[id] ?? result.dimensions.find((d) => d.id === id)?.title ?? id.replace(/_/g, ' ');
   const tone = outcomeTone(result.outcome);
@@ -114,7 +114,7 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
 
       <div class={'outcome outcome-' + tone} data-testid="result-outcome" data-outcome={result.outcome}>
         <span class="outcome-label">{t('result.outcome')}</span>
-        <strong class="outcome-value">{outcomeText(result.outcome, result.outcomeLabel)}</strong>
+        <strong class="outcome-value">{outcomeText(result.outcome)}</strong>
       </div>
       <p class="muted small">{t('result.note')}</p>
 
@@ -126,7 +126,7 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
       {result.couldBecome && (
         <section class="result-section" aria-labelledby="could-become-title" data-testid="result-could-become">
           <h3 id="could-become-title">{t('result.could_become')}</h3>
-          <p>{t('result.could_become_intro', { outcome: outcomeText(result.couldBecome, result.couldBecomeLabel) })}</p>
+          <p>{t('result.could_become_intro', { outcome: outcomeText(result.couldBecome) })}</p>
           {result.nextQuestions.length > 0 && (
             <>
               <h4>{t('result.next_questions')}</h4>

@@ -2,9 +2,11 @@
 // read the result and refer; and, for roles that may, the coverage of screening. A role with
 // screen.instruments but not screenings.create evaluates without storing (/screen/evaluate).
 import { useEffect, useState } from 'preact/hooks';
-import { get, post } from '../api/client';
-import type { Me } from '../api/types';
-import { useI18n } from '../i18n';
+import { api } from '../../api/client';
+import type { Language, Profile } from '../../api/types';
+import type { ScreeningKey } from './messages';
+import { useI18n } from '../../i18n';
+import type { PageProps } from '../types';
 import { Coverage } from './Coverage';
 import { Questions, type QuestionMode } from './Questions';
 import { ResultView } from './ResultView';
@@ -26,13 +28,13 @@ import {
   type ProfileInfo,
   type ScreeningRecord,
   type ScreeningSetup,
-} from './shapes';
+} from './model';
 
 type Step = 'setup' | 'questions' | 'result';
 
 const MODE_KEY = 'ctip.questionMode';
 
-function initialSetup(lang: string): ScreeningSetup {
+function initialSetup(lang: Language): ScreeningSetup {
   return {
     lang,
     kind: 'screener',
@@ -59,8 +61,8 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export function ScreeningPage({ me }: { me: Me }) {
-  const { t, lang } = useI18n();
+export function ScreeningPage({ me }: PageProps) {
+  const { t, lang } = useI18n<ScreeningKey>();
   const has = (action: string) => me.permissions.includes(action);
   const mayScreen = has('screen.instruments') || has('screenings.create');
   const mayRecord = has('screenings.create');
@@ -82,10 +84,11 @@ export function ScreeningPage({ me }: { me: Me }) {
 
   useEffect(() => {
     if (!has('screen.instruments')) return;
-    get<unknown>('/screen/profiles')
-      .then((raw) => setProfiles(readProfiles(raw).profiles))
+    api
+      .get('/screen/profiles', { query: { lang } })
+      .then((list) => setProfiles(readProfiles(list)))
       .catch(() => setProfiles([]));
-  }, []);
+  }, [lang]);
 
   // The questions in the interview's language; fetched again when the language changes, the
   // answers (keyed by question id) are kept.
@@ -94,13 +97,13 @@ export function ScreeningPage({ me }: { me: Me }) {
     if (step !== 'questions') return;
     let cancelled = false;
     setInstrumentError(null);
-    const path =
+    const doc =
       profile === SCREENER_PROFILE
-        ? `/screen/screener?lang=${lang}`
-        : `/screen/instruments/${encodeURIComponent(profile)}?lang=${lang}`;
-    get<unknown>(path)
-      .then((raw) => {
-        if (!cancelled) setInstrument(readInstrument(raw, lang, profile));
+        ? api.get('/screen/screener', { query: { lang } })
+        : api.get('/screen/instruments/{profile}', { path: { profile }, query: { lang } });
+    doc
+      .then((answer) => {
+        if (!cancelled) setInstrument(readInstrument(answer));
       })
       .catch((e) => {
         if (!cancelled) setInstrumentError(message(e));
@@ -114,15 +117,16 @@ export function ScreeningPage({ me }: { me: Me }) {
   // screening, or of the screener (routed to a profile), may come in English.
   const resultProfile = record?.result.profile;
   useEffect(() => {
-    if (step !== 'result' || !resultProfile || resultProfile === SCREENER_PROFILE) return;
+    if (step !== 'result' || !resultProfile) return;
     if (instrument && instrument.profile === resultProfile) {
       setTexts(textsOf(instrument));
       return;
     }
     let cancelled = false;
-    get<unknown>(`/screen/instruments/${encodeURIComponent(resultProfile)}?lang=${lang}`)
-      .then((raw) => {
-        if (!cancelled) setTexts(textsOf(readInstrument(raw, lang, resultProfile)));
+    api
+      .get('/screen/instruments/{profile}', { path: { profile: resultProfile }, query: { lang } })
+      .then((answer) => {
+        if (!cancelled) setTexts(textsOf(readInstrument(answer)));
       })
       .catch(() => {
         if (!cancelled) setTexts(undefined);
@@ -149,9 +153,9 @@ export function ScreeningPage({ me }: { me: Me }) {
     const current = { ...setup, lang };
     try {
       const answer = mayRecord
-        ? await post<unknown>('/screenings', createBody(current, questions, answers))
-        : await post<unknown>('/screen/evaluate', evaluateBody(current, questions, answers));
-      setRecord(readRecord(answer, lang));
+        ? await api.post('/screenings', { body: createBody(current, questions, answers) })
+        : await api.post('/screen/evaluate', { body: evaluateBody(current, questions, answers) });
+      setRecord(readRecord(answer));
       setScreener(profileOf(current) === SCREENER_PROFILE ? { instrument, answers } : null);
       setTexts(undefined);
       setStep('result');
@@ -176,7 +180,7 @@ export function ScreeningPage({ me }: { me: Me }) {
 
   // After the first-contact screener: the full interview of the routed profile, for the same
   // person and encounter, with the screener's answers carried over to be checked.
-  function startFullInterview(profile: string) {
+  function startFullInterview(profile: Profile) {
     const carriedAnswers = screener ? carryOver(screener.instrument, screener.answers, profile) : {};
     setSetup({ ...setup, kind: 'profile', profile });
     setAnswers(carriedAnswers);

@@ -2,10 +2,13 @@
 // against persons screened, the outcomes, and the share of own nationals among presumed
 // victims. Two ECharts charts, and the same figures as a table for screen readers and print.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get } from '../api/client';
-import { useI18n } from '../i18n';
+import { api } from '../../api/client';
+import type { Outcome } from '../../api/types';
+import { ErrorNotice, useResource } from '../../ui';
+import type { ScreeningKey } from './messages';
+import { useI18n } from '../../i18n';
 import type { ChartHandle, ChartOption } from './coverageChart';
-import { readCoverage, readCoverageCountry, type CoverageRow } from './shapes';
+import { readCoverage, type CoverageRow } from './model';
 
 const ALL = '';
 
@@ -65,27 +68,18 @@ function percent(v: number | undefined, lang: string): string {
 }
 
 export function Coverage() {
-  const { t, tid, lang } = useI18n();
-  const [rows, setRows] = useState<CoverageRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { t, tid, lang } = useI18n<ScreeningKey>();
+  const coverage = useResource(() => api.get('/screenings/coverage'), []);
   const [source, setSource] = useState(ALL);
-  const [country, setCountry] = useState<string | undefined>(undefined);
-
-  useEffect(() => {
-    get<unknown>('/screenings/coverage')
-      .then((raw) => {
-        setCountry(readCoverageCountry(raw));
-        setRows(readCoverage(raw));
-      })
-      .catch((e) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
+  const rows: CoverageRow[] | null = useMemo(() => (coverage.data ? readCoverage(coverage.data) : null), [coverage.data]);
+  const country = coverage.data?.country ?? undefined;
 
   const sources = useMemo(() => [...new Set((rows ?? []).map((r) => r.source).filter(Boolean))].sort(), [rows]);
   const filtered = useMemo(() => (rows ?? []).filter((r) => source === ALL || r.source === source), [rows, source]);
   const months = useMemo(() => totalsByMonth(filtered), [filtered]);
   const outcomeIds = useMemo(() => {
-    const ids = new Set<string>();
-    for (const r of rows ?? []) for (const k of Object.keys(r.outcomes)) ids.add(k);
+    const ids = new Set<Outcome>();
+    for (const r of rows ?? []) for (const k of Object.keys(r.outcomes) as Outcome[]) ids.add(k);
     return [...ids].sort((a, b) => Object.keys(OUTCOME_COLOURS).indexOf(a) - Object.keys(OUTCOME_COLOURS).indexOf(b));
   }, [rows]);
 
@@ -138,12 +132,8 @@ export function Coverage() {
     <section class="card" aria-labelledby="coverage-title" data-testid="coverage">
       <h2 id="coverage-title">{t('coverage.title')}</h2>
       <p class="muted">{t('coverage.intro')}</p>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {t('common.error', { message: error })}
-        </p>
-      )}
-      {!rows && !error && <p role="status">{t('common.loading')}</p>}
+      {coverage.error && <ErrorNotice error={coverage.error} onRetry={coverage.reload} />}
+      {!rows && !coverage.error && <p role="status">{t('common.loading')}</p>}
       {rows && rows.length === 0 && <p>{t('coverage.none')}</p>}
       {rows && rows.length > 0 && (
         <>
