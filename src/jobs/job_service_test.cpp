@@ -299,7 +299,7 @@ TEST(JobService, ProgressGoingBackwardsFailsTheJob) {
   svc.start();
   Job job = svc.wait(submit_text(svc, alice(), "bad", "x").id, 10s);
   EXPECT_EQ(job.status, Status::failed);
-  EXPECT_NE(job.error->find("backwards"), std::string::npos);
+  EXPECT_NE(job.error.value_or("").find("backwards"), std::string::npos);
 }
 
 TEST(JobService, OtherOrganisationsJobsAreNotFound) {
@@ -352,7 +352,7 @@ TEST(JobService, StoppingTheServiceMarksARunningJobInterrupted) {
   JobService svc(*env.store, *env.audit, with({writer_kind(gate)}), env.options());
   Job job = svc.wait(id, 1s);
   EXPECT_EQ(job.status, Status::failed);
-  EXPECT_NE(job.error->find("interrupted"), std::string::npos);
+  EXPECT_NE(job.error.value_or("").find("interrupted"), std::string::npos);
   EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
 }
 
@@ -373,7 +373,7 @@ TEST(JobService, StartUpMarksJobsOfADeadProcessInterrupted) {
   svc.start();
   Job job = svc.wait(id, 1s);
   EXPECT_EQ(job.status, Status::failed);
-  EXPECT_NE(job.error->find("interrupted"), std::string::npos);
+  EXPECT_NE(job.error.value_or("").find("interrupted"), std::string::npos);
   EXPECT_EQ(env.job_files(), 0u) << "its input is removed";
 }
 
@@ -418,7 +418,7 @@ TEST(JobService, AKilledProcessLeavesNothingHalfWritten) {
   auto jobs = svc.list(Caller::cli());
   ASSERT_EQ(jobs.size(), 1u) << "the cut-off upload made no job";
   EXPECT_EQ(jobs[0].status, Status::failed);
-  EXPECT_NE(jobs[0].error->find("interrupted"), std::string::npos);
+  EXPECT_NE(jobs[0].error.value_or("").find("interrupted"), std::string::npos);
   EXPECT_GT(jobs[0].progress.done, 0);
   EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
   EXPECT_EQ(env.job_files(), 0u) << "neither the input nor the partial upload is kept";
