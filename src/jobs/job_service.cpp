@@ -139,7 +139,8 @@ struct JobService::Impl {
       int64_t id = 0;
       {
         std::unique_lock lock(mu);
-        if (!queue_cv.wait(lock, st, [&] { return !queue.empty(); })) return;
+        // A stopping service leaves queued jobs queued, for the next start.
+        if (!queue_cv.wait(lock, st, [&] { return !queue.empty(); }) || st.stop_requested()) return;
         id = queue.front();
         queue.pop_front();
       }
@@ -243,9 +244,13 @@ void JobService::Impl::run(int64_t id) {
   bool claimed = false;
   store.write([&](store::Connection& c) {
     claimed = repository::claim(c, id, now());
-    if (claimed) job = repository::find(c, id);
+    job = repository::find(c, id);
   });
-  if (!claimed || !job) return;  // cancelled while queued
+  if (!claimed || !job) {
+    // Cancelled while queued: its input is no longer needed.
+    if (job && is_final(job->status)) remove_quietly(options.jobs_dir / input_name(id));
+    return;
+  }
   auto state = std::make_shared<RunState>();
   {
     std::lock_guard lock(mu);

@@ -240,6 +240,8 @@ TEST(JobService, CancellingAQueuedJobMeansItNeverRuns) {
   EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 10);
   EXPECT_EQ(svc.wait(waiting.id, 1s).status, Status::cancelled);
   EXPECT_EQ(runs.load(), 0);
+  for (int i = 0; i < 200 && env.job_files() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(env.job_files(), 0u) << "the cancelled job's input is removed";
 }
 
 TEST(JobService, AFailedKindRollsBackItsWrites) {
@@ -354,6 +356,27 @@ TEST(JobService, StoppingTheServiceMarksARunningJobInterrupted) {
   EXPECT_EQ(job.status, Status::failed);
   EXPECT_NE(job.error.value_or("").find("interrupted"), std::string::npos);
   EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
+}
+
+TEST(JobService, StoppingTheServiceLeavesQueuedJobsQueued) {
+  Env env("stopqueued");
+  auto gate = std::make_shared<Gate>();
+  int64_t waiting = 0;
+  {
+    JobService svc(*env.store, *env.audit, with({writer_kind(gate), count_lines_kind()}),
+                   env.options(1));
+    svc.start();
+    submit_text(svc, alice(), "writer", "x");
+    gate->wait_reached();
+    waiting = submit_text(svc, alice(), "count_lines", "a\nb\n").id;
+  }
+  EXPECT_EQ(env.count("SELECT count(*) FROM jobs WHERE status = 'queued'"), 1);
+  JobService svc(*env.store, *env.audit, with({writer_kind(gate), count_lines_kind()}),
+                 env.options(1));
+  svc.start();
+  Job job = svc.wait(waiting, 10s);
+  ASSERT_EQ(job.status, Status::succeeded);
+  EXPECT_EQ((*job.result)["lines"], 2);
 }
 
 // A store abandoned mid-job (the process is gone; no destructor ran): start-up marks it failed.
