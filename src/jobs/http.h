@@ -35,7 +35,8 @@ inline constexpr const char* kCreateAction = "jobs.create";
 inline constexpr const char* kReadAction = "jobs.read";
 inline constexpr const char* kCancelAction = "jobs.cancel";
 
-// POST /api/v1/jobs?kind=K. Authenticates and checks the kind before reading any of the body;
+// POST /api/v1/jobs?kind=K. Authenticates (with the kind's own action when it names one, else
+// jobs.create) and checks the kind before reading any of the body;
 // a refused request is answered with "Connection: close" (its body is never read).
 void create_job(const JobRoutes& routes, const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& body);

@@ -42,7 +42,11 @@ Caller authenticate(const httplib::Request& req, std::string_view action) {
   if (user != "alice" && user != "bob") throw Error(ErrorCode::unauthenticated, "log in first");
   if (req.method == "POST" && req.get_header_value("X-CSRF-Token") != "csrf-" + user)
     throw Error(ErrorCode::permission_denied, "missing or wrong X-CSRF-Token header");
-  EXPECT_TRUE(action == "jobs.create" || action == "jobs.read" || action == "jobs.cancel");
+  EXPECT_TRUE(action == "jobs.create" || action == "jobs.read" || action == "jobs.cancel" ||
+              action == "restricted.import");
+  // The matrix of these tests: only alice may run the restricted kind.
+  if (action == "restricted.import" && user != "alice")
+    throw Error(ErrorCode::permission_denied, "role may not restricted.import");
   return user == "alice" ? testing::alice() : testing::bob();
 }
 
@@ -60,6 +64,10 @@ struct ServerFixture : ::testing::Test {
     Kind slow = count_lines_kind({20ms, 1});  // a byte per block: slow enough to cancel
     slow.name = "slow_count";
     kinds.add(slow);
+    Kind restricted = count_lines_kind();
+    restricted.name = "restricted";
+    restricted.action = "restricted.import";
+    kinds.add(restricted);
     service = std::make_unique<JobService>(*env.store, *env.audit, std::move(kinds), o);
     service->start();
     routes = std::make_unique<http::JobRoutes>(http::JobRoutes{*service, authenticate});
@@ -196,8 +204,11 @@ TEST_F(ServerFixture, RefusesBeforeReadingTheBody) {
   EXPECT_EQ(unknown->status, 400);
   EXPECT_EQ(Json::parse(unknown->body)["error"]["field"], "kind");
   EXPECT_EQ(c.Post("/api/v1/jobs", as("alice"), "x", "text/plain")->status, 400);
+  EXPECT_EQ(c.Post("/api/v1/jobs?kind=restricted", as("bob"), "x", "text/plain")->status, 403)
+      << "a kind's own action is checked";
   EXPECT_EQ(env.job_files(), 0u);
   EXPECT_EQ(env.count("SELECT count(*) FROM jobs"), 0);
+  EXPECT_EQ(c.Post("/api/v1/jobs?kind=restricted", as("alice"), "x", "text/plain")->status, 201);
 }
 
 TEST_F(ServerFixture, StreamsA200MegabyteUploadInBoundedMemory) {

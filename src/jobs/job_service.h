@@ -76,6 +76,9 @@ struct Kind {
   std::string unit;     // what progress counts, e.g. "rows", "bytes"
   std::string summary;  // one line for people
   std::function<void(JobContext&)> run;
+  // The permission-matrix action needed to create a job of this kind (e.g. "flows.import");
+  // empty: the generic "jobs.create". Checked by the routes (http.h) through the server.
+  std::string action = {};
 };
 
 // The kinds a service can run, by name. An explicit list built at start-up (no static
