@@ -43,7 +43,7 @@ void write_json_error(httplib::Response& res, int status, std::string_view code,
 
 BodyLimits::BodyLimits(uint64_t default_max_bytes) : default_max_bytes_(default_max_bytes) {}
 
-BodyLimits& BodyLimits::set(std::string method, std::string pattern, uint64_t max_bytes) {
+BodyLimits& BodyLimits::set(std::string method, const std::string& pattern, uint64_t max_bytes) {
   Rule r{std::move(method), {}, 0, max_bytes};
   for (auto s : segments(pattern)) {
     r.parts.emplace_back(s);

@@ -31,7 +31,7 @@ class BodyLimits {
   explicit BodyLimits(uint64_t default_max_bytes = 1 << 20);
   // `pattern` in the API's route syntax, e.g. "/api/v1/jobs" or "/api/v1/jobs/{id}/cancel";
   // when several patterns match a path, the one with most literal segments wins.
-  BodyLimits& set(std::string method, std::string pattern, uint64_t max_bytes);
+  BodyLimits& set(std::string method, const std::string& pattern, uint64_t max_bytes);
   uint64_t limit(std::string_view method, std::string_view path) const;
   uint64_t default_limit() const { return default_max_bytes_; }
   // What to give httplib::Server::set_payload_max_length so that it refuses nothing the

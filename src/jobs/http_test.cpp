@@ -295,7 +295,7 @@ TEST_F(ServerFixture, TheClientUploadsAndFollowsAJob) {
   Json job = run_on_server(session, "count_lines", file, bar, 10ms);
   EXPECT_EQ(job["status"], "succeeded");
   EXPECT_EQ(job["result"]["lines"], 1000);
-  std::rewind(log);
+  std::fseek(log, 0, SEEK_SET);
   std::string printed(4096, '\0');
   printed.resize(std::fread(printed.data(), 1, printed.size(), log));
   std::fclose(log);

@@ -86,6 +86,7 @@ const Kind* KindRegistry::find(std::string_view name) const {
 
 std::vector<std::string> KindRegistry::names() const {
   std::vector<std::string> out;
+  out.reserve(kinds_.size());
   for (const auto& [name, kind] : kinds_) out.push_back(name);
   return out;
 }
@@ -134,7 +135,7 @@ struct JobService::Impl {
     queue_cv.notify_one();
   }
 
-  void work(std::stop_token st) {
+  void work(const std::stop_token& st) {
     for (;;) {
       int64_t id = 0;
       {
@@ -378,6 +379,7 @@ Job Upload::finish() {
     throw;
   }
   s.finished = true;
+  if (!job) throw Error(ErrorCode::internal, "a created job could not be read back");
   svc.enqueue(job->id);
   return *job;
 }
@@ -417,7 +419,7 @@ void JobService::start() {
   }
   for (int64_t id : queued) s.enqueue(id);
   for (int i = 0; i < s.options.workers; ++i)
-    s.workers.emplace_back([impl = impl_](std::stop_token st) { impl->work(st); });
+    s.workers.emplace_back([impl = impl_](const std::stop_token& st) { impl->work(st); });
 }
 
 Upload JobService::begin_upload(const Caller& caller, std::string_view kind) {
@@ -494,6 +496,7 @@ Job JobService::cancel(const Caller& caller, int64_t id) {
     std::lock_guard lock(impl_->mu);
     if (auto it = impl_->running.find(id); it != impl_->running.end()) it->second->cancel = true;
   }
+  if (!job) throw Error(ErrorCode::internal, "a cancelled job could not be read back");
   return *job;
 }
 

@@ -52,7 +52,7 @@ struct Gate {
 
 // Writes `rows` rows of output: progress per row, a pause at the gate half-way, and all rows in
 // one commit at the end. Polls for cancellation unless `ignore_cancel`.
-Kind writer_kind(std::shared_ptr<Gate> gate, int rows = 10, bool ignore_cancel = false) {
+Kind writer_kind(const std::shared_ptr<Gate>& gate, int rows = 10, bool ignore_cancel = false) {
   return {"writer", "rows", "test kind", [=](JobContext& ctx) {
             for (int i = 1; i <= rows; ++i) {
               if (!ignore_cancel) ctx.throw_if_cancelled();
@@ -95,14 +95,14 @@ TEST(JobService, CountsLinesAndKeepsNothingButTheResult) {
   EXPECT_EQ(job.created_by, 1);
   job = svc.wait(job.id, 10s);
   ASSERT_EQ(job.status, Status::succeeded) << job.error.value_or("");
-  EXPECT_EQ((*job.result)["lines"], 4);
-  EXPECT_EQ((*job.result)["bytes"], text.size());
+  EXPECT_EQ(testing::result_of(job)["lines"], 4);
+  EXPECT_EQ(testing::result_of(job)["bytes"], text.size());
   EXPECT_EQ(job.progress.done, static_cast<int64_t>(text.size()));
   EXPECT_TRUE(job.started_at && job.finished_at);
   EXPECT_EQ(env.job_files(), 0u) << "the input is deleted once the job is final";
   EXPECT_EQ(audit_count(env, "jobs.create"), 1);
   EXPECT_EQ(audit_count(env, "jobs.read"), 0);
-  EXPECT_EQ((*svc.get(alice(), job.id).result)["lines"], 4);
+  EXPECT_EQ(testing::result_of(svc.get(alice(), job.id))["lines"], 4);
   EXPECT_EQ(audit_count(env, "jobs.read"), 1) << "reading a result is audited";
 }
 
@@ -112,7 +112,7 @@ TEST(JobService, EmptyInputIsAJobToo) {
   svc.start();
   Job job = svc.wait(submit_text(svc, alice(), "count_lines", "").id, 10s);
   ASSERT_EQ(job.status, Status::succeeded);
-  EXPECT_EQ((*job.result)["lines"], 0);
+  EXPECT_EQ(testing::result_of(job)["lines"], 0);
 }
 
 TEST(JobService, UnknownKindIsRefusedBeforeAnyFile) {
@@ -338,7 +338,7 @@ TEST(JobService, QueuedJobsSurviveARestart) {
   svc.start();
   Job job = svc.wait(id, 10s);
   ASSERT_EQ(job.status, Status::succeeded);
-  EXPECT_EQ((*job.result)["lines"], 3);
+  EXPECT_EQ(testing::result_of(job)["lines"], 3);
 }
 
 TEST(JobService, StoppingTheServiceMarksARunningJobInterrupted) {
@@ -376,7 +376,7 @@ TEST(JobService, StoppingTheServiceLeavesQueuedJobsQueued) {
   svc.start();
   Job job = svc.wait(waiting, 10s);
   ASSERT_EQ(job.status, Status::succeeded);
-  EXPECT_EQ((*job.result)["lines"], 2);
+  EXPECT_EQ(testing::result_of(job)["lines"], 2);
 }
 
 // A store abandoned mid-job (the process is gone; no destructor ran): start-up marks it failed.

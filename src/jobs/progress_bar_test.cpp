@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 std::string contents(std::FILE* f) {
   std::fflush(f);
-  std::rewind(f);
+  std::fseek(f, 0, SEEK_SET);
   std::string s(1 << 16, '\0');
   s.resize(std::fread(s.data(), 1, s.size(), f));
   return s;
@@ -93,7 +93,7 @@ TEST(JobClient, RunsAJobInThisProcessWithProgress) {
   std::string out = contents(f);
   std::fclose(f);
   ASSERT_EQ(job.status, Status::succeeded);
-  EXPECT_EQ((*job.result)["lines"], 200);
+  EXPECT_EQ(testing::result_of(job)["lines"], 200);
   EXPECT_NE(out.find("bytes"), std::string::npos) << out;
   EXPECT_NE(out.find("job succeeded"), std::string::npos) << out;
   EXPECT_EQ(env.count("SELECT count(*) FROM audit_entries WHERE action = 'jobs.create' AND "
