@@ -228,18 +228,25 @@ TEST_F(ServerFixture, StreamsA200MegabyteUploadInBoundedMemory) {
       if (p[i] == '\n') ++lines;
     return sink.write(p, n);
   };
+  auto started = std::chrono::steady_clock::now();
   auto r = c.Post("/api/v1/jobs?kind=count_lines", as("alice"), kBytes, provider,
                   "application/octet-stream");
+  auto uploaded = std::chrono::steady_clock::now();
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   ASSERT_EQ(r->status, 201) << r->body;
   Json done = wait_final(Json::parse(r->body)["id"]);
+  auto finished = std::chrono::steady_clock::now();
   int64_t growth_kb = peak_rss_kb() - before;
   ASSERT_EQ(done["status"], "succeeded") << done.dump();
   EXPECT_EQ(done["input"]["size"], kBytes);
   EXPECT_EQ(done["result"]["bytes"], kBytes);
   EXPECT_EQ(done["result"]["lines"], lines + (kBytes % line.size() ? 1 : 0));
   EXPECT_LT(growth_kb, 64 * 1024) << "peak RSS grew by " << growth_kb << " kB";
-  std::printf("200 MiB upload: peak RSS growth %lld kB\n", static_cast<long long>(growth_kb));
+  auto ms = [](auto d) {
+    return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  };
+  std::printf("200 MiB upload: %lld ms (synced, hashed), job %lld ms; peak RSS growth %lld kB\n",
+              ms(uploaded - started), ms(finished - uploaded), static_cast<long long>(growth_kb));
 }
 
 TEST_F(ServerFixture, ACutOffUploadLeavesNoJobAndNoFile) {
