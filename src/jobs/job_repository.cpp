@@ -88,6 +88,11 @@ bool claim(store::Connection& c, int64_t id, const std::string& now) {
   return c.changes() == 1;
 }
 
+bool lock_if_running(store::Connection& c, int64_t id) {
+  c.execute("UPDATE jobs SET status = status WHERE id = ? AND status = 'running'", {id});
+  return c.changes() == 1;
+}
+
 bool record_progress(store::Connection& c, int64_t id, const Progress& p) {
   c.execute(
       "UPDATE jobs SET progress_done = ?, progress_total = ?, message = ? "
@@ -119,13 +124,6 @@ bool cancel(store::Connection& c, int64_t id, const std::string& now) {
       "WHERE id = ? AND status IN ('queued', 'running')",
       {now, id});
   return c.changes() == 1;
-}
-
-std::vector<int64_t> fail_all_running(store::Connection& c, const std::string& error,
-                                      const std::string& now) {
-  auto ids = ids_with_status(c, Status::running);
-  for (int64_t id : ids) fail(c, id, error, now);
-  return ids;
 }
 
 }  // namespace ctip::jobs::repository

@@ -36,6 +36,9 @@ std::vector<int64_t> ids_with_status(store::Connection& c, Status status);
 
 // queued -> running; false when the job is no longer queued (cancelled, or claimed elsewhere).
 bool claim(store::Connection& c, int64_t id, const std::string& now);
+// Locks the job's row when it is running (PostgreSQL: until the transaction ends, so that a
+// cancellation waits for a staged batch and then discards it); false when it is not running.
+bool lock_if_running(store::Connection& c, int64_t id);
 // Records progress of a running job; false when the job is no longer running (cancelled).
 bool record_progress(store::Connection& c, int64_t id, const Progress& p);
 // running -> succeeded with the result (JSON text) and the final progress; false when the
@@ -46,8 +49,5 @@ bool succeed(store::Connection& c, int64_t id, const std::string& result_json,
 bool fail(store::Connection& c, int64_t id, const std::string& error, const std::string& now);
 // queued or running -> cancelled; false when already final.
 bool cancel(store::Connection& c, int64_t id, const std::string& now);
-// Every running job -> failed with `error` (start-up after a killed process); returns their ids.
-std::vector<int64_t> fail_all_running(store::Connection& c, const std::string& error,
-                                      const std::string& now);
 
 }  // namespace ctip::jobs::repository

@@ -157,6 +157,12 @@ struct JobService::Impl {
   }
 
   void run(int64_t id);
+
+  // Deletes what a job that did not succeed staged, in the caller's transaction.
+  void discard(store::Connection& c, int64_t id, const std::string& kind_name) {
+    const Kind* kind = kinds.find(kind_name);
+    if (kind && kind->discard) kind->discard(c, id);
+  }
 };
 
 // ---- JobContext -------------------------------------------------------------------------
@@ -165,8 +171,9 @@ namespace {
 
 class RunningJob final : public JobContext {
  public:
-  RunningJob(JobService::Impl& svc, const Job& job, std::shared_ptr<RunState> state)
-      : svc_(svc), job_(job), state_(std::move(state)) {
+  RunningJob(JobService::Impl& svc, const Job& job, const Kind& kind,
+             std::shared_ptr<RunState> state)
+      : svc_(svc), job_(job), kind_(kind), state_(std::move(state)) {
     in_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     in_.open(svc_.options.jobs_dir / job.input_path, std::ios::binary);
     if (!in_) throw Error(ErrorCode::internal, "the job's input file is missing");
@@ -204,6 +211,16 @@ class RunningJob final : public JobContext {
     committed_ = true;
   }
 
+  void stage(const std::function<void(store::Connection&)>& write) override {
+    if (!kind_.discard)
+      throw Error(ErrorCode::internal, "job kind '" + kind_.name + "' stages without a discard");
+    throw_if_cancelled();
+    svc_.store.write([&](store::Connection& c) {
+      if (!repository::lock_if_running(c, job_.id)) throw JobStopped();
+      write(c);
+    });
+  }
+
   // The kind returned without commit(): record success unless it stopped because asked to.
   void finish_without_output() {
     if (committed_) return;
@@ -229,6 +246,7 @@ class RunningJob final : public JobContext {
 
   JobService::Impl& svc_;
   Job job_;
+  const Kind& kind_;
   std::shared_ptr<RunState> state_;
   std::array<char, 1 << 16> buffer_{};
   std::ifstream in_;
@@ -263,7 +281,7 @@ void JobService::Impl::run(int64_t id) {
   bool stopped = false;
   try {
     if (!kind) throw Error(ErrorCode::internal, "no job kind '" + job->kind + "' in this server");
-    RunningJob ctx(*this, *job, state);
+    RunningJob ctx(*this, *job, *kind, state);
     kind->run(ctx);
     ctx.finish_without_output();
   } catch (const JobStopped&) {
@@ -274,12 +292,14 @@ void JobService::Impl::run(int64_t id) {
   // The outcome, unless the output's commit already recorded success (then these find the job
   // no longer running and change nothing).
   store.write([&](store::Connection& c) {
+    bool ended = false;
     if (error)
-      repository::fail(c, id, *error, now());
+      ended = repository::fail(c, id, *error, now());
     else if (stopped && state->cancel)
-      repository::cancel(c, id, now());
+      ended = repository::cancel(c, id, now());
     else if (stopped)
-      repository::fail(c, id, kInterrupted, now());
+      ended = repository::fail(c, id, kInterrupted, now());
+    if (ended) discard(c, id, job->kind);
   });
   {
     std::lock_guard lock(mu);
@@ -404,7 +424,11 @@ void JobService::start() {
   auto& s = *impl_;
   std::vector<int64_t> queued;
   s.store.write([&](store::Connection& c) {
-    auto interrupted = repository::fail_all_running(c, kInterrupted, s.now());
+    auto interrupted = repository::ids_with_status(c, Status::running);
+    for (int64_t id : interrupted) {
+      auto job = repository::find(c, id);
+      if (job && repository::fail(c, id, kInterrupted, s.now())) s.discard(c, id, job->kind);
+    }
     if (!interrupted.empty())
       spdlog::warn(R"({{"event":"jobs_interrupted","count":{}}})", interrupted.size());
     queued = repository::ids_with_status(c, Status::queued);
@@ -489,6 +513,7 @@ Job JobService::cancel(const Caller& caller, int64_t id) {
     require_transition(job->status, Status::cancelled);
     if (!repository::cancel(c, id, impl_->now()))
       throw Error(ErrorCode::internal, "job changed during its cancellation");
+    impl_->discard(c, id, job->kind);
     impl_->audit.append(c, event(caller, "jobs.cancel", id));
     job = repository::find(c, id);
   });

@@ -64,6 +64,13 @@ class JobContext {
   // was cancelled meanwhile, nothing of `write` lands (JobStopped is thrown). Call at most
   // once, as the kind's last step. A kind that writes nothing need not call it.
   virtual void commit(const std::function<void(store::Connection&)>& write) = 0;
+  // For output too large to hold until commit() (millions of ads): writes one batch now, in
+  // its own transaction, while the job is still running (else JobStopped, nothing written).
+  // The kind must have a `discard` function deleting what stage() wrote: it runs in the
+  // transaction that marks the job failed or cancelled (also at start-up after a kill), so a
+  // job that does not succeed leaves nothing. Until the job succeeds, readers must not take
+  // staged rows as final (e.g. they join on the job's status, or commit() moves them).
+  virtual void stage(const std::function<void(store::Connection&)>& write) = 0;
 };
 
 // Thrown by JobContext when the job must stop (cancelled, or the service is stopping).
@@ -79,6 +86,8 @@ struct Kind {
   // The permission-matrix action needed to create a job of this kind (e.g. "flows.import");
   // empty: the generic "jobs.create". Checked by the routes (http.h) through the server.
   std::string action = {};
+  // Deletes the output stage() wrote for job `job_id`; needed by kinds that stage.
+  std::function<void(store::Connection&, int64_t job_id)> discard = {};
 };
 
 // The kinds a service can run, by name. An explicit list built at start-up (no static

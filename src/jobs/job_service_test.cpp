@@ -68,6 +68,28 @@ Kind writer_kind(const std::shared_ptr<Gate>& gate, int rows = 10, bool ignore_c
           }};
 }
 
+// Writes `batches` batches of 10 rows as it goes (stage), pausing at the gate after the second,
+// and fails after the last one when `fail_at_end`. Its discard deletes the job's rows.
+Kind stager_kind(const std::shared_ptr<Gate>& gate, int batches = 3, bool fail_at_end = false) {
+  Kind k{"stager", "batches", "test kind", [=](JobContext& ctx) {
+           for (int b = 1; b <= batches; ++b) {
+             ctx.stage([&](store::Connection& c) {
+               for (int i = 1; i <= 10; ++i)
+                 c.execute("INSERT INTO job_output (job_id, n) VALUES (?, ?)",
+                           {ctx.job_id(), int64_t{b * 100 + i}});
+             });
+             ctx.report_progress(b, batches, "");
+             if (b == 2) gate->arrive_and_wait(ctx);
+             ctx.throw_if_cancelled();
+           }
+           if (fail_at_end) throw Error(ErrorCode::invalid_argument, "bad last batch", "line 9");
+         }};
+  k.discard = [](store::Connection& c, int64_t job_id) {
+    c.execute("DELETE FROM job_output WHERE job_id = ?", {job_id});
+  };
+  return k;
+}
+
 Job submit_text(JobService& svc, const Caller& who, std::string_view kind, std::string text) {
   std::istringstream in(std::move(text));
   return svc.submit(who, kind, in);
@@ -266,6 +288,56 @@ TEST(JobService, AFailedKindRollsBackItsWrites) {
   EXPECT_EQ(b.error, "internal error (internal)") << "internals are not shown";
 }
 
+TEST(JobService, StagedOutputStaysWhenTheJobSucceeds) {
+  Env env("staged");
+  auto gate = std::make_shared<Gate>();
+  gate->release();
+  JobService svc(*env.store, *env.audit, with({stager_kind(gate)}), env.options());
+  svc.start();
+  Job job = svc.wait(submit_text(svc, alice(), "stager", "x").id, 10s);
+  EXPECT_EQ(job.status, Status::succeeded);
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 30);
+}
+
+TEST(JobService, CancellingDiscardsStagedOutput) {
+  Env env("stagecancel");
+  auto gate = std::make_shared<Gate>();
+  JobService svc(*env.store, *env.audit, with({stager_kind(gate)}), env.options());
+  svc.start();
+  Job job = submit_text(svc, alice(), "stager", "x");
+  gate->wait_reached();
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 20) << "two batches staged";
+  svc.cancel(alice(), job.id);
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0) << "discarded with the cancel";
+  EXPECT_EQ(svc.wait(job.id, 10s).status, Status::cancelled);
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
+}
+
+TEST(JobService, AFailedJobDiscardsStagedOutput) {
+  Env env("stagefail");
+  auto gate = std::make_shared<Gate>();
+  gate->release();
+  JobService svc(*env.store, *env.audit, with({stager_kind(gate, 3, true)}), env.options());
+  svc.start();
+  Job job = svc.wait(submit_text(svc, alice(), "stager", "x").id, 10s);
+  EXPECT_EQ(job.status, Status::failed);
+  EXPECT_EQ(job.error, "line 9: bad last batch");
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
+}
+
+TEST(JobService, StagingWithoutADiscardIsRefused) {
+  Env env("nodiscard");
+  auto gate = std::make_shared<Gate>();
+  gate->release();
+  Kind k = stager_kind(gate);
+  k.discard = nullptr;
+  JobService svc(*env.store, *env.audit, with({k}), env.options());
+  svc.start();
+  Job job = svc.wait(submit_text(svc, alice(), "stager", "x").id, 10s);
+  EXPECT_EQ(job.status, Status::failed);
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
+}
+
 TEST(JobService, ProgressIsMonotonicAndStored) {
   Env env("progress");
   constexpr int kRows = 40;
@@ -412,10 +484,10 @@ TEST(JobService, AKilledProcessLeavesNothingHalfWritten) {
     auto store = store::Store::open_sqlite(env.dir);
     audit::AuditLog audit(*store);
     auto gate = std::make_shared<Gate>();
-    JobService svc(*store, audit, with({writer_kind(gate, 1000)}), env.options());
+    JobService svc(*store, audit, with({stager_kind(gate)}), env.options());
     svc.start();
-    submit_text(svc, alice(), "writer", "input");
-    Upload partial = svc.begin_upload(alice(), "writer");
+    submit_text(svc, alice(), "stager", "input");
+    Upload partial = svc.begin_upload(alice(), "stager");
     partial.append("the first half of an upload");
     for (;;) std::this_thread::sleep_for(1s);  // until killed
   }
@@ -425,7 +497,7 @@ TEST(JobService, AKilledProcessLeavesNothingHalfWritten) {
     running = env.count(
                   "SELECT count(*) FROM jobs WHERE status = 'running' AND "
                   "progress_done > 0") == 1 &&
-              env.job_files() == 2;
+              env.count("SELECT count(*) FROM job_output") == 20 && env.job_files() == 2;
     if (!running) std::this_thread::sleep_for(10ms);
   }
   ::kill(child, SIGKILL);
@@ -436,14 +508,14 @@ TEST(JobService, AKilledProcessLeavesNothingHalfWritten) {
 
   env.open(false);
   auto gate = std::make_shared<Gate>();
-  JobService svc(*env.store, *env.audit, with({writer_kind(gate, 1000)}), env.options());
+  JobService svc(*env.store, *env.audit, with({stager_kind(gate)}), env.options());
   svc.start();
   auto jobs = svc.list(Caller::cli());
   ASSERT_EQ(jobs.size(), 1u) << "the cut-off upload made no job";
   EXPECT_EQ(jobs[0].status, Status::failed);
   EXPECT_NE(jobs[0].error.value_or("").find("interrupted"), std::string::npos);
   EXPECT_GT(jobs[0].progress.done, 0);
-  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0);
+  EXPECT_EQ(env.count("SELECT count(*) FROM job_output"), 0) << "staged batches discarded";
   EXPECT_EQ(env.job_files(), 0u) << "neither the input nor the partial upload is kept";
 }
 
