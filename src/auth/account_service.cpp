@@ -39,7 +39,8 @@ std::vector<User> AccountService::list_users(const Actor& actor,
   });
   // A read writes nothing but its audit entry: group-committed with other requests' entries
   // (AuditLog::record), and durable before the caller answers.
-  audit_.record(actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all"));
+  audit_.record(
+      actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all"));
   return users;
 }
 

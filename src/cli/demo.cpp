@@ -179,7 +179,7 @@ void add_demo_command(CLI::App& app) {
     {
       auto store = open_store(data_dir);
       audit::DirectoryTrustStore trust(audit_files_dir(data_dir));
-    audit::AuditLog log(*store, trust);
+      audit::AuditLog log(*store, trust);
       bool seeded = seed(*store, log);
       std::cout << (seeded ? "demo data loaded into " : "demo store already present in ")
                 << (store->engine() == "sqlite" ? data_dir : std::string("the PostgreSQL store"))

@@ -12,9 +12,9 @@
 #include <string>
 
 #include "audit/audit_log.h"
+#include "audit/trust_store.h"
 #include "jobs/job_service.h"
 #include "jobs/schema.h"
-#include "audit/trust_store.h"
 #include "store/store.h"
 #include "store/testing.h"
 
