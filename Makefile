@@ -10,16 +10,17 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 API_RECORD := $(CURDIR)/build/api-record
 
 .PHONY: demo test build web deps test-deps cpp-test asan-test format-check e2e bench format clean \
-        typecheck openapi-check openapi-selftest node18-check
+        typecheck openapi-check openapi-selftest node18-check tidy
 
 ## demo: install what is missing, build Release, load demo data into $(DATA), serve on :$(PORT)
 demo: build
-	./build/ctip demo --data $(DATA) --port $(PORT)
+	./build-release/ctip demo --data $(DATA) --port $(PORT)
 
-## build: the binary at build/ctip and the front end at web/dist
+## build: the binary at build-release/ctip and the front end at web/dist (each preset has its
+## own build folder: release build-release/, ci build/, asan build-asan/)
 build: deps web
 	cmake --preset release >/dev/null
-	cmake --build build -j$(JOBS)
+	cmake --build build-release -j$(JOBS)
 
 deps:
 	@bash scripts/install-deps.sh build
@@ -30,7 +31,7 @@ web: deps
 ## test: warnings as errors, unit + integration tests (store tests on SQLite and PostgreSQL),
 ## sanitizers, format check, browser tests, the TypeScript typecheck, the OpenAPI check and the
 ## front-end build on Node 18
-test: test-deps web typecheck cpp-test asan-test format-check e2e openapi-check node18-check
+test: test-deps web typecheck cpp-test asan-test format-check tidy e2e openapi-check node18-check
 	@echo "make test: all suites passed"
 
 test-deps:
@@ -51,6 +52,14 @@ asan-test: test-deps
 format-check:
 	@files=$$(git ls-files 'src/*.cpp' 'src/*.h' 'bench/*.cpp' 'bench/*.h'); \
 	clang-format --dry-run --Werror $$files && echo "clang-format: $$(echo $$files | wc -w) files clean"
+
+## tidy: clang-tidy-19 (.clang-tidy: bugprone, performance, analyzer) over every non-test source,
+## on the compile commands of the ci build; any finding fails.
+tidy: test-deps cpp-test
+	@files=$$(git ls-files 'src/*.cpp' | grep -v '_test\.cpp$$'); \
+	run-clang-tidy-19 -p build -j$(JOBS) -quiet -extra-arg=-Wno-unknown-warning-option $$files \
+	  > build/clang-tidy.log 2>&1 || { grep -E 'error:|warning:' build/clang-tidy.log; exit 1; }; \
+	echo "clang-tidy: $$(echo $$files | wc -w) files clean"
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'bench/*.cpp' 'bench/*.h')
@@ -88,9 +97,9 @@ node18-check: test-deps cpp-test
 ## bench: micro-benchmarks and the HTTP load test (figures in README.md)
 bench: build
 	@bash scripts/install-deps.sh bench
-	./build/bench/ctip_bench --benchmark_min_time=0.3
+	./build-release/bench/ctip_bench --benchmark_min_time=0.3
 	bash bench/run.sh
 	bash bench/run.sh --store pg
 
 clean:
-	rm -rf build build-asan web/dist
+	rm -rf build build-release build-asan web/dist

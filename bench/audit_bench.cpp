@@ -91,7 +91,7 @@ void BM_AuditRecord(benchmark::State& state) {
   if (state.thread_index() == 0) {
     int64_t heads = 0, size = shared.open->log->head().tree_size;
     shared.open->store->read([&](store::Connection& c) {
-      heads = c.query_one("SELECT COUNT(*) FROM audit_tree_heads")->integer(0);
+      heads = c.query_row("SELECT COUNT(*) FROM audit_tree_heads").integer(0);
     });
     state.counters["entries_per_head"] =
         heads ? static_cast<double>(size) / static_cast<double>(heads) : 0;

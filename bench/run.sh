@@ -19,7 +19,8 @@ if [ "$store" = pg ]; then
 fi
 secs=${1:-10}
 conns=${2:-16}
-bin=./build/ctip
+bin=${CTIP_BINARY:-./build-release/ctip}  # make build; the ci build is ./build/ctip
+[ -x "$bin" ] || bin=./build/ctip
 [ -x "$bin" ] || { echo "build first: make build" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk missing: bash scripts/install-deps.sh bench" >&2; exit 1; }
 

@@ -3,7 +3,7 @@
 # Fast when everything is present: it asks dpkg first and calls apt-get/npm only for what is
 # missing or out of date.
 #   scripts/install-deps.sh build   compiler, libraries, Node packages of the front end
-#   scripts/install-deps.sh test    build + GoogleTest, clang-format, Chromium, browser-test packages,
+#   scripts/install-deps.sh test    build + GoogleTest, clang-format, clang-tidy, Chromium, browser-test packages,
 #                                   PostgreSQL 15 server, the OpenAPI check's Python modules,
 #                                   Node 18 for its build check
 #   scripts/install-deps.sh bench   build + Google Benchmark and wrk
@@ -15,7 +15,7 @@ build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libso
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes
             libgtest-dev libgmock-dev libbenchmark-dev python3)
 # postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
-test_pkgs=(clang-format chromium python3-jsonschema python3-yaml postgresql-15)
+test_pkgs=(clang-format clang-tidy-19 chromium python3-jsonschema python3-yaml postgresql-15)
 bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")

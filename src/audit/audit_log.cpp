@@ -384,7 +384,7 @@ AuditLog::~AuditLog() {
   try {
     flush_failures();
   } catch (const std::exception&) {
-    // The store is gone or broken; the folded counts cannot be written anywhere now.
+    // ignored: the store is gone or broken; the folded counts cannot be written anywhere now.
   }
   sodium_memzero(secret_key_.data(), secret_key_.size());
 }
@@ -580,8 +580,8 @@ std::vector<int64_t> AuditLog::record_all(const std::vector<Event>& events) {
       try {
         publish_head(*head, true);
       } catch (...) {
-        // The entries are committed; failing the callers now would report lost entries that
-        // are not lost. The next batch confirms a newer head instead. Whatever went wrong,
+        // ignored: the entries are committed; failing the callers now would report lost entries
+        // that are not lost. The next batch confirms a newer head instead. Whatever went wrong,
         // leadership must pass on below, or every waiting caller would hang.
       }
     }
@@ -616,6 +616,7 @@ void AuditLog::record_failure(std::string_view source, const Event& event) {
     first = failures_.count(key, event, clock_.now_ms(), closed);
   }
   std::vector<Event> events;
+  events.reserve(closed.size() + 1);
   for (auto& c : closed) events.push_back(std::move(c.event));
   if (first) events.push_back(event);
   if (!events.empty()) record_all(events);
@@ -628,6 +629,7 @@ void AuditLog::flush_failures() {
     failures_.close_all(closed);
   }
   std::vector<Event> events;
+  events.reserve(closed.size());
   for (auto& c : closed) events.push_back(std::move(c.event));
   if (!events.empty()) record_all(events);
 }
@@ -785,9 +787,9 @@ VerifyResult AuditLog::verify() {
       std::optional<int64_t> previous = h->optional_integer(4);
       if (previous != last_head) {
         if (previous && *previous > last_head && *previous < seq)
-          return fail(*previous, "entry " + std::to_string(*previous) +
-                                     " has no signed tree head: its head was deleted from "
-                                     "audit_tree_heads");
+          return fail(previous, "entry " + std::to_string(*previous) +
+                                    " has no signed tree head: its head was deleted from "
+                                    "audit_tree_heads");
         return fail(seq, "the signed tree head for entry " + n +
                              " was edited: its previous_size does not name the head before it");
       }
@@ -856,9 +858,9 @@ VerifyResult AuditLog::verify() {
   // A head with an invalid signature at or before whatever else failed is the first problem.
   if (auto bad = signatures.first_invalid();
       bad && (!failed || !result.first_bad_entry || *bad <= *result.first_bad_entry))
-    fail(*bad, "the signed tree head for entry " + std::to_string(*bad) +
-                   " has an invalid signature: the head was forged or edited, or "
-                   "audit-signing.key is not the key that signed this log");
+    fail(bad, "the signed tree head for entry " + std::to_string(*bad) +
+                  " has an invalid signature: the head was forged or edited, or "
+                  "audit-signing.key is not the key that signed this log");
   if (failed) return result;
 
   const int64_t count = result.entries;

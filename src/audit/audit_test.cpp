@@ -619,7 +619,7 @@ TEST_F(AuditLogTest, ConcurrentWritersWithSeparateStoresStayContiguous) {
 
 int64_t count_rows(Store& s, const std::string& table) {
   int64_t n = 0;
-  s.read([&](Connection& c) { n = c.query_one("SELECT COUNT(*) FROM " + table)->integer(0); });
+  s.read([&](Connection& c) { n = c.query_row("SELECT COUNT(*) FROM " + table).integer(0); });
   return n;
 }
 
@@ -760,7 +760,7 @@ TEST_F(AuditLogTest, AFailedBatchFailsEachOfItsCallersAndTheLogCarriesOn) {
   fill(3);
   std::string frontier;
   store->read([&](Connection& c) {
-    frontier = c.query_one("SELECT frontier FROM audit_state WHERE id = 1")->text(0);
+    frontier = c.query_row("SELECT frontier FROM audit_state WHERE id = 1").text(0);
   });
   tamper("UPDATE audit_state SET frontier = 'zz' WHERE id = 1");
   std::atomic<int> failed{0};

@@ -141,6 +141,7 @@ void load_key_file(const fs::path& path, std::string& secret_key, std::string& p
   try {
     sk = from_hex(hex_text);
   } catch (const Error&) {
+    // ignored: a key that is not hex is refused below by its length.
   }
   sodium_memzero(text.data(), text.size());
   unsigned char seed[crypto_sign_SEEDBYTES];

@@ -81,10 +81,10 @@ Organisation ensure_organisation(store::Connection& c, const std::string& name,
       invalid("org-kind", "organisation '" + name + "' exists with kind " + o.kind);
     return o;
   }
-  auto r = c.query_one(
+  auto r = c.query_row(
       "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
       {name, kind, now_iso()});
-  return {r->integer(0), name, kind};
+  return {r.integer(0), name, kind};
 }
 
 std::optional<Organisation> find_organisation(store::Connection& c, const std::string& name) {
@@ -98,11 +98,11 @@ User create_user(store::Connection& c, const NewUser& u) {
   if (c.query_one("SELECT id FROM users WHERE username = ?", {u.username}))
     throw Error(ErrorCode::conflict, "username '" + u.username + "' is taken", "username");
   auto org = ensure_organisation(c, u.org_name, u.org_kind);
-  auto r = c.query_one(
+  auto r = c.query_row(
       "INSERT INTO users (username, org_id, role, password_hash, disabled, created_at) "
       "VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
       {u.username, org.id, u.role, hash_password(u.password), now_iso()});
-  return User{r->integer(0), u.username, u.role, false, org};
+  return User{r.integer(0), u.username, u.role, false, org};
 }
 
 std::optional<User> find_user(store::Connection& c, int64_t id) {
@@ -131,6 +131,7 @@ std::vector<User> list_users(store::Connection& c, std::optional<int64_t> org_id
   else
     rows = c.query(sql + " ORDER BY o.name, u.username");
   std::vector<User> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(user_from(r));
   return out;
 }
@@ -142,7 +143,7 @@ void set_disabled(store::Connection& c, int64_t user_id, bool disabled) {
 }
 
 int64_t count_users(store::Connection& c) {
-  return c.query_one("SELECT count(*) FROM users")->integer(0);
+  return c.query_row("SELECT count(*) FROM users").integer(0);
 }
 
 std::optional<std::pair<User, std::string>> credentials(store::Connection& c,

@@ -95,7 +95,7 @@ class LoginThrottle {
  public:
   static constexpr int kMaxFailures = 5;          // per username
   static constexpr int kMaxAddressFailures = 20;  // per client address (offices share NAT)
-  static constexpr int64_t kWindowMs = 15 * 60 * 1000;
+  static constexpr int64_t kWindowMs = int64_t{15} * 60 * 1000;
   static constexpr size_t kMaxTracked = 100'000;  // per kind (accounts, addresses)
 
   LoginThrottle() : LoginThrottle(system_clock()) {}

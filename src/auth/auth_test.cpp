@@ -180,7 +180,7 @@ TEST(Sessions, ExpireAfterTheirLifetimeWithoutWaiting) {
   // The next login sweeps the expired session from the table.
   t.store->write([&](store::Connection& c) { create_session(c, uid, clock); });
   t.store->read([&](store::Connection& c) {
-    EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM sessions")->integer(0), 1);
+    EXPECT_EQ(c.query_row("SELECT COUNT(*) FROM sessions").integer(0), 1);
   });
 }
 

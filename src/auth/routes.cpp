@@ -31,9 +31,11 @@ std::string session_cookie(const std::string& value, bool secure, int64_t max_ag
 
 Json me_json(const Call& call) {
   Json perms = Json::array();
-  for (const auto& a : auth::PermissionMatrix::builtin().actions_for(call.user->role))
+  for (const auto& a : auth::PermissionMatrix::builtin().actions_for(call.signed_in().role))
     perms.push_back(a);
-  return {{"user", user_json(*call.user)}, {"permissions", perms}, {"csrf_token", call.csrf_token}};
+  return {{"user", user_json(call.signed_in())},
+          {"permissions", perms},
+          {"csrf_token", call.csrf_token}};
 }
 
 Reply login(Call& call) {
@@ -112,8 +114,8 @@ Reply post_user(Call& call) {
   JsonObject in(body);
   in.only({"username", "password", "role"});
   // An administrator creates users in their own organisation.
-  NewUser nu{in.string("username"), in.string("password"), call.user->org.name, call.user->org.kind,
-             in.string("role")};
+  NewUser nu{in.string("username"), in.string("password"), call.signed_in().org.name,
+             call.signed_in().org.kind, in.string("role")};
   return Reply::created({{"user", user_json(service(call).create_user(call.actor(), nu))}});
 }
 

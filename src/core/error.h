@@ -24,8 +24,8 @@ enum class ErrorCode {
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, std::string message, std::string field = {})
-      : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
+  Error(ErrorCode code, const std::string& message, std::string field = {})
+      : std::runtime_error(message), code_(code), field_(std::move(field)) {}
   ErrorCode code() const { return code_; }
   // The input field or line the error is about, when there is one.
   const std::string& field() const { return field_; }
@@ -39,8 +39,8 @@ std::string_view to_string(ErrorCode code);
 int http_status(ErrorCode code);
 
 // Shorthand for the most common case: bad input in a named field.
-[[noreturn]] inline void invalid(std::string field, std::string message) {
-  throw Error(ErrorCode::invalid_argument, std::move(message), std::move(field));
+[[noreturn]] inline void invalid(std::string field, const std::string& message) {
+  throw Error(ErrorCode::invalid_argument, message, std::move(field));
 }
 
 }  // namespace ctip

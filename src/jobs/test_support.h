@@ -78,7 +78,7 @@ struct Env {
   }
   int64_t count(const std::string& sql) {
     int64_t n = 0;
-    store->read([&](store::Connection& c) { n = c.query_one(sql)->integer(0); });
+    store->read([&](store::Connection& c) { n = c.query_row(sql).integer(0); });
     return n;
   }
   // Files in the jobs directory (inputs and partial uploads).

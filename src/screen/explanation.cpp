@@ -58,6 +58,7 @@ std::string dimension(const DimensionResult& d, const DecisionRule& rule) {
   std::string s = capitalise(counts(d.met)) + " met";
   if (d.positive) return s + ": positive by the clause '" + clause_text(rule, d.clause) + "'.";
   std::vector<std::string> options;
+  options.reserve(d.shortfalls.size());
   for (const auto& sf : d.shortfalls) options.push_back(needs(sf.needs, d.met));
   s += ": not positive; needs " + join(options, ", or ", ", or ") + ".";
   if (d.met[0] == 0 && d.met[1] == 0 && d.met[2] > 0)
@@ -96,6 +97,7 @@ std::string summary(const Result& r, const DecisionRule& rule) {
     if (!r.ask_next.empty()) {
       std::vector<std::string> ids;
       const size_t shown = std::min<size_t>(r.ask_next.size(), 5);
+      ids.reserve(shown);
       for (size_t i = 0; i < shown; ++i) ids.push_back(r.ask_next[i].id);
       s += "; ask next: " + join(ids, ", ", ", ");
       if (r.ask_next.size() > shown)

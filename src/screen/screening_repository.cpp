@@ -16,21 +16,21 @@ std::pair<int64_t, int64_t> record_encounter(store::Connection& c, const Recorde
       c.execute("UPDATE persons SET nationality = ? WHERE id = ?",
                 {*person.nationality, person_id});
   } else {
-    person_id = c.query_one(
+    person_id = c.query_row(
                      "INSERT INTO persons (org_id, reference, nationality, created_at) "
                      "VALUES (?, ?, ?, ?) RETURNING id",
                      {by.org_id, person.reference,
                       person.nationality ? store::Value(*person.nationality) : store::null_value,
                       now_iso()})
-                    ->integer(0);
+                    .integer(0);
   }
   int64_t encounter_id =
-      c.query_one(
+      c.query_row(
            "INSERT INTO encounters (org_id, person_id, source, occurred_on, recorded_by, "
            "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
            {by.org_id, person_id, encounter.source, encounter.date,
             by.user_id > 0 ? store::Value(by.user_id) : store::null_value, now_iso()})
-          ->integer(0);
+          .integer(0);
   return {person_id, encounter_id};
 }
 
@@ -41,7 +41,7 @@ int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_
   if (outcome.empty()) throw Error(ErrorCode::internal, "screening result without an outcome");
   std::string now = now_iso();
   int64_t id =
-      c.query_one(
+      c.query_row(
            "INSERT INTO screenings (org_id, encounter_id, person_id, interviewer_id, language, "
            "interpreter_used, instrument, profile, age, may_be_minor, answers, outcome, "
            "could_become, instrument_version, rule_version, result, created_at) "
@@ -51,15 +51,15 @@ int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_
             int64_t{s.may_be_minor}, s.answers.dump(), outcome, could_become,
             s.result.value("instrument_version", std::string("unknown")),
             s.result.value("rule_version", std::string("unknown")), s.result.dump(), now})
-          ->integer(0);
+          .integer(0);
   std::optional<int64_t> case_id;
   if (outcome == "presumed_trafficking" || outcome == "possible_trafficking") {
-    case_id = c.query_one(
+    case_id = c.query_row(
                    "INSERT INTO cases (org_id, person_id, screening_id, status, opened_at) "
                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
                    {by.org_id, person_id, id,
                     std::string(outcome == "presumed_trafficking" ? "presumed" : "possible"), now})
-                  ->integer(0);
+                  .integer(0);
   }
   for (const auto& kind : recommended_referrals(outcome))
     c.execute(
@@ -159,10 +159,10 @@ Json make_referral(store::Connection& c, int64_t made_by, int64_t screening_id,
       "status = 'made', made_by = excluded.made_by, updated_at = excluded.updated_at",
       {s->integer(0), screening_id, k ? store::Value(k->integer(0)) : store::null_value, kind,
        made_by, now});
-  auto r = c.query_one(
+  auto r = c.query_row(
       "SELECT id, kind, status, updated_at FROM referrals WHERE screening_id = ? AND kind = ?",
       {screening_id, kind});
-  return referral_json(*r);
+  return referral_json(r);
 }
 
 std::vector<EncounterRow> coverage_rows(store::Connection& c, std::optional<int64_t> org_id,

@@ -43,7 +43,9 @@ Json ScreeningService::create_screening(store::Connection& c, const auth::Actor&
   auto [person_id, encounter_id] = repository::record_encounter(c, by, in.person, in.encounter);
   int64_t id = repository::save_screening(c, by, person_id, encounter_id, in.screening);
   audit_.append(c, actor.event("screenings.create", "screening", std::to_string(id)));
-  return *repository::screening_view(c, id);
+  auto view = repository::screening_view(c, id);
+  if (!view) throw Error(ErrorCode::internal, "the screening just stored cannot be read back");
+  return *view;
 }
 
 Json ScreeningService::list_screenings(const auth::Actor& actor, int64_t limit) {

@@ -8,6 +8,11 @@
 
 namespace ctip::server {
 
+const auth::User& Call::signed_in() const {
+  if (!user) throw Error(ErrorCode::internal, "a public route asked for the signed-in user");
+  return *user;
+}
+
 Json Call::json() const {
   if (body_text.empty()) return Json::object();
   if (content_type.rfind("application/json", 0) != 0)

@@ -40,8 +40,10 @@ struct Call {
   std::string body_text;
   std::string content_type;
   std::string client_address;
-  std::string session_token;                      // from the cookie, possibly empty
-  std::optional<auth::User> user;                 // set when the route needs a permission
+  std::string session_token;       // from the cookie, possibly empty
+  std::optional<auth::User> user;  // set when the route needs a permission
+  // The signed-in user of a route that needs a permission; Error(internal) on a public route.
+  const auth::User& signed_in() const;
   std::string csrf_token;                         // of the session
   auth::Scope scope = auth::Scope::organisation;  // what the matrix grants for this route
   std::string action;                             // the route's action

@@ -346,7 +346,7 @@ struct Server::Impl {
       return httplib::Server::HandlerResponse::Handled;
     }));
     http.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
           write_json(res, 500, error_body("internal", "internal error", ""));
         });
   }

@@ -232,7 +232,7 @@ TEST_F(ServerTest, AdminCannotDisableAUserOfAnotherOrganisation) {
   auto l = login("admin");
   int64_t other = 0;
   store_->read([&](store::Connection& c) {
-    other = c.query_one("SELECT id FROM users WHERE username = 'other.admin'")->integer(0);
+    other = c.query_row("SELECT id FROM users WHERE username = 'other.admin'").integer(0);
   });
   auto res = client().Post("/api/v1/users/" + std::to_string(other) + "/disable", headers(l), "",
                            "application/json");
@@ -283,8 +283,8 @@ TEST_F(ServerTest, ScreeningIsStoredWithCaseAndReferralsAndBadInputStoresNothing
   auto count = [] {
     int64_t n = 0;
     store_->read([&](store::Connection& c) {
-      n = c.query_one("SELECT count(*) FROM screenings")->integer(0) +
-          c.query_one("SELECT count(*) FROM persons")->integer(0);
+      n = c.query_row("SELECT count(*) FROM screenings").integer(0) +
+          c.query_row("SELECT count(*) FROM persons").integer(0);
     });
     return n;
   };

@@ -244,7 +244,7 @@ class PgStore final : public detail::BasicStore {
 
  protected:
   bool has_table(Connection& c, std::string_view table) override {
-    return c.query_one("SELECT to_regclass(?) IS NOT NULL", {std::string(table)})->integer(0) != 0;
+    return c.query_row("SELECT to_regclass(?) IS NOT NULL", {std::string(table)}).integer(0) != 0;
   }
 
   void lock_for_migration(Connection& c) override {
@@ -264,6 +264,7 @@ class PgStore final : public detail::BasicStore {
       try {
         lease->execute("ROLLBACK", {});
       } catch (...) {
+        // ignored: the original error is rethrown below; a failed rollback adds nothing.
       }
       throw;
     }

@@ -238,9 +238,9 @@ class SqliteStore final : public detail::BasicStore {
 
  protected:
   bool has_table(Connection& c, std::string_view table) override {
-    return c.query_one("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+    return c.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
                        {std::string(table)})
-               ->integer(0) > 0;
+               .integer(0) > 0;
   }
 
   // The migrations' one non-portable phrase: SQLite has no identity columns, and an
@@ -267,6 +267,7 @@ class SqliteStore final : public detail::BasicStore {
       try {
         lease->execute("ROLLBACK");
       } catch (...) {
+        // ignored: the original error is rethrown below; a failed rollback adds nothing.
       }
       throw;
     }

@@ -81,6 +81,13 @@ std::optional<Row> Connection::query_one(std::string_view sql, const Params& par
   return std::move(rows.front());
 }
 
+Row Connection::query_row(std::string_view sql, const Params& params) {
+  auto rows = query(sql, params);
+  if (rows.empty())
+    throw Error(ErrorCode::internal, "a query that always returns a row returned none");
+  return std::move(rows.front());
+}
+
 std::vector<Migration> Store::known_migrations() {
   std::vector<Migration> out;
   for (const auto& f : embedded::migrations()) {
@@ -139,7 +146,7 @@ int BasicStore::migrate() {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
         "name TEXT NOT NULL, applied_at TEXT NOT NULL)");
     int current = static_cast<int>(
-        c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")->integer(0));
+        c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0));
     for (const auto& m : known_migrations()) {
       if (m.version <= current) continue;
       c.execute_script(migration_sql(m.sql));
@@ -156,7 +163,7 @@ int BasicStore::schema_version() {
   read([&](Connection& c) {
     if (!has_table(c, "schema_migrations")) return;
     v = static_cast<int>(
-        c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")->integer(0));
+        c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0));
   });
   return v;
 }

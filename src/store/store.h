@@ -48,6 +48,9 @@ class Connection {
   virtual void execute(std::string_view sql, const Params& params = {}) = 0;
   virtual std::vector<Row> query(std::string_view sql, const Params& params = {}) = 0;
   std::optional<Row> query_one(std::string_view sql, const Params& params = {});
+  // The first row of a query that always returns one (an aggregate, INSERT ... RETURNING);
+  // Error(internal) when it returned none.
+  Row query_row(std::string_view sql, const Params& params = {});
   // Rows changed by the last INSERT/UPDATE/DELETE.
   virtual int64_t changes() = 0;
   // Runs several statements without parameters (migrations).

@@ -79,7 +79,7 @@ TEST(Store, FailedWriteLeavesTheStoreAsItWas) {
   }),
                Error);
   s->read([](Connection& c) {
-    EXPECT_EQ(c.query_one("SELECT count(*) FROM organisations")->integer(0), 1);
+    EXPECT_EQ(c.query_row("SELECT count(*) FROM organisations").integer(0), 1);
   });
 }
 
@@ -133,10 +133,10 @@ TEST(Store, ReturningAndTypedRows) {
   auto s = db.open();
   int64_t id = 0;
   s->write([&](Connection& c) {
-    id = c.query_one(
+    id = c.query_row(
               "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
               {std::string("NGO"), std::string("service_provider"), std::string("t")})
-             ->integer(0);
+             .integer(0);
   });
   EXPECT_GT(id, 0);
   s->read([&](Connection& c) {
@@ -193,8 +193,8 @@ TEST(Store, ASecondStoreOnTheSameDataSeesCommittedWrites) {
   a->write([](Connection& c) { add_org(c, "Shared"); });
   b->read([](Connection& c) {
     EXPECT_EQ(
-        c.query_one("SELECT count(*) FROM organisations WHERE name = ?", {std::string("Shared")})
-            ->integer(0),
+        c.query_row("SELECT count(*) FROM organisations WHERE name = ?", {std::string("Shared")})
+            .integer(0),
         1);
   });
 }
@@ -219,7 +219,7 @@ TEST(Store, BackupIsAUsableStoreOnSqliteAndExplainsPgDumpOnPostgresql) {
   auto copy = Store::open(Store::sqlite_url(copy_dir), false);
   EXPECT_TRUE(copy->check().ok);
   copy->read([](Connection& c) {
-    EXPECT_EQ(c.query_one("SELECT count(*) FROM organisations")->integer(0), 1);
+    EXPECT_EQ(c.query_row("SELECT count(*) FROM organisations").integer(0), 1);
   });
 }
 

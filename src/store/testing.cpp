@@ -90,7 +90,7 @@ TestDatabase::~TestDatabase() {
   try {
     admin(server_url_, "DROP SCHEMA " + schema_ + " CASCADE");
   } catch (...) {
-    // The server is thrown away after the run; a leftover schema harms nothing.
+    // ignored: the server is thrown away after the run; a leftover schema harms nothing.
   }
 }
 
