@@ -2,6 +2,8 @@
 
 #include "audit/capability.h"
 #include "auth/capability.h"
+#include "jobs/capability.h"
+#include "jobs/job_service.h"
 #include "screen/capability.h"
 
 namespace ctip::app {
@@ -16,6 +18,11 @@ const std::vector<Capability>& capabilities() {
        "Screening potential victims: instruments, the decision rule, encounters, screenings, "
        "cases, referrals and coverage",
        screen::routes, screen::add_commands, screen::add_meta},
+      {"jobs",
+       "Long and large work: uploads streamed to jobs that run in the background, with progress, "
+       "cancellation and a result",
+       jobs::routes, [](CLI::App& app) { jobs::add_commands(app, job_kinds); }, jobs::add_meta,
+       jobs::add_kinds},
   };
   return list;
 }
@@ -28,10 +35,18 @@ std::vector<embedded::File> schema_of(const Capability& capability) {
   return out;
 }
 
+jobs::KindRegistry job_kinds() {
+  jobs::KindRegistry kinds;
+  for (const auto& c : capabilities())
+    if (c.add_job_kinds) c.add_job_kinds(kinds);
+  return kinds;
+}
+
 Json meta() {
   Json out = {{"version", CTIP_VERSION}};
   for (const auto& c : capabilities())
     if (c.add_meta) c.add_meta(out);
+  out["job_kinds"] = job_kinds().names();
   return out;
 }
 

@@ -14,15 +14,19 @@
 namespace CLI {
 class App;
 }
+namespace ctip::jobs {
+class KindRegistry;
+}
 
 namespace ctip::app {
 
 struct Capability {
   std::string_view name;     // its folder under src/, e.g. "screen"
   std::string_view summary;  // one line, for `ctip api capabilities` and the docs
-  std::vector<server::Route> (*routes)() = nullptr;  // its API routes
-  void (*add_commands)(CLI::App&) = nullptr;         // its `ctip` subcommands
-  void (*add_meta)(Json&) = nullptr;                 // its enumerations for GET /api/v1/meta
+  std::vector<server::Route> (*routes)() = nullptr;      // its API routes
+  void (*add_commands)(CLI::App&) = nullptr;             // its `ctip` subcommands
+  void (*add_meta)(Json&) = nullptr;                     // its enumerations for GET /api/v1/meta
+  void (*add_job_kinds)(jobs::KindRegistry&) = nullptr;  // the jobs it runs (src/jobs)
 };
 
 // In schema order: a capability's migrations may refer to the tables of those before it.
@@ -32,6 +36,9 @@ const std::vector<Capability>& capabilities();
 // (CMake's ctip_schema collects every capability's folder; the store applies them in version
 // order, versions being numbered across all capabilities).
 std::vector<embedded::File> schema_of(const Capability& capability);
+
+// Every capability's job kinds, for the job runner of `ctip serve` and of the CLI.
+jobs::KindRegistry job_kinds();
 
 // The enumerations every capability serves, plus "version" (GET /api/v1/meta).
 Json meta();

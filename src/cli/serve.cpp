@@ -37,6 +37,12 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& f) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   cmd.add_flag("--secure-cookies", f.secure_cookies,
                "Mark the session cookie Secure (when served over TLS, e.g. behind a proxy)");
+  cmd.add_flag("--no-jobs", f.no_jobs,
+               "Run no jobs here (imports, analyses): with several servers on one PostgreSQL,\n"
+               "exactly one runs them; the others answer the job routes with 404");
+  cmd.add_option("--job-workers", f.job_workers, "Jobs run at once")
+      ->default_val(1)
+      ->check(CLI::Range(1, 64));
 }
 
 void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
@@ -62,6 +68,9 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   o.bind = f.bind;
   o.port = f.port;
   o.secure_cookies = f.secure_cookies;
+  // Job inputs stay on this server's disk while their jobs run (src/jobs/README.md).
+  if (!f.no_jobs) o.jobs_dir = audit_dir / "jobs";
+  o.job_workers = f.job_workers;
   o.web_dir = f.web_dir.empty() ? default_web_dir() : std::filesystem::path(f.web_dir);
   if (!std::filesystem::exists(o.web_dir / "index.html")) {
     std::cerr << "ctip: note: no front end at " << o.web_dir.string()

@@ -14,6 +14,8 @@ struct ServeFlags {
   std::string web_dir;  // empty: web/dist next to the binary's build folder, else ./web/dist
   std::string log_level = "info";
   bool secure_cookies = false;  // behind a TLS-terminating proxy
+  bool no_jobs = false;         // another server on the same store runs the jobs
+  int job_workers = 1;
 };
 void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Serves until SIGTERM or SIGINT, then shuts down gracefully.

@@ -420,8 +420,13 @@ JobService::~JobService() {
   impl_->workers.clear();  // joins: each worker finishes recording its job's outcome
 }
 
-void JobService::start() {
+void JobService::start(Recovery recovery) {
   auto& s = *impl_;
+  if (recovery == Recovery::none) {
+    for (int i = 0; i < s.options.workers; ++i)
+      s.workers.emplace_back([impl = impl_](const std::stop_token& st) { impl->work(st); });
+    return;
+  }
   std::vector<int64_t> queued;
   s.store.write([&](store::Connection& c) {
     auto interrupted = repository::ids_with_status(c, Status::running);

@@ -135,6 +135,10 @@ class Upload {
 
 class JobService {
  public:
+  // What start() takes over. `store`: this process runs the store's jobs (the server): jobs left
+  // running are marked interrupted, queued ones are run, stray files removed. `none`: it runs
+  // only the jobs it creates itself (`ctip jobs run` beside a server on the same store).
+  enum class Recovery { store, none };
   JobService(store::Store& store, audit::AuditLog& audit, KindRegistry kinds,
              ServiceOptions options);
   // Stops the workers; a job still running is marked failed ("interrupted").
@@ -144,7 +148,7 @@ class JobService {
 
   // Recovers after a killed process (running -> failed "interrupted", stray files removed),
   // then starts the workers, which pick up the queued jobs. Call once.
-  void start();
+  void start(Recovery recovery = Recovery::store);
 
   // Error(invalid_argument, "kind") for an unknown kind, before any byte is read.
   Upload begin_upload(const Caller& caller, std::string_view kind);

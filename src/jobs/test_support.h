@@ -1,5 +1,5 @@
-// Shared set-up of the jobs tests: a fresh SQLite store in a temporary directory with the jobs
-// schema, two organisations with one user each, and the audit log.
+// Shared set-up of the jobs tests: a fresh store (store/testing.h: SQLite or PostgreSQL) with
+// the schema, two organisations with one user each, and the audit log.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,7 +14,6 @@
 #include "audit/audit_log.h"
 #include "audit/trust_store.h"
 #include "jobs/job_service.h"
-#include "jobs/schema.h"
 #include "store/store.h"
 #include "store/testing.h"
 
@@ -62,10 +61,7 @@ struct Env {
   void open(bool first) {
     audit.reset();
     store = db.open();
-    if (first) {
-      install_schema(*store);
-      seed(*store);
-    }
+    if (first) seed(*store);
     trust = std::make_unique<audit::DirectoryTrustStore>(dir);
     audit = std::make_unique<audit::AuditLog>(*store, *trust);
   }

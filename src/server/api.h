@@ -6,6 +6,7 @@
 // errors. Handlers call their capability's service with call.actor(); they hold no SQL.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -20,6 +21,10 @@
 #include "core/json_input.h"
 #include "store/store.h"
 
+namespace ctip::jobs {
+class JobService;
+}
+
 namespace ctip::server {
 
 // Long-lived services shared by all requests.
@@ -28,7 +33,15 @@ struct Services {
   audit::AuditLog& audit;
   auth::LoginThrottle throttle;
   bool secure_cookies = false;  // behind TLS
+  // The job runner (src/jobs) of this server; null when it runs none (`ctip serve --no-jobs`).
+  jobs::JobService* jobs = nullptr;
 };
+
+// A request body read in pieces, for a route that streams it (Route::streams_body): calls
+// `sink` with each piece as it arrives; returns false when the client went away or `sink`
+// returned false. Reads at most the route's max_body_bytes (413 past that).
+using BodySink = std::function<bool(const char* data, size_t size)>;
+using BodyReader = std::function<bool(const BodySink& sink)>;
 
 struct Call {
   explicit Call(Services& s) : svc(s) {}
@@ -37,7 +50,8 @@ struct Call {
   std::string path;
   std::map<std::string, std::string> params;  // path parameters, e.g. {id}
   std::multimap<std::string, std::string> query;
-  std::string body_text;
+  std::string body_text;  // the whole body, for a route that does not stream it
+  BodyReader read_body;   // for a route that streams its body; empty otherwise
   std::string content_type;
   std::string client_address;
   std::string session_token;       // from the cookie, possibly empty
@@ -124,6 +138,14 @@ struct Route {
   std::function<Reply(Call&)> handler;
   std::string summary;
   Ownership owner;
+  // The largest request body the route takes; 0: the server's default (1 MiB). The dispatcher
+  // refuses a bigger Content-Length with 413 before reading a byte, and stops reading a chunked
+  // body at the limit.
+  uint64_t max_body_bytes = 0;
+  // True when the handler reads the body itself, in pieces, through Call::read_body (uploads of
+  // any size to a job, in constant memory); false: the dispatcher reads it into body_text after
+  // the permission check.
+  bool streams_body = false;
 };
 
 // Every route of the API: the platform's (health, meta; server/routes_platform.cpp) and each

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -11,15 +12,19 @@
 #include <set>
 #include <sstream>
 
+#include "app/capabilities.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "jobs/job_service.h"
 #include "server/api.h"
 
 namespace ctip::server {
 namespace {
 
 constexpr const char* kSessionCookie = "ctip_session";
+// The most of a refused request's body the server reads (and drops) to deliver its answer.
+constexpr uint64_t kDrainBytes = 16ULL << 20;
 
 Json error_body(std::string_view code, const std::string& message, const std::string& field) {
   Json e = {{"code", code}, {"message", message}};
@@ -85,6 +90,36 @@ bool more_specific(const std::vector<std::string_view>& a, const std::vector<std
     if (pa != pb) return !pa;
   }
   return false;
+}
+
+// The request's declared body size: nullopt when it sends none or a chunked one. Two different
+// Content-Length headers are refused (a proxy and ctip could each take a different one and
+// disagree about where the next request starts).
+std::optional<uint64_t> content_length(const httplib::Request& req) {
+  size_t count = req.get_header_value_count("Content-Length");
+  if (count == 0) return std::nullopt;
+  std::optional<uint64_t> out;
+  for (size_t i = 0; i < count; ++i) {
+    std::string text = req.get_header_value("Content-Length", i);
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || (out && *out != v))
+      throw Error(ErrorCode::invalid_argument, "malformed or conflicting Content-Length headers",
+                  "Content-Length");
+    out = v;
+  }
+  return out;
+}
+
+std::string limit_text(uint64_t bytes) {
+  if (bytes % (1ULL << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes % (1ULL << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+Error too_large(uint64_t limit) {
+  return Error(ErrorCode::payload_too_large,
+               "request body over this route's " + limit_text(limit) + " limit", "body");
 }
 
 bool mutating(const std::string& method) {
@@ -162,12 +197,30 @@ struct Server::Impl {
                                              " owns an object without a resolver or parameter");
       if (!seen.insert(r.method + " " + r.pattern).second)
         throw Error(ErrorCode::internal, "route " + r.method + " " + r.pattern + " twice");
+      largest_body = std::max<uint64_t>(largest_body, body_limit(r));
     }
+    if (!options.jobs_dir.empty()) {
+      jobs::ServiceOptions jo;
+      jo.jobs_dir = options.jobs_dir;
+      jo.workers = options.job_workers;
+      jo.max_input_bytes = static_cast<int64_t>(largest_body);
+      jobs = std::make_unique<jobs::JobService>(
+          store, audit, options.job_kinds ? options.job_kinds() : app::job_kinds(), jo);
+      jobs->start();
+      services.jobs = jobs.get();
+    }
+  }
+
+  uint64_t body_limit(const Route& r) const {
+    return r.max_body_bytes ? r.max_body_bytes : options.max_body_bytes;
   }
 
   Services services;
   ServerOptions options;
   ResponseRecorder recorder;
+  // Declared before http: the listener stops (and its requests finish) before the job runner.
+  std::unique_ptr<jobs::JobService> jobs;
+  uint64_t largest_body = 0;  // the largest body any route takes (httplib's payload limit)
   httplib::Server http;
   std::string index_html;
 
@@ -187,12 +240,19 @@ struct Server::Impl {
     call.object_id = id;
   }
 
-  void handle_api(const httplib::Request& req, httplib::Response& res) {
+  // `body` is set for requests that may carry a body (POST, PUT, PATCH, DELETE): it is read
+  // only once the route is known and the caller allowed, within the route's limit.
+  void handle_api(const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader* body) {
     auto started = std::chrono::steady_clock::now();
     std::string route_name = "unmatched";
     const Route* matched = nullptr;
     std::optional<int64_t> user_id;
+    bool body_read = body == nullptr;
+    bool body_touched = false;  // reading began (it cannot begin again)
+    std::optional<uint64_t> declared_length;
     try {
+      declared_length = content_length(req);
       RouteMatch found = match_route(all_routes(), req.method, req.path);
       if (!found.route && !found.allowed.empty()) {
         std::string allow;
@@ -217,15 +277,43 @@ struct Server::Impl {
         call.method = req.method;
         call.path = req.path;
         call.params = std::move(found.params);
-        call.body_text = req.body;
         call.content_type = req.get_header_value("Content-Type");
         call.client_address = req.remote_addr;
         call.session_token = cookie_value(req, kSessionCookie);
         for (const auto& [k, v] : req.params) call.query.emplace(k, v);
         call.action = route.action;
+        const uint64_t limit = body_limit(route);
+        if (declared_length && *declared_length > limit) throw too_large(limit);
         if (route.action != kPublic) authorise(call, req);
         if (call.user) user_id = call.user->id;
         if (route.owner.kind == Ownership::Kind::object) check_object(call, route);
+        if (body && route.streams_body) {
+          call.read_body = [body, limit, &body_read, &body_touched](const BodySink& sink) {
+            if (body_touched) throw Error(ErrorCode::internal, "request body read twice");
+            body_touched = true;
+            uint64_t received = 0;
+            bool over = false;
+            bool complete = (*body)([&](const char* data, size_t n) {
+              received += n;
+              if (received > limit) over = true;
+              return !over && sink(data, n);
+            });
+            body_read = complete;
+            if (over) throw too_large(limit);
+            return complete;
+          };
+        } else if (body) {
+          bool over = false;
+          body_touched = true;
+          body_read = (*body)([&](const char* data, size_t n) {
+            if (call.body_text.size() + n > limit) over = true;
+            if (!over) call.body_text.append(data, n);
+            return !over;
+          });
+          if (over) throw too_large(limit);
+          if (!body_read)
+            throw Error(ErrorCode::invalid_argument, "incomplete request body", "body");
+        }
         Reply reply = route.handler(call);
         for (const auto& [k, v] : reply.headers) res.set_header(k, v);
         if (reply.no_content)
@@ -247,6 +335,18 @@ struct Server::Impl {
       write_json(res, 500, error_body("internal", "internal error", ""));
     }
     res.set_header("Cache-Control", "no-store");
+    // Answered before the body was read: a body of up to kDrainBytes is read and dropped, so
+    // that a client which sends it whole before reading the answer (no "Expect: 100-continue")
+    // gets the answer, and the connection stays usable. The rest of a larger one must not be
+    // taken for the next request: the connection closes (cpp-httplib fails to parse any
+    // leftover and closes it).
+    if (!body_read) {
+      if (!body_touched && (!declared_length || *declared_length <= kDrainBytes)) {
+        uint64_t dropped = 0;
+        body_read = (*body)([&](const char*, size_t n) { return (dropped += n) <= kDrainBytes; });
+      }
+      if (!body_read) res.set_header("Connection", "close");
+    }
     if (recorder.enabled())
       recorder.record(req.method, matched ? &matched->pattern : nullptr, req.path, res);
     double ms =
@@ -288,7 +388,9 @@ struct Server::Impl {
 
   void setup() {
     http.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(n); };
-    http.set_payload_max_length(options.max_body_bytes);
+    // Each route's own limit is applied by the dispatcher (handle_api); httplib's single limit
+    // only needs to let the largest through.
+    http.set_payload_max_length(largest_body);
     http.set_read_timeout(options.read_timeout_s, 0);
     http.set_write_timeout(options.write_timeout_s, 0);
     http.set_keep_alive_max_count(10000);
@@ -302,13 +404,22 @@ struct Server::Impl {
                                "default-src 'self'; img-src 'self' data:; style-src 'self' "
                                "'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"}});
     auto api = [this](const httplib::Request& req, httplib::Response& res) {
-      handle_api(req, res);
+      handle_api(req, res, nullptr);
+    };
+    // Requests with a body reach the dispatcher before httplib reads it (a content-reader
+    // handler), so that it is read only for a known route and an allowed caller, within the
+    // route's limit, or streamed by the route itself.
+    auto api_with_body = [this](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& body) {
+      handle_api(req, res, &body);
     };
     const std::string api_pattern = "/api/.*";
     http.Get(api_pattern, api);
-    http.Post(api_pattern, api);
-    http.Put(api_pattern, api);
-    http.Patch(api_pattern, api);
+    http.Post(api_pattern, api_with_body);
+    http.Put(api_pattern, api_with_body);
+    http.Patch(api_pattern, api_with_body);
+    http.Delete(api_pattern, api_with_body);
+    // A DELETE without a body is routed to the ordinary handlers.
     http.Delete(api_pattern, api);
     http.Options(api_pattern, api);
 
@@ -337,7 +448,7 @@ struct Server::Impl {
                          : res.status >= 500 ? "internal"
                                              : "invalid_argument";
       std::string message = res.status == 413
-                                ? "request body over the 1 MiB limit"
+                                ? "request body over the " + limit_text(largest_body) + " limit"
                                 : "request rejected (status " + std::to_string(res.status) + ")";
       write_json(res, res.status, error_body(code, message, ""));
       // Requests httplib refused before the dispatcher saw them (e.g. 413) are recorded too.

@@ -2,11 +2,16 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "audit/audit_log.h"
 #include "store/store.h"
+
+namespace ctip::jobs {
+class KindRegistry;
+}
 
 namespace ctip::server {
 
@@ -14,7 +19,15 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;                  // 0 picks a free port (tests)
   std::filesystem::path web_dir;    // built front end; empty serves the API only
-  size_t max_body_bytes = 1 << 20;  // 1 MiB
+  size_t max_body_bytes = 1 << 20;  // 1 MiB: a route's default (Route::max_body_bytes)
+  // Where uploads to jobs are kept while they run (DATA_DIR/jobs); empty: this server runs no
+  // jobs and the job routes answer 404 (`ctip serve --no-jobs`, e.g. all but one of several
+  // servers on one PostgreSQL: one process runs a store's jobs, src/jobs/README.md).
+  std::filesystem::path jobs_dir;
+  int job_workers = 1;  // jobs run at once
+  // The kinds of job the server runs; empty: every capability's (app::job_kinds()). Tests add
+  // their own (a slow kind to cancel).
+  std::function<jobs::KindRegistry()> job_kinds;
   int read_timeout_s = 10;
   int write_timeout_s = 10;
   int threads = 32;

@@ -58,6 +58,7 @@ class ServerTest : public ::testing::Test {
     }
     ServerOptions o;
     o.port = 0;
+    o.jobs_dir = db_->dir() / "server-jobs";
     server_ = new Server(*store_, *audit_, o);
     port_ = server_->bind();
     thread_ = new std::thread([] { server_->listen(); });
