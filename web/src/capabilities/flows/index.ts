@@ -1,13 +1,10 @@
 // Flows and corridors from aggregate statistics: not built yet.
-import type { Capability } from '../types';
+import { coming } from '../coming';
 
-export const capability: Capability = {
+export const capability = coming({
   id: 'flows',
   label: { en: "Flows", es: "Flujos", fr: "Flux", ar: "التدفقات" },
   description: { en: "Trafficking flows and corridors from aggregate statistics.", es: "Flujos y corredores de la trata a partir de estadísticas agregadas.", fr: "Flux et couloirs de la traite à partir de statistiques agrégées.", ar: "تدفقات الاتجار وممراته استنادًا إلى إحصاءات مجمّعة." },
-  actions: [],
   prefixes: ['flows.'],
-  coming: true,
   provisionalRoles: ['analyst', 'investigator'],
-  page: () => import('../ComingPage').then((m) => m.ComingPage),
-};
+});
