@@ -98,8 +98,10 @@ node18-check: test-deps cpp-test
 bench: build
 	@bash scripts/install-deps.sh bench
 	./build-release/bench/ctip_bench --benchmark_min_time=0.3
+	bash bench/verify_1m.sh
 	bash bench/run.sh
 	bash bench/run.sh --store pg
+	bash bench/build_time.sh
 
 clean:
 	rm -rf build build-release build-asan web/dist
