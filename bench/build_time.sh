@@ -13,7 +13,7 @@ cd "$dir"
 export CCACHE_DISABLE=1
 cmake --preset release -DCMAKE_CXX_COMPILER_LAUNCHER= -DCMAKE_C_COMPILER_LAUNCHER= >/dev/null
 TIMEFORMAT='%R %U %S'
-{ time cmake --build --preset release -j"$(nproc)" >/dev/null; } 2>"$dir/times"
+{ time cmake --build --preset release -j"$(nproc)" >/dev/null 2>"$dir/build.log"; } 2>"$dir/times"
 read -r wall user sys <"$dir/times"
 printf 'clean build of %s (all targets, release preset, -j%s): %.0f s wall, %.0f s CPU\n' \
   "$(git -C "$OLDPWD" rev-parse --short "$rev")" "$(nproc)" "$wall" \
