@@ -1,6 +1,7 @@
 // Micro-benchmarks of the pure engines: what one request or one import costs in CPU.
 #include <benchmark/benchmark.h>
 
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "auth/permissions.h"

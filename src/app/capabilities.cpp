@@ -1,5 +1,7 @@
 #include "app/capabilities.h"
 
+#include <nlohmann/json.hpp>
+
 #include "audit/capability.h"
 #include "auth/capability.h"
 #include "jobs/capability.h"

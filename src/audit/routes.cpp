@@ -1,6 +1,7 @@
 // Audit routes (issue #2): the latest entries, verification, the signed tree head and RFC 9162
 // proofs. The log itself is audit_log.h; reading it is audited too.
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "audit/capability.h"
 #include "core/error.h"

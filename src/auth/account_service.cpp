@@ -1,5 +1,7 @@
 #include "auth/account_service.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 
 namespace ctip::auth {

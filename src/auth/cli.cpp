@@ -1,5 +1,6 @@
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"

@@ -1,6 +1,7 @@
 #include "auth/permissions.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/embedded.h"
 #include "core/error.h"

@@ -1,5 +1,7 @@
 // Account routes (issue #2): log in and out, the current user, and the users of an
 // organisation (AccountService).
+#include <nlohmann/json.hpp>
+
 #include "auth/account_service.h"
 #include "auth/capability.h"
 #include "core/error.h"

@@ -3,6 +3,7 @@
 #include "server/api.h"
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "app/capabilities.h"
 #include "cli/commands.h"

@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "audit/audit_log.h"

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/country.h"
 #include "core/crypto.h"
 #include "core/error.h"

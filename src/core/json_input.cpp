@@ -1,6 +1,7 @@
 #include "core/json_input.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 

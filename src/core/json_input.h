@@ -4,7 +4,11 @@
 #pragma once
 
 #include <initializer_list>
-#include <nlohmann/json.hpp>
+// Only the declaration of nlohmann::json: headers that name Json (by reference, or as a return
+// type) need no more, and a translation unit that does not touch JSON does not parse the 25,000
+// lines of json.hpp. A file that builds or reads JSON includes <nlohmann/json.hpp> itself
+// (issue #6, item 8).
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "cli/commands.h"

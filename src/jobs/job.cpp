@@ -1,5 +1,7 @@
 #include "jobs/job.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 
 namespace ctip::jobs {

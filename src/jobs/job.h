@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>  // Json held by value
+
 #include "core/json_input.h"
 
 namespace ctip::jobs {

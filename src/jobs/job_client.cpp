@@ -4,6 +4,7 @@
 
 #include <array>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/error.h"

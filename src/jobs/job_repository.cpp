@@ -1,5 +1,7 @@
 #include "jobs/job_repository.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 
 namespace ctip::jobs::repository {

@@ -7,6 +7,7 @@
 // checks the matrix before a byte of the file is read, and the handler hands it to the job
 // service in pieces, so a file of any size takes constant memory.
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "auth/permissions.h"
 #include "core/error.h"

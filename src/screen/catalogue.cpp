@@ -1,6 +1,7 @@
 #include "screen/catalogue.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 

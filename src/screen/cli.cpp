@@ -5,6 +5,7 @@
 // GET /api/v1/screenings/coverage is.
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "cli/commands.h"

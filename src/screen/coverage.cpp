@@ -1,6 +1,7 @@
 #include "screen/coverage.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.h"

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>  // Json held by value
+
 #include "core/json_input.h"
 
 namespace ctip::screen {

@@ -1,5 +1,6 @@
 // Rendering of a Result: JSON (the contract of `ctip screen evaluate --json` and of
 // POST /screen/evaluate) and readable text.
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "screen/screening.h"

@@ -2,6 +2,8 @@
 // screening in each organisation, created through the service.
 #include "server/route_probes.h"
 
+#include <nlohmann/json.hpp>
+
 #include "screen/intake.h"
 #include "screen/screening_service.h"
 

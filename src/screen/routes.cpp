@@ -1,6 +1,8 @@
 // Screening routes (issue #3): the instruments and stateless evaluation (the engine), and the
 // workflow that records encounters, screenings, cases and referrals (ScreeningService). Each
 // handler parses its input, calls the engine or the service and shapes the reply.
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "core/time.h"
 #include "screen/capability.h"

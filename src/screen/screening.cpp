@@ -1,6 +1,7 @@
 #include "screen/screening.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 

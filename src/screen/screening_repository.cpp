@@ -1,5 +1,7 @@
 #include "screen/screening_repository.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "core/time.h"
 

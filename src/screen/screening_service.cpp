@@ -1,5 +1,7 @@
 #include "screen/screening_service.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/country.h"
 #include "core/error.h"
 #include "screen/screening_repository.h"

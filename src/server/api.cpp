@@ -3,6 +3,7 @@
 #include "server/api.h"
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 

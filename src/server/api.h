@@ -18,6 +18,8 @@
 #include "auth/accounts.h"
 #include "auth/actor.h"
 #include "auth/permissions.h"
+#include <nlohmann/json.hpp>  // Json held by value
+
 #include "core/json_input.h"
 #include "store/store.h"
 

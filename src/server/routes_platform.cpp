@@ -1,5 +1,7 @@
 // The platform's own routes: liveness and the enumerations every capability serves. The
 // capabilities' routes come from the registry (src/app/capabilities.cpp).
+#include <nlohmann/json.hpp>
+
 #include "app/capabilities.h"
 #include "server/api.h"
 
