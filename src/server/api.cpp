@@ -34,10 +34,12 @@ const auth::User& Call::signed_in() const {
 }
 
 Json Call::json() const {
-  if (body_text.empty()) return Json::object();
+  // A body of another type is refused even when httplib consumed it (multipart form data).
+  if (body_text.empty() && content_type.empty()) return Json::object();
   if (!is_json_media_type(content_type))
     throw Error(ErrorCode::unsupported_media, "request body must be application/json",
                 "Content-Type");
+  if (body_text.empty()) return Json::object();
   return parse_json(body_text, "body");
 }
 

@@ -144,11 +144,13 @@ def test_media_types(server, screener):
     assert status == 200, status
     status, _ = screener.post(EVALUATE, body, "application/json; charset=utf-8")
     assert status == 200, status
-    for ctype in ("text/plain", "application/x-www-form-urlencoded", "application/jsonx",
-                  "application/json-seq", "multipart/form-data; boundary=x", ""):
-        status, out = screener.post(EVALUATE, body, ctype)
+    form = (b'--x\r\nContent-Disposition: form-data; name="age"\r\n\r\n30\r\n--x--\r\n')
+    for ctype, data in (("text/plain", body), ("application/x-www-form-urlencoded", b"age=30"),
+                        ("application/jsonx", body), ("application/json-seq", body),
+                        ("multipart/form-data; boundary=x", form), ("", body)):
+        status, out = screener.post(EVALUATE, data, ctype)
         assert status == 415, (ctype, status, out[:200])
-        assert error_of(out)["code"] == "unsupported_media", out
+        assert error_of(out)["code"] == "unsupported_media_type", out
     check_up(server)
     print("media types: text/plain and others -> 415")
 
