@@ -135,6 +135,19 @@ TEST(JsonInput, BoundsStringsAndKeys) {
   EXPECT_EQ(o.string("s", 5000).size(), 5000u);
 }
 
+// Found by screen_input_fuzz: an empty key refused as unknown named no field.
+TEST(JsonInput, AnEmptyKeyIsNamed) {
+  auto j = parse_json(R"({"":1})");
+  try {
+    JsonObject(j).only({"a"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "\"\"");
+  }
+  EXPECT_EQ(parse_error_of(R"({"":{"":1e400}})").field(), "\"\".\"\"");
+  EXPECT_EQ(parse_error_of(R"({"":1,"":2})").field(), "\"\"");
+}
+
 TEST(JsonInput, SyntaxErrorsNameTheDocumentAndByte) {
   Error e = parse_error_of(R"({"a":tru})");
   EXPECT_EQ(e.field(), "body");

@@ -24,6 +24,9 @@ std::string cut(std::string_view text, size_t max_bytes) {
   return std::string(text.substr(0, n)) + "...";
 }
 
+// An object key as it names a field: cut, and the empty key as "" (a field is never unnamed).
+std::string key_name(std::string_view key) { return key.empty() ? "\"\"" : cut(key, kKeyInPath); }
+
 // Builds the document from nlohmann's SAX events, like its own json_sax_dom_parser (whose
 // parser and destructor are iterative), but refuses what JsonLimits bounds while it parses, and
 // knows the path of every value so that an error can name the field.
@@ -133,7 +136,7 @@ class BoundedBuilder final : public nlohmann::json_sax<Json> {
       const Frame& f = frames_[i];
       if (f.container->is_object()) {
         if (!out.empty()) out += '.';
-        out += cut(f.key, kKeyInPath);
+        out += key_name(f.key);
       } else if (!keys_only) {
         // An open child container is the array's last element; otherwise the value being read
         // comes next.
@@ -200,7 +203,7 @@ JsonObject::JsonObject(const Json& j, std::string path) : j_(j), path_(std::move
 void JsonObject::only(std::initializer_list<std::string_view> allowed) const {
   for (const auto& [key, value] : j_.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string name = field(cut(key, kKeyInPath));
+      std::string name = field(key_name(key));
       invalid(name, "unknown field '" + name + "'");
     }
   }
