@@ -10,7 +10,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 API_RECORD := $(CURDIR)/build/api-record
 
 .PHONY: demo test build web deps test-deps cpp-test asan-test format-check e2e bench format clean \
-        typecheck openapi-check openapi-selftest node18-check tidy
+        typecheck openapi-check openapi-selftest node18-check tidy fuzz
 
 ## demo: install what is missing, build Release, load demo data into $(DATA), serve on :$(PORT)
 demo: build
@@ -31,7 +31,7 @@ web: deps
 ## test: warnings as errors, unit + integration tests (store tests on SQLite and PostgreSQL),
 ## sanitizers, format check, browser tests, the TypeScript typecheck, the OpenAPI check and the
 ## front-end build on Node 18
-test: test-deps web typecheck cpp-test asan-test format-check tidy e2e openapi-check node18-check
+test: test-deps web typecheck cpp-test asan-test fuzz format-check tidy e2e openapi-check node18-check
 	@echo "make test: all suites passed"
 
 test-deps:
@@ -48,6 +48,14 @@ asan-test: test-deps
 	cmake --preset asan >/dev/null
 	cmake --build build-asan -j$(JOBS) --target unit_tests
 	ctest --preset asan -j$(JOBS)
+
+## fuzz: the libFuzzer targets of fuzz/ (clang-19, ASan, UBSan; only they and the libraries they
+## link are built), each run for FUZZ_SECONDS from its seed corpus; prints executions per target
+FUZZ_SECONDS ?= 20
+fuzz: test-deps
+	CMAKE_CXX_COMPILER_LAUNCHER=ccache cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j$(JOBS)
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 format-check:
 	@files=$$(git ls-files 'src/*.cpp' 'src/*.h' 'bench/*.cpp' 'bench/*.h'); \
@@ -104,4 +112,4 @@ bench: build
 	bash bench/build_time.sh
 
 clean:
-	rm -rf build build-release build-asan web/dist
+	rm -rf build build-release build-asan build-fuzz web/dist

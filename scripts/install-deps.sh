@@ -15,7 +15,9 @@ build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libso
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes
             libgtest-dev libgmock-dev libbenchmark-dev python3)
 # postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
-test_pkgs=(clang-format clang-tidy-19 chromium python3-jsonschema python3-yaml postgresql-15)
+# clang-19 and libclang-rt-19-dev (libFuzzer, ASan, UBSan) and ccache: make fuzz.
+test_pkgs=(clang-format clang-tidy-19 chromium python3-jsonschema python3-yaml postgresql-15
+           clang-19 libclang-rt-19-dev ccache)
 bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")

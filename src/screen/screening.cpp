@@ -22,7 +22,7 @@ std::string direction(std::string_view lang) { return lang == "ar" ? "rtl" : "lt
 const DecisionRule& rule_for(const Catalogue& c, const std::string& version) {
   if (version.empty()) return c.rule();
   const auto* r = c.find_rule(version);
-  if (!r) invalid("rule_version", "unknown rule_version '" + version + "'");
+  if (!r) invalid("rule_version", "unknown rule_version " + quote(version));
   return *r;
 }
 
@@ -48,18 +48,19 @@ Common parse_common(const JsonObject& o, const Catalogue& c) {
   const Json& a = o.raw("age");
   if (a.is_string()) {
     if (a.get<std::string>() != "unknown")
-      invalid("age", "age '" + a.get<std::string>() + "' is not valid: " + must);
+      invalid("age", "age " + quote_value(a) + " is not valid: " + must);
   } else if (a.is_number_integer()) {
     // A parsed positive number is unsigned in nlohmann::json, one built in code is signed:
     // read both as signed.
     if (a.is_number_unsigned() ? a.get<uint64_t>() > static_cast<uint64_t>(max_age)
                                : a.get<int64_t>() > max_age)
-      invalid("age", "age " + a.dump() + " is impossible: " + must);
+      invalid("age", "age " + quote_value(a) + " is impossible: " + must);
     if (!a.is_number_unsigned() && a.get<int64_t>() < 0)
-      invalid("age", "age " + a.dump() + " is negative: " + must);
+      invalid("age", "age " + quote_value(a) + " is negative: " + must);
     out.age.years = static_cast<int>(a.get<int64_t>());
   } else {
-    invalid("age", "age " + a.dump() + " is not valid: " + must);
+    // quote_value(), not dump(): the value is the caller's and may nest (issue #7).
+    invalid("age", "age " + quote_value(a) + " is not valid: " + must);
   }
   if (o.has("may_be_minor")) {
     out.age.may_be_minor = o.boolean("may_be_minor");
@@ -80,8 +81,8 @@ Answer parse_answer_value(const Json& v, const std::string& field) {
 const Instrument& instrument_or_throw(const Catalogue& c, std::string_view profile) {
   const auto* in = c.find_instrument(profile);
   if (!in)
-    invalid("profile", "unknown profile '" + std::string(profile) +
-                           "'; the profiles are: " + joined_profiles(c));
+    invalid("profile",
+            "unknown profile " + quote(profile) + "; the profiles are: " + joined_profiles(c));
   return *in;
 }
 
@@ -115,7 +116,7 @@ void check_language(std::string_view lang, const std::string& field) {
   if (std::find(kLanguages.begin(), kLanguages.end(), lang) == kLanguages.end()) {
     std::string known;
     for (auto l : kLanguages) known += (known.empty() ? "" : ", ") + std::string(l);
-    invalid(field, "unknown language '" + std::string(lang) + "'; use one of " + known);
+    invalid(field, "unknown language " + quote(lang) + "; use one of " + known);
   }
 }
 

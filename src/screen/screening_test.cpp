@@ -53,6 +53,30 @@ TEST(Input, RefusesBadInputNamingTheField) {
   EXPECT_EQ(field_of(R"({"profile":"adult_labour","age":120,"answers":{}})"), "(accepted)");
 }
 
+// Issue #7: an age nested 55,000 deep crashed the server (the message serialised it) and 1e400
+// answered 500. Refused while parsing, naming the field; a nested age within the depth limit is
+// quoted flat ("an array"), never serialised.
+TEST(Input, HostileAgesAreRefusedNamingAgeWithAShortMessage) {
+  const std::string ok = R"("profile":"adult_labour","may_be_minor":false,"answers":{})";
+  for (size_t depth : {size_t{60}, size_t{55000}}) {
+    std::string age = std::string(depth, '[') + std::string(depth, ']');
+    try {
+      (void)parse_evaluation_input(parse_json("{" + ok + R"(,"age":)" + age + "}"));
+      FAIL() << depth;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+      EXPECT_EQ(e.field(), "age");
+      EXPECT_LT(std::string(e.what()).size(), 200u) << e.what();
+    }
+  }
+  EXPECT_EQ(field_of("{" + ok + R"(,"age":1e400})"), "age");
+  EXPECT_EQ(field_of("{" + ok + R"(,"age":-1e400})"), "age");
+  EXPECT_EQ(field_of("{" + ok + R"(,"age":99999999999999999999999})"), "age");
+  EXPECT_EQ(field_of("{" + ok + R"(,"age":18446744073709551615})"), "age");
+  EXPECT_EQ(field_of("{" + ok + R"(,"age":30,"age":31})"), "age");
+  EXPECT_EQ(field_of("{" + ok + R"(,"age":")" + std::string(100000, 'x') + "\"}"), "age");
+}
+
 Json evaluate_json(const std::string& body) {
   return to_json(evaluate(parse_evaluation_input(parse_json(body))));
 }

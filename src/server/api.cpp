@@ -2,12 +2,32 @@
 // capabilities' routes depend on this small library only, not on the server.
 #include "server/api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "core/error.h"
 
 namespace ctip::server {
+namespace {
+
+// Whether a Content-Type is application/json: the media type before any parameters, without
+// surrounding spaces, compared case-insensitively (RFC 9110 §8.3.1). "application/jsonx" or
+// "application/json-seq" is not.
+bool is_json_media_type(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  return type.size() == kJson.size() &&
+         std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+}  // namespace
 
 const auth::User& Call::signed_in() const {
   if (!user) throw Error(ErrorCode::internal, "a public route asked for the signed-in user");
@@ -15,10 +35,12 @@ const auth::User& Call::signed_in() const {
 }
 
 Json Call::json() const {
-  if (body_text.empty()) return Json::object();
-  if (content_type.rfind("application/json", 0) != 0)
+  // A body of another type is refused even when httplib consumed it (multipart form data).
+  if (body_text.empty() && content_type.empty()) return Json::object();
+  if (!is_json_media_type(content_type))
     throw Error(ErrorCode::unsupported_media, "request body must be application/json",
                 "Content-Type");
+  if (body_text.empty()) return Json::object();
   return parse_json(body_text, "body");
 }
 
