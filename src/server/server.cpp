@@ -285,6 +285,11 @@ struct Server::Impl {
         call.action = route.action;
         const uint64_t limit = body_limit(route);
         if (declared_length && *declared_length > limit) throw too_large(limit);
+        // No route takes a form: cpp-httplib would parse a multipart body itself.
+        if (body && call.content_type.starts_with("multipart/"))
+          throw Error(ErrorCode::unsupported_media,
+                      "send JSON (or, for a job, the file itself), not a multipart form",
+                      "Content-Type");
         if (route.action != kPublic) authorise(call, req);
         if (call.user) user_id = call.user->id;
         if (route.owner.kind == Ownership::Kind::object) check_object(call, route);
@@ -342,7 +347,9 @@ struct Server::Impl {
     // taken for the next request: the connection closes (cpp-httplib fails to parse any
     // leftover and closes it).
     if (!body_read) {
-      if (!body_touched && (!declared_length || *declared_length <= kDrainBytes)) {
+      // (Not a multipart body: cpp-httplib reads those only through its form parser.)
+      bool multipart = req.get_header_value("Content-Type").starts_with("multipart/");
+      if (!body_touched && !multipart && (!declared_length || *declared_length <= kDrainBytes)) {
         uint64_t dropped = 0;
         body_read = (*body)([&](const char*, size_t n) { return (dropped += n) <= kDrainBytes; });
       }
