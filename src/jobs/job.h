@@ -10,11 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>  // Json held by value
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>  // Json held by value
 
 #include "core/json_input.h"
 

@@ -7,12 +7,11 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>  // Json held by value
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>  // Json held by value
 
 #include "core/json_input.h"
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>  // Json held by value
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,8 +19,6 @@
 #include "auth/accounts.h"
 #include "auth/actor.h"
 #include "auth/permissions.h"
-#include <nlohmann/json.hpp>  // Json held by value
-
 #include "core/json_input.h"
 #include "store/store.h"
 
