@@ -21,15 +21,6 @@ std::string joined(const auto& list) {
   return out;
 }
 
-std::string read_password_stdin() {
-  std::string password;
-  std::getline(std::cin, password);
-  if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (password.empty())
-    throw Error(ErrorCode::invalid_argument, "no password on standard input", "password");
-  return password;
-}
-
 }  // namespace
 
 void add_commands(CLI::App& app) {
@@ -53,7 +44,7 @@ void add_commands(CLI::App& app) {
       "Example:\n  printf '%s\\n' \"$PW\" | ctip users add --data ./ctip-data --name amina.k \\\n"
       "      --org 'Safe Harbour' --org-kind service_provider --role caseworker --password-stdin");
   add->callback([] {
-    NewUser nu{name, read_password_stdin(), org, org_kind, role};
+    NewUser nu{name, cli::read_password_stdin(), org, org_kind, role};
     validate_new_user(nu);  // before opening (and perhaps creating) the store
     auto store = cli::open_store(data_dir);
     audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));

@@ -32,6 +32,9 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, b
 std::filesystem::path audit_files_dir(const std::string& data_dir);
 // Reads all of a file, or standard input for "-"; throws Error naming the file.
 std::string read_input_file(const std::string& path, const std::string& field);
+// The first line of standard input (a password given with --password-stdin); exit 2 naming
+// `password` when it is empty.
+std::string read_password_stdin();
 
 void add_db_commands(CLI::App& app);    // db.cpp
 void add_serve_command(CLI::App& app);  // serve.cpp

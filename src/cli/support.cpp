@@ -75,6 +75,15 @@ std::filesystem::path audit_files_dir(const std::string& data_dir) {
               "--data");
 }
 
+std::string read_password_stdin() {
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty())
+    throw Error(ErrorCode::invalid_argument, "no password on standard input", "password");
+  return password;
+}
+
 std::string read_input_file(const std::string& path, const std::string& field) {
   if (path == "-") {
     std::ostringstream ss;

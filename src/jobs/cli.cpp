@@ -48,22 +48,6 @@ void print_job(const Json& job, bool as_json) {
     std::cout << job["result"].dump(2) << "\n";
 }
 
-// The job as the API shows it (unit from the kind), for printing.
-Json shown(const JobService& service, const Job& job, bool with_result) {
-  Json j = to_json(job, with_result);
-  const Kind* kind = service.kinds().find(job.kind);
-  j["progress"]["unit"] = kind ? kind->unit : "";
-  return j;
-}
-
-std::string read_password_stdin() {
-  std::string password;
-  std::getline(std::cin, password);
-  if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (password.empty()) invalid("password", "no password on standard input");
-  return password;
-}
-
 int exit_code_of(const Json& job) { return job["status"] == "succeeded" ? 0 : 1; }
 
 }  // namespace
@@ -102,7 +86,7 @@ void add_commands(CLI::App& app, KindRegistry (*kinds)()) {
     local.service.start(JobService::Recovery::none);
     ProgressBar bar = ProgressBar::on_stderr();
     Job job = run_locally(local.service, Caller::cli(), kind, file, bar);
-    Json j = shown(local.service, job, true);
+    Json j = job_json(local.service, job, true);
     print_job(j, as_json);
     if (exit_code_of(j) != 0) throw Error(ErrorCode::integrity, "the job did not succeed");
   });
@@ -123,7 +107,7 @@ void add_commands(CLI::App& app, KindRegistry (*kinds)()) {
       "      --server http://127.0.0.1:8080 --user amina.k --password-stdin\n\n"
       "The file is streamed (any size, constant memory); the job runs on the server.");
   submit->callback([] {
-    auto session = login(server, user, read_password_stdin());
+    auto session = login(server, user, cli::read_password_stdin());
     ProgressBar bar = ProgressBar::on_stderr();
     Json job = run_on_server(session, kind, file, bar);
     print_job(job, as_json);
@@ -140,7 +124,7 @@ void add_commands(CLI::App& app, KindRegistry (*kinds)()) {
     Local local(data_dir, kinds());
     Json out = Json::array();
     for (const auto& job : local.service.list(Caller::cli(), limit))
-      out.push_back(shown(local.service, job, false));
+      out.push_back(job_json(local.service, job, false));
     if (as_json) {
       std::cout << out.dump(2) << "\n";
       return;
@@ -158,7 +142,7 @@ void add_commands(CLI::App& app, KindRegistry (*kinds)()) {
   show->add_flag("--json", as_json, "Print JSON");
   show->callback([kinds] {
     Local local(data_dir, kinds());
-    print_job(shown(local.service, local.service.get(Caller::cli(), id), true), as_json);
+    print_job(job_json(local.service, local.service.get(Caller::cli(), id), true), as_json);
   });
 
   auto* cancel = jobs->add_subcommand(
@@ -167,7 +151,7 @@ void add_commands(CLI::App& app, KindRegistry (*kinds)()) {
   cancel->add_option("id", id, "The job's id")->required()->check(CLI::PositiveNumber);
   cancel->callback([kinds] {
     Local local(data_dir, kinds());
-    print_job(shown(local.service, local.service.cancel(Caller::cli(), id), false), false);
+    print_job(job_json(local.service, local.service.cancel(Caller::cli(), id), false), false);
   });
 }
 

@@ -547,4 +547,11 @@ Job JobService::wait(int64_t id, std::chrono::milliseconds timeout) {
 const KindRegistry& JobService::kinds() const { return impl_->kinds; }
 const ServiceOptions& JobService::options() const { return impl_->options; }
 
+Json job_json(const JobService& service, const Job& job, bool with_result) {
+  Json j = to_json(job, with_result);
+  const Kind* kind = service.kinds().find(job.kind);
+  j["progress"]["unit"] = kind ? kind->unit : "";
+  return j;
+}
+
 }  // namespace ctip::jobs

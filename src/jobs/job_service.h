@@ -178,4 +178,7 @@ class JobService {
   std::shared_ptr<Impl> impl_;
 };
 
+// The job as the API and the CLI show it: to_json() plus the unit of its kind's progress.
+Json job_json(const JobService& service, const Job& job, bool with_result);
+
 }  // namespace ctip::jobs

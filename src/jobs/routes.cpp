@@ -38,13 +38,6 @@ Caller caller_of(const Call& call) {
   return {u.id, u.username, u.org.id, call.scope == auth::Scope::all};
 }
 
-Json job_json(const JobService& jobs, const Job& job, bool with_result) {
-  Json j = to_json(job, with_result);
-  const Kind* kind = jobs.kinds().find(job.kind);
-  j["progress"]["unit"] = kind ? kind->unit : "";
-  return j;
-}
-
 Reply create_job(Call& call) {
   JobService& jobs = service(call);
   std::string kind = call.query_value("kind").value_or("");
@@ -58,10 +51,6 @@ Reply create_job(Call& call) {
     throw Error(ErrorCode::permission_denied,
                 "role '" + call.signed_in().role + "' may not " + known->action);
   }
-  if (call.content_type.starts_with("multipart/"))
-    throw Error(ErrorCode::unsupported_media,
-                "send the file itself as the request body, not as a multipart form",
-                "Content-Type");
   if (!call.read_body) invalid("body", "send the job's input file as the request body");
   Upload upload = jobs.begin_upload(caller_of(call), kind);
   std::optional<Error> refused;

@@ -252,6 +252,8 @@ struct Server::Impl {
     bool body_read = body == nullptr;
     bool body_touched = false;  // reading began (it cannot begin again)
     std::optional<uint64_t> declared_length;
+    // cpp-httplib reads a multipart body only through its form parser, and no route takes one.
+    const bool multipart = req.get_header_value("Content-Type").starts_with("multipart/");
     try {
       declared_length = content_length(req);
       RouteMatch found = match_route(all_routes(), req.method, req.path);
@@ -285,39 +287,36 @@ struct Server::Impl {
         call.action = route.action;
         const uint64_t limit = body_limit(route);
         if (declared_length && *declared_length > limit) throw too_large(limit);
-        // No route takes a form: cpp-httplib would parse a multipart body itself.
-        if (body && call.content_type.starts_with("multipart/"))
+        if (body && multipart)
           throw Error(ErrorCode::unsupported_media,
                       "send JSON (or, for a job, the file itself), not a multipart form",
                       "Content-Type");
         if (route.action != kPublic) authorise(call, req);
         if (call.user) user_id = call.user->id;
         if (route.owner.kind == Ownership::Kind::object) check_object(call, route);
-        if (body && route.streams_body) {
-          call.read_body = [body, limit, &body_read, &body_touched](const BodySink& sink) {
-            if (body_touched) throw Error(ErrorCode::internal, "request body read twice");
-            body_touched = true;
-            uint64_t received = 0;
-            bool over = false;
-            bool complete = (*body)([&](const char* data, size_t n) {
-              received += n;
-              if (received > limit) over = true;
-              return !over && sink(data, n);
-            });
-            body_read = complete;
-            if (over) throw too_large(limit);
-            return complete;
-          };
-        } else if (body) {
-          bool over = false;
+        // Reads the body once, in pieces, within the route's limit (413 past it).
+        auto read_within_limit = [body, limit, &body_read, &body_touched](const BodySink& sink) {
+          if (body_touched) throw Error(ErrorCode::internal, "request body read twice");
           body_touched = true;
-          body_read = (*body)([&](const char* data, size_t n) {
-            if (call.body_text.size() + n > limit) over = true;
-            if (!over) call.body_text.append(data, n);
-            return !over;
+          uint64_t received = 0;
+          bool over = false;
+          bool complete = (*body)([&](const char* data, size_t n) {
+            received += n;
+            over = received > limit;
+            return !over && sink(data, n);
           });
+          body_read = complete;
           if (over) throw too_large(limit);
-          if (!body_read)
+          return complete;
+        };
+        if (body && route.streams_body) {
+          call.read_body = read_within_limit;
+        } else if (body) {
+          bool complete = read_within_limit([&](const char* data, size_t n) {
+            call.body_text.append(data, n);
+            return true;
+          });
+          if (!complete)
             throw Error(ErrorCode::invalid_argument, "incomplete request body", "body");
         }
         Reply reply = route.handler(call);
@@ -347,8 +346,6 @@ struct Server::Impl {
     // taken for the next request: the connection closes (cpp-httplib fails to parse any
     // leftover and closes it).
     if (!body_read) {
-      // (Not a multipart body: cpp-httplib reads those only through its form parser.)
-      bool multipart = req.get_header_value("Content-Type").starts_with("multipart/");
       if (!body_touched && !multipart && (!declared_length || *declared_length <= kDrainBytes)) {
         uint64_t dropped = 0;
         body_read = (*body)([&](const char*, size_t n) { return (dropped += n) <= kDrainBytes; });
