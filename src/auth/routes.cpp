@@ -46,7 +46,8 @@ Reply login(Call& call) {
   std::string password = in.string("password");
   if (username.empty() || username.size() > 64)
     invalid("username", "username must be 1 to 64 characters");
-  if (password.size() > 1024) invalid("password", "password must be at most 1024 characters");
+  if (password.size() > auth::kMaxPasswordBytes)
+    invalid("password", "password must be at most 1024 bytes");
 
   if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address)) {
     // One entry per source and window, with a count, not one signed entry per attempt.
@@ -65,6 +66,7 @@ Reply login(Call& call) {
 
   std::optional<std::pair<auth::User, std::string>> cred;
   call.svc.store.read([&](store::Connection& c) { cred = auth::credentials(c, username); });
+  // Outside any transaction, and at most one hash per core at a time (accounts.h).
   bool ok = auth::verify_password(cred ? cred->second : dummy_hash(), password);
   if (!cred || !ok || cred->first.disabled) {
     call.svc.throttle.failed(username, call.client_address);
@@ -79,17 +81,17 @@ Reply login(Call& call) {
     call.svc.audit.record_failure(call.client_address + " " + username, e);
     throw Error(ErrorCode::unauthenticated, "wrong username or password, or account disabled");
   }
-  call.svc.throttle.succeeded(username);
+  call.svc.throttle.succeeded(username, call.client_address);
   call.user = cred->first;
   auth::Session session;
   call.svc.store.write([&](store::Connection& c) {
-    session = auth::create_session(c, call.user->id);
+    session = auth::create_session(c, call.user->id, system_clock(), call.svc.sessions);
     call.audit(c, "session.login", "user", std::to_string(call.user->id));
   });
   call.csrf_token = session.csrf_token;
   Reply r(200, me_json(call));
   r.headers.push_back({"Set-Cookie", session_cookie(session.token, call.svc.secure_cookies,
-                                                    auth::kSessionLifetimeMs / 1000)});
+                                                    call.svc.sessions.lifetime_ms / 1000)});
   return r;
 }
 

@@ -27,7 +27,8 @@ struct Services {
   store::Store& store;
   audit::AuditLog& audit;
   auth::LoginThrottle throttle;
-  bool secure_cookies = false;  // behind TLS
+  bool secure_cookies = false;     // behind TLS
+  auth::SessionPolicy sessions{};  // idle and absolute limits, sessions per user
 };
 
 struct Call {

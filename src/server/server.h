@@ -6,6 +6,7 @@
 #include <string>
 
 #include "audit/audit_log.h"
+#include "auth/accounts.h"
 #include "store/store.h"
 
 namespace ctip::server {
@@ -19,6 +20,7 @@ struct ServerOptions {
   int write_timeout_s = 10;
   int threads = 32;
   bool secure_cookies = false;
+  auth::SessionPolicy sessions;  // idle timeout, absolute limit, sessions per user (src/auth)
 };
 
 class Server {
