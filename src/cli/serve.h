@@ -13,7 +13,9 @@ struct ServeFlags {
   int port = 8080;
   std::string web_dir;  // empty: web/dist next to the binary's build folder, else ./web/dist
   std::string log_level = "info";
-  bool secure_cookies = false;  // behind a TLS-terminating proxy
+  bool secure_cookies = false;    // behind a TLS-terminating proxy
+  int session_idle_minutes = 30;  // auth::SessionPolicy::idle_ms
+  int sessions_per_user = 5;      // auth::SessionPolicy::max_per_user
 };
 void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Serves until SIGTERM or SIGINT, then shuts down gracefully.
