@@ -115,6 +115,24 @@ User AccountService::set_disabled(const Actor& actor, const std::string& usernam
   return out;
 }
 
+void AccountService::change_own_password(const Actor& actor, const std::string& username,
+                                         const std::string& current, const std::string& next) {
+  try {
+    check_password_policy(next, username);
+  } catch (const Error& e) {
+    invalid("new_password", e.what());
+  }
+  std::optional<std::pair<User, std::string>> cred;
+  store_.read([&](store::Connection& c) { cred = credentials(c, username); });
+  if (!cred || !verify_password(cred->second, current))
+    invalid("current_password", "the current password is wrong");
+  const std::string hash = hash_password(next);
+  store_.write([&](store::Connection& c) {
+    set_password_hash(c, cred->first.id, hash);
+    audit_.append(c, actor.event("users.password", "user", std::to_string(cred->first.id)));
+  });
+}
+
 std::optional<int64_t> AccountService::owner_of(store::Connection& c, int64_t user_id) {
   auto u = find_user(c, user_id);
   if (!u) return std::nullopt;

@@ -38,6 +38,12 @@ class AccountService {
   // "users.password"). Invalid naming "name" when there is no such user.
   User set_password(const Actor& actor, const std::string& username, const std::string& password);
 
+  // A user changes their own password: the new one must follow the policy (invalid naming
+  // "new_password"), the current one must verify (invalid naming "current_password"); then all
+  // their sessions end (audited "users.password"). Hashing is outside the transaction.
+  void change_own_password(const Actor& actor, const std::string& username,
+                           const std::string& current, const std::string& next);
+
   // Error(permission_denied) naming "role" unless `actor` may give `role` (see create_user).
   static void check_may_grant(const Actor& actor, const std::string& role);
 

@@ -9,7 +9,8 @@ binary on a demo store:
    of entries, not 40 (before: one signed entry per attempt).
 3. Weak passwords are refused with 400 naming `password` (the review's `aaaaaaaaaa`,
    `1234567890`, ten spaces; a common one; one containing the username).
-4. A user keeps at most 5 sessions: the sixth login ends the oldest.
+4. A user keeps at most 5 sessions: the sixth login ends the oldest. Changing one's password
+   follows the policy too (400 naming `new_password`) and ends every session of the user.
 5. A login flood - 32 connections of wrong passwords for a few seconds, each from its own
    address so that no throttle slows it - keeps the server's peak RSS (VmHWM) under 300 MB
    (before: 1.6 GB, a 64 MiB Argon2 buffer per request), and /health answers meanwhile.
@@ -98,6 +99,27 @@ def sessions_per_user_are_bounded(srv):
     print(f"ok: 6 logins of one user -> /me {me} (the oldest ended)")
 
 
+def password_change_follows_the_policy(srv):
+    old = srv.login("inspector")
+    other = srv.login("inspector")
+
+    def change(headers, current, new):
+        status, _, body = srv.request("POST", "/api/v1/me/password",
+                                      {"current_password": current, "new_password": new},
+                                      headers=headers)
+        return status, (json.loads(body).get("error", {}).get("field") if body else None)
+
+    assert change(old, "not-the-password", "tram-lantern-oak-7") == (400, "current_password")
+    assert change(old, "ctip-demo-2026", "1234567890") == (400, "new_password")
+    assert change(old, "ctip-demo-2026", "my-inspector-pass") == (400, "new_password")
+    assert change(old, "ctip-demo-2026", "tram-lantern-oak-7") == (204, None)
+    assert srv.request("GET", "/api/v1/me", headers=old)[0] == 401
+    assert srv.request("GET", "/api/v1/me", headers=other)[0] == 401, "every session ends"
+    srv.login("inspector", "tram-lantern-oak-7")
+    print("ok: POST /me/password: wrong current -> 400 current_password, weak new -> 400 "
+          "new_password, good -> 204 and every session of the user ends")
+
+
 def flood_keeps_memory_bounded(srv):
     stop = time.monotonic() + FLOOD_SECONDS
     counts = [0] * FLOOD_CONNECTIONS
@@ -155,6 +177,7 @@ def main(ctip):
             throttled_attempts_are_aggregated(srv)
             weak_passwords_are_400(srv)
             sessions_per_user_are_bounded(srv)
+            password_change_follows_the_policy(srv)
         # A fresh server, so that its peak RSS is the flood's.
         with Server(store) as srv:
             flood_keeps_memory_bounded(srv)
