@@ -3,8 +3,9 @@
 // per client address, never per username alone: wrong passwords sent from one address delay
 // only that address, and the right password from another address is always tried. Past a few
 // free failures each further one doubles the delay before the next attempt from that key
-// (1 s, 2 s, 4 s, ... up to 15 minutes), so one address gets about a dozen guesses at an
-// account in the first hour and then one every 15 minutes. A key is forgotten after an hour
+// (30 s, 1 min, 2 min, ... up to 15 minutes), so one address gets about a dozen guesses at an
+// account in the first hour and then one every 15 minutes; an owner who mistyped five times
+// waits 30 s. A key is forgotten after an hour
 // without failures, or after a success for (username, address).
 //
 // In memory only: a restart clears it. The memory is bounded (kMaxTracked keys per kind): when
@@ -25,9 +26,9 @@ namespace ctip::auth {
 
 class LoginThrottle {
  public:
-  static constexpr int kMaxFailures = 5;          // free failures per (username, address)
-  static constexpr int kMaxAddressFailures = 20;  // free failures per address (offices share NAT)
-  static constexpr int64_t kFirstDelayMs = 1000;  // after the free failures; doubles each time
+  static constexpr int kMaxFailures = 5;            // free failures per (username, address)
+  static constexpr int kMaxAddressFailures = 20;    // free failures per address (offices share NAT)
+  static constexpr int64_t kFirstDelayMs = 30'000;  // after the free failures; doubles each time
   static constexpr int64_t kMaxDelayMs = int64_t{15} * 60 * 1000;
   static constexpr int64_t kForgetMs = int64_t{60} * 60 * 1000;  // quiet time that clears a key
   static constexpr size_t kMaxTracked = 100'000;                 // per kind (pairs, addresses)
