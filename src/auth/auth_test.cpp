@@ -186,7 +186,7 @@ TEST(LoginThrottle, AFloodOfNewKeysForgetsTheLeastRecentNotTheTarget) {
   EXPECT_EQ(t.retry_after_ms("made-up-999", "10.1.3.249"), 0) << "one failure does not block";
 }
 
-TEST(Passwords, HashingUsesAtMostOneSlotPerCore) {
+TEST(Passwords, OneHashSlotPerCoreAndQueuedHashesAllFinish) {
   EXPECT_GE(password_hash_slots(), 1);
   EXPECT_EQ(password_hash_slots(),
             static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
