@@ -14,17 +14,56 @@ Json user_json(const User& u) {
           {"organisation", {{"id", u.org.id}, {"name", u.org.name}, {"kind", u.org.kind}}}};
 }
 
+void AccountService::check_may_grant(const Actor& actor, const std::string& role) {
+  if (actor.is_operator()) return;  // holds the server's data directory anyway
+  const auto& m = PermissionMatrix::builtin();
+  const std::string granter = actor.role.value_or("");
+  if (m.may_grant(granter, role)) return;
+  std::string may;
+  for (const auto& r : m.grantable_by(granter)) may += (may.empty() ? "" : ", ") + r;
+  throw Error(ErrorCode::permission_denied,
+              "role '" + granter + "' may not give role '" + role + "'" +
+                  (may.empty() ? std::string() : " (it may give: " + may + ")") +
+                  (m.reaches_all(role) ? "; '" + role +
+                                             "' reaches every organisation's data and is given "
+                                             "by the operator (ctip users add)"
+                                       : std::string()),
+              "role");
+}
+
 User AccountService::create_user(const Actor& actor, const NewUser& u) {
   validate_new_user(u);  // before the transaction: bad input takes no write lock
+  check_may_grant(actor, u.role);
+  // Argon2 outside the transaction: a hash takes ~100 ms and 64 MiB (accounts.h).
+  const std::string hash = hash_password(u.password);
   User created;
-  store_.write([&](store::Connection& c) { created = create_user(c, actor, u); });
+  store_.write([&](store::Connection& c) {
+    created = auth::create_user(c, u, hash);
+    audit_.append(c, actor.event("users.create", "user", std::to_string(created.id)));
+  });
   return created;
 }
 
 User AccountService::create_user(store::Connection& c, const Actor& actor, const NewUser& u) {
+  check_may_grant(actor, u.role);
   User created = auth::create_user(c, u);
   audit_.append(c, actor.event("users.create", "user", std::to_string(created.id)));
   return created;
+}
+
+User AccountService::set_password(const Actor& actor, const std::string& username,
+                                  const std::string& password) {
+  check_password_policy(password, username);
+  const std::string hash = hash_password(password);
+  User out;
+  store_.write([&](store::Connection& c) {
+    auto u = find_user_by_name(c, username);
+    if (!u) invalid("name", "no user named '" + username + "'");
+    set_password_hash(c, u->id, hash);
+    audit_.append(c, actor.event("users.password", "user", std::to_string(u->id)));
+    out = *u;
+  });
+  return out;
 }
 
 std::vector<User> AccountService::list_users(const Actor& actor,
@@ -76,6 +115,24 @@ User AccountService::set_disabled(const Actor& actor, const std::string& usernam
     out = set_disabled_in(c, actor, *u, disabled);
   });
   return out;
+}
+
+void AccountService::change_own_password(const Actor& actor, const std::string& username,
+                                         const std::string& current, const std::string& next) {
+  try {
+    check_password_policy(next, username);
+  } catch (const Error& e) {
+    invalid("new_password", e.what());
+  }
+  std::optional<std::pair<User, std::string>> cred;
+  store_.read([&](store::Connection& c) { cred = credentials(c, username); });
+  if (!cred || !verify_password(cred->second, current))
+    invalid("current_password", "the current password is wrong");
+  const std::string hash = hash_password(next);
+  store_.write([&](store::Connection& c) {
+    set_password_hash(c, cred->first.id, hash);
+    audit_.append(c, actor.event("users.password", "user", std::to_string(cred->first.id)));
+  });
 }
 
 std::optional<int64_t> AccountService::owner_of(store::Connection& c, int64_t user_id) {

@@ -25,9 +25,27 @@ class AccountService {
  public:
   AccountService(store::Store& store, audit::AuditLog& audit) : store_(store), audit_(audit) {}
 
-  // Creates a user, and the organisation when new (audited "users.create").
+  // Creates a user, and the organisation when new (audited "users.create"). A user may give
+  // only the roles the matrix's `grantable_by` names for their role (an organisation's admin
+  // cannot mint an auditor or analyst, whose scope is every organisation): else
+  // Error(permission_denied) naming "role". The operator at the CLI may give any role. The
+  // password is hashed before the write transaction.
   User create_user(const Actor& actor, const NewUser& u);
+  // The same inside the caller's transaction, hashing there: for one-off seeding (ctip demo).
   User create_user(store::Connection& c, const Actor& actor, const NewUser& u);
+
+  // Sets a user's password under the password policy and ends their sessions (audited
+  // "users.password"). Invalid naming "name" when there is no such user.
+  User set_password(const Actor& actor, const std::string& username, const std::string& password);
+
+  // A user changes their own password: the new one must follow the policy (invalid naming
+  // "new_password"), the current one must verify (invalid naming "current_password"); then all
+  // their sessions end (audited "users.password"). Hashing is outside the transaction.
+  void change_own_password(const Actor& actor, const std::string& username,
+                           const std::string& current, const std::string& next);
+
+  // Error(permission_denied) naming "role" unless `actor` may give `role` (see create_user).
+  static void check_may_grant(const Actor& actor, const std::string& role);
 
   // Users the actor may see: of the actor's organisation when its scope is `organisation`,
   // else of the organisation named `org_name` (Error invalid naming "org" when unknown), else

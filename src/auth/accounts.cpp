@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <semaphore>
+#include <thread>
 
 #include "auth/permissions.h"
 #include "core/crypto.h"
@@ -26,6 +28,21 @@ User user_from(const store::Row& r, size_t at = 0) {
 
 std::string token_hash(std::string_view token) { return to_hex(sha256(token)); }
 
+// The Argon2 slots: one per core. A waiting request holds a thread but no 64 MiB buffer.
+class HashSlot {
+ public:
+  HashSlot() { slots().acquire(); }
+  ~HashSlot() { slots().release(); }
+  HashSlot(const HashSlot&) = delete;
+  HashSlot& operator=(const HashSlot&) = delete;
+
+ private:
+  static std::counting_semaphore<1024>& slots() {
+    static std::counting_semaphore<1024> s(password_hash_slots());
+    return s;
+  }
+};
+
 std::string joined(const auto& list) {
   std::string out;
   for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
@@ -38,8 +55,14 @@ bool is_org_kind(std::string_view kind) {
   return std::find(std::begin(kOrgKinds), std::end(kOrgKinds), kind) != std::end(kOrgKinds);
 }
 
+int password_hash_slots() {
+  static const int n = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 1024u));
+  return n;
+}
+
 std::string hash_password(std::string_view password) {
   crypto_init();
+  HashSlot slot;
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(),
                             crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
@@ -51,6 +74,7 @@ std::string hash_password(std::string_view password) {
 bool verify_password(std::string_view hash, std::string_view password) {
   crypto_init();
   std::string h(hash);
+  HashSlot slot;
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 
@@ -61,8 +85,7 @@ void validate_new_user(const NewUser& u) {
     if (!(std::islower(static_cast<unsigned char>(ch)) ||
           std::isdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-'))
       invalid("username", "username may hold only a-z, 0-9, '.', '_' and '-'");
-  if (u.password.size() < 10) invalid("password", "password must be at least 10 characters");
-  if (u.password.size() > 1024) invalid("password", "password must be at most 1024 characters");
+  check_password_policy(u.password, u.username);
   if (!PermissionMatrix::builtin().is_role(u.role))
     invalid("role", "unknown role '" + u.role + "' (one of " +
                         joined(PermissionMatrix::builtin().roles()) + ")");
@@ -93,7 +116,7 @@ std::optional<Organisation> find_organisation(store::Connection& c, const std::s
   return Organisation{r->integer(0), r->text(1), r->text(2)};
 }
 
-User create_user(store::Connection& c, const NewUser& u) {
+User create_user(store::Connection& c, const NewUser& u, const std::string& password_hash) {
   validate_new_user(u);
   if (c.query_one("SELECT id FROM users WHERE username = ?", {u.username}))
     throw Error(ErrorCode::conflict, "username '" + u.username + "' is taken", "username");
@@ -101,8 +124,19 @@ User create_user(store::Connection& c, const NewUser& u) {
   auto r = c.query_row(
       "INSERT INTO users (username, org_id, role, password_hash, disabled, created_at) "
       "VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
-      {u.username, org.id, u.role, hash_password(u.password), now_iso()});
+      {u.username, org.id, u.role, password_hash, now_iso()});
   return User{r.integer(0), u.username, u.role, false, org};
+}
+
+User create_user(store::Connection& c, const NewUser& u) {
+  validate_new_user(u);  // before the hash: bad input costs no Argon2
+  return create_user(c, u, hash_password(u.password));
+}
+
+void set_password_hash(store::Connection& c, int64_t user_id, const std::string& password_hash) {
+  c.execute("UPDATE users SET password_hash = ? WHERE id = ?", {password_hash, user_id});
+  if (c.changes() == 0) throw Error(ErrorCode::not_found, "no such user", "id");
+  delete_sessions_of(c, user_id);
 }
 
 std::optional<User> find_user(store::Connection& c, int64_t id) {
@@ -156,31 +190,83 @@ std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
   return std::make_pair(user_from(*r), r->text(7));
 }
 
-Session create_session(store::Connection& c, int64_t user_id, const Clock& clock) {
+Session create_session(store::Connection& c, int64_t user_id, const Clock& clock,
+                       const SessionPolicy& policy) {
   const int64_t now = clock.now_ms();
-  Session s{random_token(32), random_token(32), now + kSessionLifetimeMs};
+  Session s{random_token(32), random_token(32), now + policy.lifetime_ms};
+  const std::string hash = token_hash(s.token);
   c.execute(
-      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {token_hash(s.token), user_id, s.csrf_token, now, s.expires_ms});
-  // Expired sessions are swept at each login so the table stays small.
-  c.execute("DELETE FROM sessions WHERE expires_ms < ?", {now});
+      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms, "
+      "last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)",
+      {hash, user_id, s.csrf_token, now, s.expires_ms, now});
+  // Expired and idle sessions are swept at each login so the table stays small.
+  c.execute("DELETE FROM sessions WHERE expires_ms < ? OR last_seen_ms < ?",
+            {now, now - policy.idle_ms});
+  // The user's newest sessions are kept, this one first; the oldest beyond the limit end.
+  auto rows = c.query(
+      "SELECT token_hash FROM sessions WHERE user_id = ? ORDER BY created_ms DESC, token_hash",
+      {user_id});
+  int64_t kept = 1;
+  for (const auto& r : rows) {
+    std::string other = r.text(0);
+    if (other == hash) continue;
+    if (kept < std::max(policy.max_per_user, 1))
+      ++kept;
+    else
+      c.execute("DELETE FROM sessions WHERE token_hash = ?", {other});
+  }
   return s;
 }
 
-std::optional<std::pair<User, std::string>> find_session(store::Connection& c,
-                                                         std::string_view token,
-                                                         const Clock& clock) {
+namespace {
+
+struct LiveSession {
+  User user;
+  std::string csrf;
+  int64_t last_seen_ms = 0;
+};
+
+std::optional<LiveSession> live_session(store::Connection& c, std::string_view token,
+                                        const Clock& clock, const SessionPolicy& policy) {
   if (token.size() != 64) return std::nullopt;
   auto r = c.query_one(std::string("SELECT ") + kUserColumns +
-                           ", s.csrf_token, s.expires_ms FROM sessions s "
+                           ", s.csrf_token, s.expires_ms, s.last_seen_ms FROM sessions s "
                            "JOIN users u ON u.id = s.user_id "
                            "JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?",
                        {token_hash(token)});
-  if (!r || r->integer(8) < clock.now_ms()) return std::nullopt;
+  const int64_t now = clock.now_ms();
+  if (!r || r->integer(8) < now || r->integer(9) + policy.idle_ms < now) return std::nullopt;
   User u = user_from(*r);
   if (u.disabled) return std::nullopt;
-  return std::make_pair(std::move(u), r->text(7));
+  return LiveSession{std::move(u), r->text(7), r->integer(9)};
+}
+
+}  // namespace
+
+std::optional<std::pair<User, std::string>> find_session(store::Connection& c,
+                                                         std::string_view token, const Clock& clock,
+                                                         const SessionPolicy& policy) {
+  auto s = live_session(c, token, clock, policy);
+  if (!s) return std::nullopt;
+  return std::make_pair(std::move(s->user), std::move(s->csrf));
+}
+
+std::optional<std::pair<User, std::string>> resume_session(store::Store& store,
+                                                           std::string_view token,
+                                                           const Clock& clock,
+                                                           const SessionPolicy& policy) {
+  std::optional<LiveSession> s;
+  store.read([&](store::Connection& c) { s = live_session(c, token, clock, policy); });
+  if (!s) return std::nullopt;
+  const int64_t now = clock.now_ms();
+  if (now - s->last_seen_ms >= policy.touch_every_ms) {
+    // Only moves forward: of two requests racing here, the later time wins.
+    store.write([&](store::Connection& c) {
+      c.execute("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ? AND last_seen_ms < ?",
+                {now, token_hash(token), now});
+    });
+  }
+  return std::make_pair(std::move(s->user), std::move(s->csrf));
 }
 
 void delete_session(store::Connection& c, std::string_view token) {
@@ -189,66 +275,6 @@ void delete_session(store::Connection& c, std::string_view token) {
 
 void delete_sessions_of(store::Connection& c, int64_t user_id) {
   c.execute("DELETE FROM sessions WHERE user_id = ?", {user_id});
-}
-
-int64_t LoginThrottle::Windows::wait(const std::string& key, int limit, int64_t now) {
-  auto it = index_.find(key);
-  if (it == index_.end()) return 0;
-  const Window& w = it->second->second;
-  if (now - w.start >= kWindowMs) {
-    erase(key);
-    return 0;
-  }
-  if (w.failures < limit) return 0;
-  return w.start + kWindowMs - now;
-}
-
-void LoginThrottle::Windows::bump(const std::string& key, int64_t now) {
-  auto it = index_.find(key);
-  if (it == index_.end()) {
-    if (index_.size() >= capacity_ && !order_.empty()) {
-      index_.erase(order_.front().first);
-      order_.pop_front();
-    }
-    order_.emplace_back(key, Window{now, 0});
-    it = index_.emplace(key, std::prev(order_.end())).first;
-  } else {
-    order_.splice(order_.end(), order_, it->second);  // now the most recent
-  }
-  Window& w = it->second->second;
-  if (w.failures == 0 || now - w.start >= kWindowMs) w = {now, 0};
-  ++w.failures;
-}
-
-void LoginThrottle::Windows::erase(const std::string& key) {
-  auto it = index_.find(key);
-  if (it == index_.end()) return;
-  order_.erase(it->second);
-  index_.erase(it);
-}
-
-int64_t LoginThrottle::retry_after_ms(const std::string& username, const std::string& address) {
-  const int64_t now = clock_.now_ms();
-  std::lock_guard lock(mu_);
-  return std::max(accounts_.wait(username, kMaxFailures, now),
-                  addresses_.wait(address, kMaxAddressFailures, now));
-}
-
-void LoginThrottle::failed(const std::string& username, const std::string& address) {
-  const int64_t now = clock_.now_ms();
-  std::lock_guard lock(mu_);
-  accounts_.bump(username, now);
-  addresses_.bump(address, now);
-}
-
-void LoginThrottle::succeeded(const std::string& username) {
-  std::lock_guard lock(mu_);
-  accounts_.erase(username);
-}
-
-size_t LoginThrottle::tracked() {
-  std::lock_guard lock(mu_);
-  return accounts_.size() + addresses_.size();
 }
 
 }  // namespace ctip::auth

@@ -5,13 +5,12 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "auth/login_throttle.h"
+#include "auth/password_policy.h"
 #include "core/time.h"
 #include "store/store.h"
 
@@ -44,12 +43,19 @@ struct NewUser {
   std::string role;
 };
 
-// Argon2id. Throws Error(internal) when out of memory.
+// Argon2id (64 MiB each). At most password_hash_slots() hashes run at once in the process -
+// the others wait their turn - so that a login flood costs queued requests, not gigabytes
+// (issue #7). Never call these inside a store transaction: a hash takes ~100 ms, and a write
+// transaction would hold every other writer (and SQLite's readers of the lock) that long.
+// Throws Error(internal) when out of memory.
 std::string hash_password(std::string_view password);
 bool verify_password(std::string_view hash, std::string_view password);
+// The number of cores (at least 1).
+int password_hash_slots();
 
-// Validation shared by the CLI and the API: usernames are 3-64 of [a-z0-9._-]; passwords at
-// least 10 characters; role known to the permission matrix. Throws invalid naming the field.
+// Validation shared by the CLI and the API: usernames are 3-64 of [a-z0-9._-]; the password
+// policy (password_policy.h); role known to the permission matrix. Throws invalid naming the
+// field.
 void validate_new_user(const NewUser& u);
 
 // Finds the organisation by name, creating it with `kind` when new; an existing one with a
@@ -57,8 +63,14 @@ void validate_new_user(const NewUser& u);
 Organisation ensure_organisation(store::Connection& c, const std::string& name,
                                  const std::string& kind);
 std::optional<Organisation> find_organisation(store::Connection& c, const std::string& name);
-// Creates a user (in a write transaction); a taken username is Error(conflict).
+// Creates a user (in a write transaction) with a hash made beforehand by hash_password(), outside
+// the transaction; a taken username is Error(conflict).
+User create_user(store::Connection& c, const NewUser& u, const std::string& password_hash);
+// The same, hashing inside the caller's transaction: for tests and one-off seeding only.
 User create_user(store::Connection& c, const NewUser& u);
+// Sets a new password hash (made by hash_password() outside the transaction) and ends the
+// user's sessions. Error not_found naming "id" when there is no such user.
+void set_password_hash(store::Connection& c, int64_t user_id, const std::string& password_hash);
 std::optional<User> find_user(store::Connection& c, int64_t id);
 std::optional<User> find_user_by_name(store::Connection& c, std::string_view username);
 // Users of one organisation, or all when org_id is nullopt.
@@ -72,66 +84,39 @@ std::optional<std::pair<User, std::string>> credentials(store::Connection& c,
 struct Session {
   std::string token;  // goes to the cookie; never stored
   std::string csrf_token;
-  int64_t expires_ms = 0;
+  int64_t expires_ms = 0;  // the absolute limit
 };
 inline constexpr int64_t kSessionLifetimeMs = 8LL * 3600 * 1000;  // one working day
 
+// How long sessions live and how many a user may hold (issue #7; OWASP ASVS 3.3.1-3.3.2 and
+// 3.3.4): a session ends at its absolute limit, or after `idle_ms` without a request (sliding:
+// each request moves it), and a user's newest `max_per_user` sessions are kept - a new login
+// ends the oldest beyond that. The server takes it from ServerOptions::sessions.
+struct SessionPolicy {
+  int64_t lifetime_ms = kSessionLifetimeMs;
+  int64_t idle_ms = int64_t{30} * 60 * 1000;
+  int max_per_user = 5;
+  // A session's last activity is written at most this often (a write per session per minute,
+  // not one per request), so the idle limit holds to within this much.
+  int64_t touch_every_ms = 60'000;
+};
+
 // Session times come from `clock` so that expiry is tested without waiting a working day.
-Session create_session(store::Connection& c, int64_t user_id, const Clock& clock = system_clock());
-// The user of a live session, or nullopt (unknown, expired, or user disabled).
+// Ends the user's oldest sessions beyond policy.max_per_user, and sweeps expired and idle ones.
+Session create_session(store::Connection& c, int64_t user_id, const Clock& clock = system_clock(),
+                       const SessionPolicy& policy = {});
+// The user of a live session, or nullopt (unknown, past its absolute or idle limit, or user
+// disabled). Reads only: resume_session() also records the activity.
 std::optional<std::pair<User, std::string /*csrf*/>> find_session(
-    store::Connection& c, std::string_view token, const Clock& clock = system_clock());
+    store::Connection& c, std::string_view token, const Clock& clock = system_clock(),
+    const SessionPolicy& policy = {});
+// What the dispatcher calls for each request with a session cookie: find_session() in a read
+// transaction and, when the recorded activity is older than policy.touch_every_ms, a short write
+// moving it to now (the sliding idle limit).
+std::optional<std::pair<User, std::string /*csrf*/>> resume_session(
+    store::Store& store, std::string_view token, const Clock& clock = system_clock(),
+    const SessionPolicy& policy = {});
 void delete_session(store::Connection& c, std::string_view token);
 void delete_sessions_of(store::Connection& c, int64_t user_id);
-
-// Login throttling: after kMaxFailures failed logins for a username or kMaxAddressFailures from
-// a client address within kWindowMs, further attempts are refused until the window passes
-// (OWASP Authentication Cheat Sheet: account and source based throttling). In memory: a
-// restart clears it. The memory is bounded (kMaxTracked windows per kind of key): when full,
-// the least recently failing key is forgotten, never everyone at once, so a flood of made-up
-// usernames cannot lift the throttle on the account it is really aimed at (that key fails
-// often, so it stays recent).
-class LoginThrottle {
- public:
-  static constexpr int kMaxFailures = 5;          // per username
-  static constexpr int kMaxAddressFailures = 20;  // per client address (offices share NAT)
-  static constexpr int64_t kWindowMs = int64_t{15} * 60 * 1000;
-  static constexpr size_t kMaxTracked = 100'000;  // per kind (accounts, addresses)
-
-  LoginThrottle() : LoginThrottle(system_clock()) {}
-  explicit LoginThrottle(const Clock& clock, size_t max_tracked = kMaxTracked)
-      : clock_(clock), accounts_(max_tracked), addresses_(max_tracked) {}
-  // Milliseconds to wait, or 0 when an attempt may proceed.
-  int64_t retry_after_ms(const std::string& username, const std::string& address);
-  void failed(const std::string& username, const std::string& address);
-  void succeeded(const std::string& username);
-  // Keys currently remembered (accounts + addresses), for tests and monitoring.
-  size_t tracked();
-
- private:
-  struct Window {
-    int64_t start = 0;
-    int failures = 0;
-  };
-  // Failure windows by key, least recently failing first, at most `capacity` of them.
-  class Windows {
-   public:
-    explicit Windows(size_t capacity) : capacity_(capacity) {}
-    int64_t wait(const std::string& key, int limit, int64_t now);
-    void bump(const std::string& key, int64_t now);
-    void erase(const std::string& key);
-    size_t size() const { return index_.size(); }
-
-   private:
-    using Order = std::list<std::pair<std::string, Window>>;
-    size_t capacity_;
-    Order order_;  // least recently bumped first
-    std::unordered_map<std::string, Order::iterator> index_;
-  };
-  const Clock& clock_;
-  std::mutex mu_;
-  Windows accounts_;
-  Windows addresses_;
-};
 
 }  // namespace ctip::auth

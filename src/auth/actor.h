@@ -20,14 +20,19 @@ struct Actor {
   // The organisation whose data the actor may see; nullopt when the matrix grants `all` (or
   // for an operator, who holds the data directory anyway).
   std::optional<int64_t> visible_org;
+  // The user's role (what the matrix's `grantable_by` checks); absent for an operator.
+  std::optional<std::string> role;
 
   // A signed-in user acting under the scope the permission matrix grants for the action.
   static Actor user(const User& u, Scope scope) {
     return {u.id, u.username, u.org.id,
-            scope == Scope::all ? std::nullopt : std::optional(u.org.id)};
+            scope == Scope::all ? std::nullopt : std::optional(u.org.id), u.role};
   }
   // An operator with the data directory (CLI); sees every organisation.
-  static Actor operator_named(std::string name) { return {std::nullopt, std::move(name), {}, {}}; }
+  static Actor operator_named(std::string name) {
+    return {std::nullopt, std::move(name), {}, {}, {}};
+  }
+  bool is_operator() const { return !user_id.has_value(); }
 
   // The audit event for this actor (never the personal data itself: an object type and id).
   audit::Event event(std::string action, std::string object_type, std::string object_id,

@@ -38,7 +38,8 @@ void add_commands(CLI::App& app) {
   add->add_option("--role", role, "Role: " + joined(PermissionMatrix::builtin().roles()))
       ->required();
   add->add_flag("--password-stdin", password_stdin,
-                "Read the password (at least 10 characters) from the first line of stdin")
+                "Read the password (at least 12 characters, not a common one, not containing the "
+                "username) from the first line of stdin")
       ->required();
   add->footer(
       "Example:\n  printf '%s\\n' \"$PW\" | ctip users add --data ./ctip-data --name amina.k \\\n"
@@ -78,6 +79,27 @@ void add_commands(CLI::App& app) {
       std::cout << std::setw(6) << u.id << std::setw(22) << u.username << std::setw(18) << u.role
                 << std::setw(10) << (u.disabled ? "disabled" : "active") << u.org.name << " ("
                 << u.org.kind << ")\n";
+  });
+
+  auto* passwd = users->add_subcommand(
+      "set-password", "Set a user's password (the password policy applies) and end their sessions");
+  cli::add_data_option(*passwd, data_dir);
+  passwd->add_option("--name", name, "Username")->required();
+  passwd
+      ->add_flag("--password-stdin", password_stdin,
+                 "Read the password from the first line of stdin")
+      ->required();
+  passwd->footer(
+      "Example:\n  printf '%s\\n' \"$PW\" | ctip users set-password --data ./ctip-data --name "
+      "amina.k "
+      "--password-stdin");
+  passwd->callback([] {
+    std::string password = read_password_stdin();
+    auto store = cli::open_existing_store(data_dir);
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*store, trust);
+    AccountService(*store, log).set_password(kOperator, name, password);
+    std::cout << "set the password of " << name << " and ended their sessions\n";
   });
 
   auto set_disabled = [](bool disabled) {

@@ -16,6 +16,7 @@ ProbeSet probes_auth(ProbeFixture& f) {
               {"POST", "/api/v1/session", "/api/v1/session", "{}", 400},  // no credentials
               {"DELETE", "/api/v1/session", "/api/v1/session", "", 204},
               {"GET", "/api/v1/me", "/api/v1/me", "", 200},
+              {"POST", "/api/v1/me/password", "/api/v1/me/password", "{}", 400},  // no fields
               {"GET", "/api/v1/users", "/api/v1/users", "", 200},
               {"POST", "/api/v1/users", "/api/v1/users", "{}", 400},  // no username
               {"POST", "/api/v1/users/{id}/disable", disable, "", 200},

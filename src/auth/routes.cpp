@@ -31,6 +31,22 @@ std::string session_cookie(const std::string& value, bool secure, int64_t max_ag
   return c;
 }
 
+// 429 for an attempt the throttle holds back; audited as one entry per source and window, with
+// a count, not one signed entry per attempt.
+Reply throttled(Call& call, const std::string& username, const std::string& action, int64_t wait) {
+  call.svc.audit.record_failure(
+      call.client_address + " " + username,
+      {std::nullopt, "anonymous", std::nullopt, action, "user", "throttled", "denied"});
+  int64_t secs = (wait + 999) / 1000;
+  Reply r(429, Json{{"error",
+                     {{"code", "too_many_requests"},
+                      {"message", "too many failed attempts: try again in " + std::to_string(secs) +
+                                      " seconds"},
+                      {"retry_after_seconds", secs}}}});
+  r.headers.push_back({"Retry-After", std::to_string(secs)});
+  return r;
+}
+
 Json me_json(const Call& call) {
   Json perms = Json::array();
   for (const auto& a : auth::PermissionMatrix::builtin().actions_for(call.signed_in().role))
@@ -48,25 +64,15 @@ Reply login(Call& call) {
   std::string password = in.string("password");
   if (username.empty() || username.size() > 64)
     invalid("username", "username must be 1 to 64 characters");
-  if (password.size() > 1024) invalid("password", "password must be at most 1024 characters");
+  if (password.size() > auth::kMaxPasswordBytes)
+    invalid("password", "password must be at most 1024 bytes");
 
-  if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address)) {
-    // One entry per source and window, with a count, not one signed entry per attempt.
-    call.svc.audit.record_failure(
-        call.client_address + " " + username,
-        {std::nullopt, "anonymous", std::nullopt, "session.login", "user", "throttled", "denied"});
-    int64_t secs = (wait + 999) / 1000;
-    Reply r(429, Json{{"error",
-                       {{"code", "too_many_requests"},
-                        {"message", "too many failed logins: try again in " + std::to_string(secs) +
-                                        " seconds"},
-                        {"retry_after_seconds", secs}}}});
-    r.headers.push_back({"Retry-After", std::to_string(secs)});
-    return r;
-  }
+  if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address))
+    return throttled(call, username, "session.login", wait);
 
   std::optional<std::pair<auth::User, std::string>> cred;
   call.svc.store.read([&](store::Connection& c) { cred = auth::credentials(c, username); });
+  // Outside any transaction, and at most one hash per core at a time (accounts.h).
   bool ok = auth::verify_password(cred ? cred->second : dummy_hash(), password);
   if (!cred || !ok || cred->first.disabled) {
     call.svc.throttle.failed(username, call.client_address);
@@ -81,17 +87,17 @@ Reply login(Call& call) {
     call.svc.audit.record_failure(call.client_address + " " + username, e);
     throw Error(ErrorCode::unauthenticated, "wrong username or password, or account disabled");
   }
-  call.svc.throttle.succeeded(username);
+  call.svc.throttle.succeeded(username, call.client_address);
   call.user = cred->first;
   auth::Session session;
   call.svc.store.write([&](store::Connection& c) {
-    session = auth::create_session(c, call.user->id);
+    session = auth::create_session(c, call.user->id, system_clock(), call.svc.sessions);
     call.audit(c, "session.login", "user", std::to_string(call.user->id));
   });
   call.csrf_token = session.csrf_token;
   Reply r(200, me_json(call));
   r.headers.push_back({"Set-Cookie", session_cookie(session.token, call.svc.secure_cookies,
-                                                    auth::kSessionLifetimeMs / 1000)});
+                                                    call.svc.sessions.lifetime_ms / 1000)});
   return r;
 }
 
@@ -100,6 +106,35 @@ Reply logout(Call& call) {
     auth::delete_session(c, call.session_token);
     call.audit(c, "session.logout", "user", std::to_string(call.user->id));
   });
+  Reply r = Reply::empty();
+  r.headers.push_back({"Set-Cookie", session_cookie("", call.svc.secure_cookies, 0)});
+  return r;
+}
+
+// Changing one's own password: the current password is checked like a login (throttled per
+// username and address), and every session of the user ends, this one too.
+Reply change_password(Call& call) {
+  auto body = call.json();
+  JsonObject in(body);
+  in.only({"current_password", "new_password"});
+  std::string current = in.string("current_password");
+  std::string next = in.string("new_password");
+  if (current.size() > auth::kMaxPasswordBytes)
+    invalid("current_password", "password must be at most 1024 bytes");
+  const auth::User& me = call.signed_in();
+  if (int64_t wait = call.svc.throttle.retry_after_ms(me.username, call.client_address))
+    return throttled(call, me.username, "users.password", wait);
+  try {
+    service(call).change_own_password(call.actor(), me.username, current, next);
+  } catch (const Error& e) {
+    if (e.field() == "current_password") {
+      call.svc.throttle.failed(me.username, call.client_address);
+      call.svc.audit.record_failure(
+          call.client_address + " " + me.username,
+          call.event("users.password", "user", std::to_string(me.id), "failure"));
+    }
+    throw;
+  }
   Reply r = Reply::empty();
   r.headers.push_back({"Set-Cookie", session_cookie("", call.svc.secure_cookies, 0)});
   return r;
@@ -138,6 +173,8 @@ std::vector<Route> routes() {
          return {200, me_json(call)};
        },
        "The current user, organisation, role and permissions", Ownership::none()},
+      {"POST", "/api/v1/me/password", "session.password", change_password,
+       "Change one's own password; ends all of one's sessions", Ownership::none()},
       {"GET", "/api/v1/users", "users.read", get_users, "Users of the organisation",
        Ownership::organisation()},
       {"POST", "/api/v1/users", "users.manage", post_user, "Create a user",

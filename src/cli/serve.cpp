@@ -43,6 +43,14 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--job-workers", f.job_workers, "Jobs run at once")
       ->default_val(1)
       ->check(CLI::Range(1, 64));
+  cmd.add_option("--session-idle-minutes", f.session_idle_minutes,
+                 "End a session after this many minutes without a request (8 h at most anyway)")
+      ->default_val(30)
+      ->check(CLI::Range(1, 480));
+  cmd.add_option("--sessions-per-user", f.sessions_per_user,
+                 "Sessions a user may hold at once; a new login ends the oldest")
+      ->default_val(5)
+      ->check(CLI::Range(1, 100));
 }
 
 void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
@@ -71,6 +79,8 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   // Job inputs stay on this server's disk while their jobs run (src/jobs/README.md).
   if (!f.no_jobs) o.jobs_dir = audit_dir / "jobs";
   o.job_workers = f.job_workers;
+  o.sessions.idle_ms = int64_t{f.session_idle_minutes} * 60 * 1000;
+  o.sessions.max_per_user = f.sessions_per_user;
   o.web_dir = f.web_dir.empty() ? default_web_dir() : std::filesystem::path(f.web_dir);
   if (!std::filesystem::exists(o.web_dir / "index.html")) {
     std::cerr << "ctip: note: no front end at " << o.web_dir.string()

@@ -16,6 +16,8 @@ struct ServeFlags {
   bool secure_cookies = false;  // behind a TLS-terminating proxy
   bool no_jobs = false;         // another server on the same store runs the jobs
   int job_workers = 1;
+  int session_idle_minutes = 30;  // auth::SessionPolicy::idle_ms
+  int sessions_per_user = 5;      // auth::SessionPolicy::max_per_user
 };
 void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Serves until SIGTERM or SIGINT, then shuts down gracefully.

@@ -36,6 +36,7 @@ struct Services {
   bool secure_cookies = false;  // behind TLS
   // The job runner (src/jobs) of this server; null when it runs none (`ctip serve --no-jobs`).
   jobs::JobService* jobs = nullptr;
+  auth::SessionPolicy sessions{};  // idle and absolute limits, sessions per user
 };
 
 // A request body read in pieces, for a route that streams it (Route::streams_body): calls

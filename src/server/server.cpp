@@ -183,7 +183,7 @@ RouteMatch match_route(const std::vector<Route>& routes, std::string_view method
 
 struct Server::Impl {
   Impl(store::Store& store, audit::AuditLog& audit, ServerOptions o)
-      : services{store, audit, {}, o.secure_cookies},
+      : services{store, audit, {}, o.secure_cookies, o.sessions},
         options(std::move(o)),
         recorder(std::getenv("CTIP_API_RECORD")) {
     std::set<std::string> seen;
@@ -366,9 +366,8 @@ struct Server::Impl {
   void authorise(Call& call, const httplib::Request& req) {
     if (call.session_token.empty())
       throw Error(ErrorCode::unauthenticated, "log in first: no session cookie");
-    std::optional<std::pair<auth::User, std::string>> found;
-    services.store.read(
-        [&](store::Connection& c) { found = auth::find_session(c, call.session_token); });
+    auto found =
+        auth::resume_session(services.store, call.session_token, system_clock(), services.sessions);
     if (!found) throw Error(ErrorCode::unauthenticated, "session expired or unknown: log in again");
     call.user = std::move(found->first);
     call.csrf_token = std::move(found->second);

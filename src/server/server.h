@@ -7,6 +7,7 @@
 #include <string>
 
 #include "audit/audit_log.h"
+#include "auth/accounts.h"
 #include "store/store.h"
 
 namespace ctip::jobs {
@@ -32,6 +33,7 @@ struct ServerOptions {
   int write_timeout_s = 10;
   int threads = 32;
   bool secure_cookies = false;
+  auth::SessionPolicy sessions;  // idle timeout, absolute limit, sessions per user (src/auth)
 };
 
 class Server {

@@ -17,9 +17,12 @@ import time
 PASSWORD = "ctip-demo-2026"  # the demo accounts' password (CTIP_DEMO_PASSWORD)
 
 
-def request(port, method, path, body=None, headers=None, timeout=10, raw=None):
-    """One request; returns (status, Set-Cookie header, body bytes). `raw` sends bytes as is."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def request(port, method, path, body=None, headers=None, timeout=10, raw=None, source=None):
+    """One request; returns (status, Set-Cookie header, body bytes). `raw` sends bytes as is.
+    `source` is the client's address (e.g. "127.0.0.2": any 127.x.y.z reaches the loopback
+    server), to test what the server does per client address; default 127.0.0.1."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         h = {"Content-Type": "application/json"}
         h.update(headers or {})
@@ -118,10 +121,12 @@ class Server:
     def request(self, method, path, body=None, headers=None, **kw):
         return request(self.port, method, path, body, headers, **kw)
 
-    def login(self, user, password=PASSWORD):
-        """Signs in; returns the headers (cookie and CSRF token) of that session."""
+    def login(self, user, password=PASSWORD, source=None):
+        """Signs in (from `source`, see request()); returns the headers (cookie and CSRF token)
+        of that session."""
         status, cookie, body = self.request("POST", "/api/v1/session",
-                                            {"username": user, "password": password})
+                                            {"username": user, "password": password},
+                                            source=source)
         assert status == 200, (status, body)
         return {"Cookie": cookie.split(";")[0], "X-CSRF-Token": json.loads(body)["csrf_token"]}
 
