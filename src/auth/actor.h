@@ -20,25 +20,32 @@ struct Actor {
   // The organisation whose data the actor may see; nullopt when the matrix grants `all` (or
   // for an operator, who holds the data directory anyway).
   std::optional<int64_t> visible_org;
+  // Where the actor acts from, recorded in every audit entry: the client's IP address for the
+  // API (Call::actor), "cli" for an operator at the command line.
+  std::string client_address = "cli";
 
   // A signed-in user acting under the scope the permission matrix grants for the action.
   static Actor user(const User& u, Scope scope) {
     return {u.id, u.username, u.org.id,
-            scope == Scope::all ? std::nullopt : std::optional(u.org.id)};
+            scope == Scope::all ? std::nullopt : std::optional(u.org.id), ""};
   }
   // An operator with the data directory (CLI); sees every organisation.
-  static Actor operator_named(std::string name) { return {std::nullopt, std::move(name), {}, {}}; }
+  static Actor operator_named(std::string name) {
+    return {std::nullopt, std::move(name), {}, {}, "cli"};
+  }
 
   // The audit event for this actor (never the personal data itself: an object type and id).
   audit::Event event(std::string action, std::string object_type, std::string object_id,
                      std::string outcome = "success") const {
-    return {user_id,
-            name,
-            org_id,
-            std::move(action),
-            std::move(object_type),
-            std::move(object_id),
-            std::move(outcome)};
+    audit::Event e{user_id,
+                   name,
+                   org_id,
+                   std::move(action),
+                   std::move(object_type),
+                   std::move(object_id),
+                   std::move(outcome)};
+    e.client_address = client_address;
+    return e;
   }
 };
 

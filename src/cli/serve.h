@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -14,6 +15,9 @@ struct ServeFlags {
   std::string web_dir;  // empty: web/dist next to the binary's build folder, else ./web/dist
   std::string log_level = "info";
   bool secure_cookies = false;  // behind a TLS-terminating proxy
+  std::string audit_witness;    // a directory for copies of the signed audit head; empty: none
+  int64_t audit_witness_interval_s = 60;
+  int64_t audit_witness_keep = 100;
 };
 void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Serves until SIGTERM or SIGINT, then shuts down gracefully.
