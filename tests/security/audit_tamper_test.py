@@ -177,8 +177,10 @@ def copy_audit_tables(src, dst):
                     vals.append("'" + v.replace("'", "''") + "'")
             statements.append(f"INSERT INTO {t} ({', '.join(cols)}) VALUES ({', '.join(vals)})")
         if statements:
-            if dst.db:  # one psql call per table
-                h.psql(dst.url(), ";\n".join(statements))
+            if dst.db:  # one psql call per table, the statements on its standard input
+                subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", dst.url()],
+                               input=";\n".join(statements) + ";\n", text=True, check=True,
+                               capture_output=True)
             else:
                 dst.sql(*statements)
     shutil.copy(os.path.join(src.data, HEAD_FILE), os.path.join(dst.data, HEAD_FILE))
