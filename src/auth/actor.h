@@ -24,10 +24,11 @@ struct Actor {
   // API (Call::actor), "cli" for an operator at the command line.
   std::string client_address = "cli";
 
-  // A signed-in user acting under the scope the permission matrix grants for the action.
+  // A signed-in user acting under the scope the permission matrix grants for the action (the
+  // API sets client_address to the request's; seeding from the command line keeps "cli").
   static Actor user(const User& u, Scope scope) {
     return {u.id, u.username, u.org.id,
-            scope == Scope::all ? std::nullopt : std::optional(u.org.id), ""};
+            scope == Scope::all ? std::nullopt : std::optional(u.org.id), "cli"};
   }
   // An operator with the data directory (CLI); sees every organisation.
   static Actor operator_named(std::string name) {
