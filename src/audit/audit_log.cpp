@@ -394,7 +394,16 @@ AuditLog::AuditLog(store::Store& store, TrustStore& trust, const Clock& clock,
   crypto_init();
   if (options_.max_batch == 0) options_.max_batch = 1;
   int64_t size = 0;
-  store_.read([&](store::Connection& c) { size = current_tree_size(c); });
+  store_.read([&](store::Connection& c) {
+    size = current_tree_size(c);
+    try {
+      c.query("SELECT client_address, details FROM audit_entries WHERE seq = 0");
+    } catch (const Error&) {
+      throw Error(ErrorCode::integrity,
+                  "the store's audit log predates migration 7 (client address and details): run "
+                  "'ctip db migrate'");
+    }
+  });
   if (options_.verify_only) {
     if (!options_.public_key_hex.empty()) {
       public_key_ = parse_public_key(options_.public_key_hex);
