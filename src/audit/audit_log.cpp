@@ -385,7 +385,7 @@ struct AuditLog::Pending {
 };
 
 AuditLog::AuditLog(store::Store& store, TrustStore& trust, const Clock& clock,
-                   AuditLogOptions options)
+                   const AuditLogOptions& options)
     : store_(store),
       trust_(trust),
       clock_(clock),
@@ -1046,8 +1046,11 @@ VerifyResult AuditLog::verify(const std::vector<KeptHead>& kept) {
     bool consistent = false;
     if (kept_root && current_root) {
       try {
-        for (const auto& node : consistency_proof(h.tree_size, n))
-          path.push_back(*parse_hash(node));
+        for (const auto& node : consistency_proof(h.tree_size, n)) {
+          auto parsed = parse_hash(node);
+          if (!parsed) throw Error(ErrorCode::integrity, "a stored audit node is damaged");
+          path.push_back(*parsed);
+        }
         consistent =
             merkle::verify_consistency(static_cast<uint64_t>(h.tree_size), static_cast<uint64_t>(n),
                                        *kept_root, *current_root, path);

@@ -119,7 +119,7 @@ class AuditLog {
   // could never verify them: restore it from a backup), and when the store has no audit
   // tables (run 'ctip db migrate').
   AuditLog(store::Store& store, TrustStore& trust, const Clock& clock = system_clock(),
-           AuditLogOptions options = {});
+           const AuditLogOptions& options = {});
   // Writes out the failures still being folded (record_failure).
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;

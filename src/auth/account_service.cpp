@@ -43,6 +43,7 @@ std::vector<User> AccountService::list_users(const Actor& actor,
   audit::Event e =
       actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all");
   std::vector<int64_t> ids;
+  ids.reserve(users.size());
   for (const auto& u : users) ids.push_back(u.id);
   e.details = audit::list_details("user", ids);
   audit_.record(e);
