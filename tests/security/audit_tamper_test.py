@@ -6,7 +6,9 @@ a backup - must make `ctip audit verify --against KEPT` exit non-zero, where KEP
 exported (`ctip audit head --out`) before the tampering, outside the data directory. Scenarios
 that plain `verify` cannot see (rebuild, wipe, rewound truncation, rollback, replaced key) are
 asserted to pass plain verify, so the test shows what the kept head adds. A witness directory
-(`ctip serve --audit-witness DIR`) is checked the same way. Runs on SQLite and PostgreSQL
+(`ctip serve --audit-witness DIR`) is checked the same way, and a signing key kept outside the
+data directory (`--audit-key FILE`: verify needs only the public key, appending without the key
+is refused). Runs on SQLite and PostgreSQL
 (CTIP_TEST_ENGINE, tests/security/CMakeLists.txt)."""
 import hashlib
 import json
@@ -415,6 +417,7 @@ def main():
         print(f"ok: all {len(SCENARIOS)} tamper scenarios fail verify --against a kept head")
 
         witness_check(base, pg, outside)
+        key_outside_check(pg, tag, outside, made)
     finally:
         for t in made:
             t.close()
@@ -465,6 +468,31 @@ def witness_check(base, pg, outside):
         print("witness after a wipe:", bad.stderr.strip())
     finally:
         s.close()
+
+
+def key_outside_check(pg, tag, outside, made):
+    """--audit-key FILE keeps the signing key off the data directory: the data holds only the
+    public key, verify needs nothing more, and appending without the key is refused."""
+    key = os.path.join(outside, "mnt", "audit-signing.key")
+    data = tempfile.mkdtemp(prefix="ctip-keyout-")
+    s = Copy.__new__(Copy)
+    s.data, s.pg, s.db = data, pg, None
+    if pg:
+        s.db = f"ctip_tkout_{tag}"
+        h.psql(pg, f"CREATE DATABASE {s.db}")
+    made.append(s)
+    s.ctip("demo", "--no-serve", "--audit-key", key, check=True)
+    assert os.path.exists(key) and oct(os.stat(key).st_mode & 0o777) == "0o600"
+    assert not os.path.exists(os.path.join(data, "audit-signing.key")), os.listdir(data)
+    assert os.path.exists(os.path.join(data, "audit-public.key"))
+    ok = verify(s)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    refused = s.ctip("users", "list")
+    assert refused.returncode != 0, "appended without the signing key"
+    s.ctip("users", "list", "--audit-key", key, check=True)
+    ok = verify(s)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    print("key outside the data directory:", ok.stdout.strip())
 
 
 if __name__ == "__main__":
