@@ -50,9 +50,10 @@ Reply login(Call& call) {
 
   if (int64_t wait = call.svc.throttle.retry_after_ms(username, call.client_address)) {
     // One entry per source and window, with a count, not one signed entry per attempt.
-    call.svc.audit.record_failure(
-        call.client_address + " " + username,
-        {std::nullopt, "anonymous", std::nullopt, "session.login", "user", "throttled", "denied"});
+    audit::Event throttled{std::nullopt, "anonymous", std::nullopt, "session.login",
+                           "user",       "throttled", "denied"};
+    throttled.client_address = call.client_address;  // issue #7 item 5: every entry says from where
+    call.svc.audit.record_failure(call.client_address + " " + username, throttled);
     int64_t secs = (wait + 999) / 1000;
     Reply r(429, Json{{"error",
                        {{"code", "too_many_requests"},
@@ -71,6 +72,7 @@ Reply login(Call& call) {
     audit::Event e{std::nullopt,    "anonymous", std::nullopt,
                    "session.login", "user",      cred ? std::to_string(cred->first.id) : "unknown",
                    "failure"};
+    e.client_address = call.client_address;
     if (cred) {
       e.actor_user_id = cred->first.id;
       e.actor = cred->first.username;

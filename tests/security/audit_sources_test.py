@@ -68,7 +68,15 @@ def main():
             status, users = get(srv, admin, "/api/v1/users")
             assert status == 200
 
+            # A failed login is recorded with where it came from too.
+            st = srv.request("POST", "/api/v1/session",
+                             {"username": "screener", "password": "not-the-password"})[0]
+            assert st == 401, st
             au = srv.login("auditor")
+            status, failed = get(srv, au, "/api/v1/audit/entries", action="session.login",
+                                 actor="screener")
+            assert any(e["outcome"] == "failure" and e["client_address"] == "127.0.0.1"
+                       for e in failed["entries"]), failed
             target = ids[0]
             # Who saw screening `target`: the investigator's list read that returned it.
             status, saw = get(srv, au, "/api/v1/audit/entries", object_type="screening",
