@@ -47,12 +47,14 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kLeafFormat = "ctip-audit-entry/1";
 constexpr std::string_view kFoldedLeafFormat = "ctip-audit-entry/2";  // with occurrences
+// With the client address and the details of a list read (migration 7).
+constexpr std::string_view kSourcedLeafFormat = "ctip-audit-entry/3";
 constexpr std::string_view kHeadFormat = "ctip-audit-tree-head/1";
 constexpr int64_t kPage = 2048;  // rows per query when walking the whole log
 
 constexpr const char* kEntryColumns =
     "seq, time, actor_user_id, actor, org_id, action, object_type, object_id, outcome, leaf_hash, "
-    "occurrences";
+    "occurrences, client_address, details";
 
 std::string hex(const Hash& h) { return to_hex(h); }
 
@@ -129,6 +131,8 @@ Entry row_to_entry(const store::Row& r) {
   e.event.outcome = r.text(8);
   e.leaf_hash = r.text(9);
   e.event.occurrences = r.optional_integer(10);
+  if (!r.is_null(11)) e.event.client_address = r.text(11);
+  if (!r.is_null(12)) e.event.details = r.text(12);
   return e;
 }
 
@@ -140,11 +144,12 @@ const char* column_with_wrong_type(const store::Row& r) {
     const char* name;
     bool integer;
     bool nullable;
-  } kColumns[] = {{1, "time", false, false},      {2, "actor_user_id", true, true},
-                  {3, "actor", false, false},     {4, "org_id", true, true},
-                  {5, "action", false, false},    {6, "object_type", false, false},
-                  {7, "object_id", false, false}, {8, "outcome", false, false},
-                  {9, "leaf_hash", false, false}, {10, "occurrences", true, true}};
+  } kColumns[] = {{1, "time", false, false},           {2, "actor_user_id", true, true},
+                  {3, "actor", false, false},          {4, "org_id", true, true},
+                  {5, "action", false, false},         {6, "object_type", false, false},
+                  {7, "object_id", false, false},      {8, "outcome", false, false},
+                  {9, "leaf_hash", false, false},      {10, "occurrences", true, true},
+                  {11, "client_address", false, true}, {12, "details", false, true}};
   for (const auto& col : kColumns) {
     const auto& v = r.value(col.index);
     if (std::holds_alternative<std::monostate>(v)) {
@@ -309,7 +314,8 @@ std::string deleted(int64_t from, int64_t to) {
 
 std::string leaf_data(int64_t seq, std::string_view time, const Event& event) {
   std::string out;
-  put_text(out, event.occurrences ? kFoldedLeafFormat : kLeafFormat);
+  const bool sourced = !event.client_address.empty() || event.details.has_value();
+  put_text(out, sourced ? kSourcedLeafFormat : event.occurrences ? kFoldedLeafFormat : kLeafFormat);
   put_integer(out, seq);
   put_text(out, time);
   put_optional(out, event.actor_user_id);
@@ -319,7 +325,31 @@ std::string leaf_data(int64_t seq, std::string_view time, const Event& event) {
   put_text(out, event.object_type);
   put_text(out, event.object_id);
   put_text(out, event.outcome);
-  if (event.occurrences) put_integer(out, *event.occurrences);
+  if (sourced) {
+    put_optional(out, event.occurrences);
+    if (event.client_address.empty())
+      out.push_back('N');
+    else
+      put_text(out, event.client_address);
+    if (event.details)
+      put_text(out, *event.details);
+    else
+      out.push_back('N');
+  } else if (event.occurrences) {
+    put_integer(out, *event.occurrences);
+  }
+  return out;
+}
+
+std::string list_details(std::string_view object_type, const std::vector<int64_t>& ids) {
+  std::string out = "{\"ids\":[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ",";
+    out += std::to_string(ids[i]);
+  }
+  out += "],\"object_type\":\"";
+  out += object_type;  // a type name such as "screening": no characters to escape
+  out += "\"}";
   return out;
 }
 
@@ -355,7 +385,7 @@ struct AuditLog::Pending {
 };
 
 AuditLog::AuditLog(store::Store& store, TrustStore& trust, const Clock& clock,
-                   AuditLogOptions options)
+                   const AuditLogOptions& options)
     : store_(store),
       trust_(trust),
       clock_(clock),
@@ -364,7 +394,30 @@ AuditLog::AuditLog(store::Store& store, TrustStore& trust, const Clock& clock,
   crypto_init();
   if (options_.max_batch == 0) options_.max_batch = 1;
   int64_t size = 0;
-  store_.read([&](store::Connection& c) { size = current_tree_size(c); });
+  store_.read([&](store::Connection& c) {
+    size = current_tree_size(c);
+    try {
+      c.query("SELECT client_address, details FROM audit_entries WHERE seq = 0");
+    } catch (const Error&) {
+      throw Error(ErrorCode::integrity,
+                  "the store's audit log predates migration 7 (client address and details): run "
+                  "'ctip db migrate'");
+    }
+  });
+  if (options_.verify_only) {
+    if (!options_.public_key_hex.empty()) {
+      public_key_ = parse_public_key(options_.public_key_hex);
+    } else if (auto pk = trust_.load_public_key()) {
+      public_key_ = std::move(*pk);
+    } else if (size > 0) {
+      throw Error(ErrorCode::integrity, "no public key to verify the audit log with: neither " +
+                                            trust_.key_location() + " nor " +
+                                            std::string(kPublicKeyFile) +
+                                            " beside the data; pass --public-key FILE");
+    }
+    public_key_hex_ = hex(public_key_);
+    return;
+  }
   if (!trust_.has_key()) {
     if (size > 0)
       throw Error(ErrorCode::integrity,
@@ -391,6 +444,7 @@ AuditLog::~AuditLog() {
 
 SignedTreeHead AuditLog::sign_head(int64_t tree_size, const std::string& root_hash,
                                    const std::string& timestamp) const {
+  if (secret_key_.empty()) return {tree_size, root_hash, timestamp, "", public_key_hex_};
   std::string msg = tree_head_message(tree_size, root_hash, timestamp);
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
@@ -442,15 +496,18 @@ SignedTreeHead AuditLog::append_batch(store::Connection& c,
     return v ? store::Value{*v} : store::null_value;
   };
   const std::string insert_entry = "INSERT INTO audit_entries (" + std::string(kEntryColumns) +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   int64_t seq = previous_size;
   std::vector<std::pair<merkle::NodeId, Hash>> completed;
   for (const Event* event : events) {
     ++seq;
     Hash leaf = merkle::hash_leaf(leaf_data(seq, time, *event));
-    c.execute(insert_entry, {seq, time, opt(event->actor_user_id), event->actor, opt(event->org_id),
-                             event->action, event->object_type, event->object_id, event->outcome,
-                             hex(leaf), opt(event->occurrences)});
+    c.execute(
+        insert_entry,
+        {seq, time, opt(event->actor_user_id), event->actor, opt(event->org_id), event->action,
+         event->object_type, event->object_id, event->outcome, hex(leaf), opt(event->occurrences),
+         event->client_address.empty() ? store::null_value : store::Value{event->client_address},
+         event->details ? store::Value{*event->details} : store::null_value});
     completed.clear();
     frontier->append(leaf, &completed);
     // A node left over from entries deleted behind the log's back (verify() reports that) is
@@ -515,7 +572,13 @@ void AuditLog::publish_head(const SignedTreeHead& head, bool committed) {
   });
 }
 
+void AuditLog::require_writable() const {
+  if (options_.verify_only)
+    throw Error(ErrorCode::internal, "the audit log was opened for verification only");
+}
+
 int64_t AuditLog::append(store::Connection& c, const Event& event) {
+  require_writable();
   validate(event);
   SignedTreeHead head = append_batch(c, {&event});
   // Last, so that a failure to record the head rolls the append back with the transaction.
@@ -541,6 +604,7 @@ std::optional<SignedTreeHead> AuditLog::commit_batch(const std::vector<Pending*>
 }
 
 std::vector<int64_t> AuditLog::record_all(const std::vector<Event>& events) {
+  require_writable();
   for (const Event& e : events) validate(e);
   std::vector<Pending> mine(events.size());
   for (size_t i = 0; i < events.size(); ++i) mine[i].event = &events[i];
@@ -919,6 +983,160 @@ VerifyResult AuditLog::verify() {
   result.message =
       "audit log ok: " + std::to_string(count) + " entries, root " + result.head->root_hash;
   return result;
+}
+
+// ---- against heads kept elsewhere -----------------------------------------------------------
+
+VerifyResult AuditLog::verify(const std::vector<KeptHead>& kept) {
+  VerifyResult result = verify();
+  if (kept.empty()) return result;
+  auto fail = [&](std::optional<int64_t> seq, std::string message) {
+    result.ok = false;
+    result.first_bad_entry = seq;
+    result.message = std::move(message);
+    return result;
+  };
+  // The kept heads first: a head that this log's public key did not sign proves nothing, and a
+  // kept head signed by another key means the key was replaced (or the head is another log's).
+  for (const KeptHead& k : kept) {
+    const SignedTreeHead& h = k.head;
+    if (h.public_key != public_key_hex_)
+      return fail(std::nullopt,
+                  "the kept head " + k.source + " (tree size " + std::to_string(h.tree_size) +
+                      ", signed at " + h.timestamp + ") was signed by public key " +
+                      h.public_key.substr(0, 16) + "..., not by this log's key " +
+                      public_key_hex_.substr(0, 16) +
+                      "...: the signing key was replaced since (or the head is another log's)");
+    if (!head_signed_by(h, public_key_))
+      return fail(std::nullopt, "the kept head " + k.source + " (tree size " +
+                                    std::to_string(h.tree_size) +
+                                    ") has an invalid signature: it was edited or forged, so it "
+                                    "cannot vouch for the log");
+  }
+  if (!result.ok) return result;
+
+  const int64_t n = result.entries;
+  const KeptHead* largest = nullptr;
+  for (const KeptHead& k : kept)
+    if (!largest || k.head.tree_size > largest->head.tree_size) largest = &k;
+  if (largest->head.tree_size > n) {
+    const SignedTreeHead& h = largest->head;
+    std::string size = std::to_string(h.tree_size);
+    if (n == 0)
+      return fail(1, "the audit log is empty, but the kept head " + largest->source +
+                         " shows that it held " + size + " entries at " + h.timestamp +
+                         ": the log was wiped");
+    return fail(n + 1, deleted(n + 1, h.tree_size) + ": the kept head " + largest->source +
+                           " shows that the log held " + size + " entries at " + h.timestamp +
+                           ", but it holds only " + std::to_string(n) +
+                           " (the tail was deleted, the log truncated, or an older copy restored)");
+  }
+  if (n == 0) {
+    result.message += "; consistent with " + std::to_string(kept.size()) + " kept head(s)";
+    return result;
+  }
+  if (!result.head || result.head->tree_size != n)
+    return fail(std::nullopt, "the log's newest signed head does not cover its last entry");
+  auto current_root = parse_hash(result.head->root_hash);
+  for (const KeptHead& k : kept) {
+    const SignedTreeHead& h = k.head;
+    if (h.tree_size == 0) continue;
+    auto kept_root = parse_hash(h.root_hash);
+    std::vector<Hash> path;
+    bool consistent = false;
+    if (kept_root && current_root) {
+      try {
+        for (const auto& node : consistency_proof(h.tree_size, n)) {
+          auto parsed = parse_hash(node);
+          if (!parsed) throw Error(ErrorCode::integrity, "a stored audit node is damaged");
+          path.push_back(*parsed);
+        }
+        consistent =
+            merkle::verify_consistency(static_cast<uint64_t>(h.tree_size), static_cast<uint64_t>(n),
+                                       *kept_root, *current_root, path);
+      } catch (const Error&) {
+        consistent = false;  // a damaged node: the proof cannot be made
+      }
+    }
+    if (!consistent)
+      return fail(std::nullopt,
+                  "the log is not an extension of the kept head " + k.source + " (tree size " +
+                      std::to_string(h.tree_size) + ", signed at " + h.timestamp +
+                      "): the RFC 9162 consistency proof from " + std::to_string(h.tree_size) +
+                      " to " + std::to_string(n) + " entries fails, so entries up to " +
+                      std::to_string(h.tree_size) +
+                      " were changed, reordered or replaced since - the log was rewritten or "
+                      "rebuilt (possibly re-signed with the stored key)");
+  }
+  result.message += "; consistent with " + std::to_string(kept.size()) + " kept head(s), up to " +
+                    std::to_string(largest->head.tree_size) + " entries";
+  return result;
+}
+
+// ---- auditor queries ---------------------------------------------------------------------
+
+std::vector<Entry> AuditLog::query(const EntryFilter& f, int64_t limit, int64_t before) {
+  if (limit < 0) invalid("limit", "limit must not be negative");
+  std::string sql = "SELECT " + std::string(kEntryColumns) + " FROM audit_entries WHERE 1 = 1";
+  std::vector<store::Value> args;
+  auto equal = [&](const char* column, const std::optional<std::string>& v) {
+    if (!v) return;
+    sql += std::string(" AND ") + column + " = ?";
+    args.emplace_back(*v);
+  };
+  equal("actor", f.actor);
+  equal("action", f.action);
+  equal("client_address", f.client_address);
+  if (f.since) {
+    sql += " AND time >= ?";
+    args.emplace_back(*f.since);
+  }
+  if (f.until) {
+    sql += " AND time < ?";
+    args.emplace_back(*f.until);
+  }
+  std::vector<std::string> ids = f.object_ids;
+  if (f.object_id) ids.push_back(*f.object_id);
+  if (!ids.empty()) {
+    // The object itself, or a list read whose details name it among the ids returned
+    // ({"ids":[3,7,12]}: the id between '[' or ',' and ',' or ']').
+    sql += " AND (";
+    bool first = true;
+    for (const auto& id : ids) {
+      if (!first) sql += " OR ";
+      first = false;
+      if (f.object_type) {
+        sql += "(object_type = ? AND object_id = ?) OR (details LIKE ? AND (1 = 0";
+        args.emplace_back(*f.object_type);
+        args.emplace_back(id);
+        args.emplace_back("%\"object_type\":\"" + *f.object_type + "\"%");
+      } else {
+        sql += "(object_id = ?) OR ((1 = 0";
+        args.emplace_back(id);
+      }
+      for (const char* pattern : {"%[", "%,"})
+        for (const char* end : {",%", "]%"}) {
+          sql += " OR details LIKE ?";
+          args.emplace_back(std::string(pattern) + id + end);
+        }
+      sql += "))";
+    }
+    sql += ")";
+  } else if (f.object_type) {
+    sql += " AND object_type = ?";
+    args.emplace_back(*f.object_type);
+  }
+  if (before > 0) {
+    sql += " AND seq < ?";
+    args.emplace_back(before);
+  }
+  sql += " ORDER BY seq DESC LIMIT ?";
+  args.emplace_back(limit);
+  std::vector<Entry> out;
+  store_.read([&](store::Connection& c) {
+    for (const auto& r : c.query(sql, args)) out.push_back(row_to_entry(r));
+  });
+  return out;
 }
 
 }  // namespace ctip::audit

@@ -58,6 +58,9 @@ struct VerifyResult {
 // and the bytes. An entry with `occurrences` uses the tag ctip-audit-entry/2 and adds it as a
 // tenth field; without, the bytes are those of ctip-audit-entry/1. See README.md.
 std::string leaf_data(int64_t seq, std::string_view time, const Event& event);
+// The details of a read that returned several objects: {"ids":[...],"object_type":TYPE}, the
+// form query() searches.
+std::string list_details(std::string_view object_type, const std::vector<int64_t>& ids);
 // The canonical bytes an Ed25519 tree-head signature covers:
 // "ctip-audit-tree-head/1\ntree_size N\nroot_hash HEX\ntimestamp TIME\n".
 std::string tree_head_message(int64_t tree_size, std::string_view root_hash,
@@ -78,6 +81,33 @@ struct AuditLogOptions {
   // are remembered at once (the oldest window is written out early when more are needed).
   int64_t failure_window_ms = 60'000;
   size_t failure_sources = 10'000;
+  // Open the log to check it only: the secret key is neither needed nor created, and append()
+  // and record() refuse. The public key is `public_key_hex` when given (a key kept apart from
+  // the data directory, `ctip audit verify --public-key FILE`), else the TrustStore's.
+  bool verify_only = false;
+  std::string public_key_hex = {};
+};
+
+// A signed tree head kept outside the store - exported with `ctip audit head`, by a witness
+// (HeadWitness) or by anyone who fetched GET /api/v1/audit/head - and where it came from.
+struct KeptHead {
+  SignedTreeHead head;
+  std::string source;  // e.g. the file name, for messages
+};
+
+// What an auditor asks of the log: entries by actor, action, object and time. Every criterion
+// is optional; `object_id` (with or without object_type) also matches the list reads whose
+// details name that id among those returned (list_details()).
+struct EntryFilter {
+  std::optional<std::string> actor;
+  std::optional<std::string> action;
+  std::optional<std::string> object_type;
+  std::optional<std::string> object_id;
+  std::optional<std::string> since;  // RFC 3339, inclusive
+  std::optional<std::string> until;  // RFC 3339, exclusive
+  std::optional<std::string> client_address;
+  // object_type + one of these ids (e.g. every screening of one person); empty = no criterion.
+  std::vector<std::string> object_ids;
 };
 
 class AuditLog {
@@ -89,7 +119,7 @@ class AuditLog {
   // could never verify them: restore it from a backup), and when the store has no audit
   // tables (run 'ctip db migrate').
   AuditLog(store::Store& store, TrustStore& trust, const Clock& clock = system_clock(),
-           AuditLogOptions options = {});
+           const AuditLogOptions& options = {});
   // Writes out the failures still being folded (record_failure).
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
@@ -131,6 +161,17 @@ class AuditLog {
   // Streams the whole log in pages (constant memory) and checks every entry, every signed head
   // and the heads the TrustStore remembers.
   VerifyResult verify();
+  // verify(), and then that the log extends every head in `kept` (RFC 9162 §2.1.4 consistency
+  // proof from the kept head's size to the log's): each must be signed by this log's public key,
+  // no larger than the log, and its root the root of the log's first tree_size entries. Fails
+  // on a rewrite or rebuild (even one re-signed with the stored key), a truncation or a wipe
+  // made after the head was kept, and on a replaced key.
+  VerifyResult verify(const std::vector<KeptHead>& kept);
+  // The raw public key this log verifies with, hex.
+  const std::string& public_key_hex() const { return public_key_hex_; }
+
+  // Entries that match `filter`, newest first, at most `limit`, with seq < before (0 = any).
+  std::vector<Entry> query(const EntryFilter& filter, int64_t limit, int64_t before = 0);
 
   // RFC 9162 §2.1.3: audit path for leaf `seq` (1-based) in the tree of `tree_size` entries.
   // Needs 1 <= seq <= tree_size <= the log's size (else Error invalid_argument). O(log n) rows,
@@ -149,6 +190,7 @@ class AuditLog {
   SignedTreeHead sign_head(int64_t tree_size, const std::string& root_hash,
                            const std::string& timestamp) const;
   bool signed_by_this_log(const SignedTreeHead& head);
+  void require_writable() const;
   // Records `head` in the TrustStore; see audit_log.cpp.
   void publish_head(const SignedTreeHead& head, bool committed);
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "audit/audit_log.h"
+#include "audit/data_files.h"
 #include "audit/merkle.h"
 #include "core/crypto.h"
 #include "core/error.h"
@@ -843,6 +844,137 @@ TEST_F(AuditLogTest, FoldingMemoryIsBoundedWithoutLosingCounts) {
   log->flush_failures();
   EXPECT_EQ(occurrences_of(*log, "unknown"), 60);
   EXPECT_TRUE(log->verify().ok);
+}
+
+// ---- issue #7 item 5: heads kept elsewhere, the public key alone, sources and queries -------
+
+TEST_F(AuditLogTest, AKeptHeadCatchesWhatPlainVerifyCannot) {
+  fill(20);
+  KeptHead kept{log->head(), "kept.json"};
+  fill_range(21, 25);
+  auto ok = log->verify({kept});
+  ASSERT_TRUE(ok.ok) << ok.message;
+  EXPECT_NE(ok.message.find("consistent with 1 kept head"), std::string::npos) << ok.message;
+
+  // A truncation that rewinds state and head file passes plain verify but not the kept head.
+  auto head12 = log->head_at(12);
+  ASSERT_TRUE(head12);
+  truncate_consistently(12);
+  HeadFile rewound;
+  rewound.confirmed = rewound.latest = *head12;
+  write_head_file(dir.path / kHeadFile, rewound);
+  EXPECT_TRUE(log->verify().ok) << "a rewound truncation looks intact without a kept head";
+  auto r = log->verify({kept});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_entry, 13);
+  EXPECT_NE(r.message.find("entries 13 to 20 were deleted"), std::string::npos) << r.message;
+
+  // A wipe of the three tables and the head file.
+  tamper("DELETE FROM audit_entries");
+  tamper("DELETE FROM audit_tree_heads");
+  tamper("DELETE FROM audit_nodes");
+  tamper("UPDATE audit_state SET tree_size = 0, frontier = '' WHERE id = 1");
+  fs::remove(dir.path / kHeadFile);
+  EXPECT_TRUE(log->verify().ok);
+  r = log->verify({kept});
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("the log was wiped"), std::string::npos) << r.message;
+
+  // A rebuild with the stored key, longer than the kept head: every head validly signed.
+  for (int64_t i = 1; i <= 30; ++i) {
+    Event e = event(i);
+    if (i == 7) e.actor = "someone-else";  // the entry the rebuild hides
+    log->record(e);
+  }
+  EXPECT_TRUE(log->verify().ok);
+  r = log->verify({kept});
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("consistency proof from 20 to 30 entries fails"), std::string::npos)
+      << r.message;
+}
+
+TEST_F(AuditLogTest, AKeptHeadMustBeSignedByThisLogsKey) {
+  fill(5);
+  KeptHead kept{log->head(), "kept.json"};
+  KeptHead edited = kept;
+  edited.head.tree_size = 4;
+  auto r = log->verify({edited});
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("invalid signature"), std::string::npos) << r.message;
+  KeptHead foreign = kept;
+  foreign.head.public_key = std::string(64, 'a');
+  r = log->verify({foreign});
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("the signing key was replaced"), std::string::npos) << r.message;
+  EXPECT_TRUE(log->verify({kept}).ok);
+}
+
+TEST_F(AuditLogTest, VerifyNeedsOnlyThePublicKey) {
+  fill(6);
+  KeptHead kept{log->head(), "kept.json"};
+  std::string pk = log->public_key_hex();
+  // The secret key moved away (e.g. --audit-key on another mount): verification still works.
+  fs::path key = dir.path / kSigningKeyFile;
+  fs::rename(key, dir.path / "elsewhere.key");
+  {
+    AuditLogOptions o;
+    o.verify_only = true;
+    AuditLog reader(*store, *trust, clock, o);
+    EXPECT_EQ(reader.public_key_hex(), pk);
+    auto r = reader.verify({kept});
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_THROW(reader.record(event(7)), Error);
+    // With a public key given from outside: another key fails every head.
+    AuditLogOptions other = o;
+    other.public_key_hex = std::string(63, '0') + "1";
+    AuditLog wrong(*store, *trust, clock, other);
+    EXPECT_FALSE(wrong.verify().ok);
+  }
+  // A key file outside the directory (DirectoryTrustStore's key_file).
+  fs::rename(dir.path / "elsewhere.key", key);
+  fs::path outside = dir.path / "mnt" / "ctip.key";
+  DirectoryTrustStore split(dir.path, outside);
+  EXPECT_EQ(split.key_location(), outside.string());
+  EXPECT_FALSE(split.has_key());
+}
+
+TEST_F(AuditLogTest, SourcesAndListDetailsAreSignedAndQueryable) {
+  Event a = event(1);
+  a.client_address = "192.0.2.7";
+  Event list = event(2);
+  list.action = "screenings.read";
+  list.object_type = "screening_list";
+  list.object_id = "3";
+  list.client_address = "192.0.2.8";
+  list.details = list_details("screening", {4, 17, 170});
+  log->record(a);
+  log->record(list);
+  log->record(event(3));
+  EXPECT_EQ(entry(1).event.client_address, "192.0.2.7");
+  EXPECT_EQ(entry(2).event.details,
+            std::optional<std::string>(R"({"ids":[4,17,170],"object_type":"screening"})"));
+  ASSERT_TRUE(log->verify().ok);
+
+  // Who saw screening 17: the list that returned it, not the one of 170 or 4 alone.
+  EntryFilter f;
+  f.object_type = "screening";
+  f.object_id = "17";
+  auto hits = log->query(f, 10);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].seq, 2);
+  f.object_id = "1";
+  EXPECT_TRUE(log->query(f, 10).empty());
+  EntryFilter by_address;
+  by_address.client_address = "192.0.2.7";
+  ASSERT_EQ(log->query(by_address, 10).size(), 1u);
+  EntryFilter by_actor;
+  by_actor.actor = event(3).actor;
+  by_actor.until = "2000-01-01T00:00:00Z";
+  EXPECT_TRUE(log->query(by_actor, 10).empty());
+
+  // The address is part of the leaf: changing it is a changed entry.
+  tamper("UPDATE audit_entries SET client_address = '198.51.100.1' WHERE seq = 1");
+  expect_bad(1, "entry 1 was changed");
 }
 
 }  // namespace

@@ -7,8 +7,13 @@
 
 #include "audit/audit_log.h"
 #include "audit/capability.h"
+#include "audit/data_files.h"
+#include "audit/export.h"
+#include "audit/witness.h"
 #include "cli/commands.h"
+#include "core/crypto.h"
 #include "core/error.h"
+#include "core/time.h"
 #include "store/store.h"
 
 namespace ctip::audit {
@@ -18,6 +23,10 @@ using nlohmann::json;
 
 // Opens an existing store without migrating it: checking a log must not change the store, and
 // a mistyped --data must not create an empty one.
+std::string to_hex_text(const std::string& raw) {
+  return to_hex({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()});
+}
+
 json head_json(const audit::SignedTreeHead& h) {
   return {{"tree_size", h.tree_size},
           {"root_hash", h.root_hash},
@@ -39,16 +48,42 @@ void add_commands(CLI::App& app) {
       "Recompute every entry's hash and the Merkle roots, check every signed tree head and\n"
       "audit-head.json; exit 0 when the log is intact, 1 naming the first bad entry otherwise");
   cli::add_data_option(*verify, data_dir);
+  static std::vector<std::string> against;
+  static std::vector<std::string> witnesses;
+  static std::string public_key_file;
+  verify->add_option("--against", against,
+                     "A signed tree head kept elsewhere (ctip audit head --out FILE): the log must "
+                     "extend it (RFC 9162 consistency proof); repeatable");
+  verify->add_option("--witness", witnesses,
+                     "A witness directory (ctip serve --audit-witness DIR): the log must extend "
+                     "every head kept there; repeatable");
+  verify->add_option("--public-key", public_key_file,
+                     "The log's public key, kept apart from the data (64 hex characters, or a "
+                     "head's JSON); default: audit-public.key beside the data");
   verify->footer(
-      "Example:\n  ctip audit verify --data ./ctip-data\n"
-      "  audit log ok: 1234 entries, root 5dc9da79a70659a9...\n\n"
-      "On failure keep the data directory as it is for investigation and restore a backup\n"
-      "that verifies.");
+      "Examples:\n  ctip audit verify --data ./ctip-data\n"
+      "  audit log ok: 1234 entries, root 5dc9da79a70659a9...\n"
+      "  ctip audit verify --data ./ctip-data --against /mnt/oversight/head-2026-11-28.json \\\n"
+      "      --witness /mnt/witness --public-key /mnt/oversight/audit-public.key\n\n"
+      "Without a head kept outside the data directory, verify cannot tell a log rebuilt with\n"
+      "the stored key, or wiped together with audit-head.json, from an intact one\n"
+      "(docs/threat-model.md). On failure keep the data directory as it is for investigation\n"
+      "and restore a backup that verifies.");
   verify->callback([] {
     auto s = cli::open_existing_store(data_dir, false);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
-    audit::AuditLog log(*s, trust);
-    auto r = log.verify();
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
+    audit::AuditLogOptions options;
+    options.verify_only = true;  // the public key suffices
+    if (!public_key_file.empty())
+      options.public_key_hex = to_hex_text(
+          audit::parse_public_key(cli::read_input_file(public_key_file, "--public-key")));
+    std::vector<audit::KeptHead> kept;
+    for (const auto& f : against)
+      for (auto& h : audit::read_kept_heads(f, "--against")) kept.push_back(std::move(h));
+    for (const auto& d : witnesses)
+      for (auto& h : audit::read_kept_heads(d, "--witness")) kept.push_back(std::move(h));
+    audit::AuditLog log(*s, trust, system_clock(), options);
+    auto r = log.verify(kept);
     if (!r.ok) {
       std::string where =
           r.first_bad_entry ? " at entry " + std::to_string(*r.first_bad_entry) : std::string();
@@ -65,11 +100,26 @@ void add_commands(CLI::App& app) {
       "Example:\n  ctip audit head --data ./ctip-data > head-2026-11-28.json\n"
       "  {\"tree_size\": 1234, \"root_hash\": \"...\", \"timestamp\": \"...\", "
       "\"signature\": \"...\", \"public_key\": \"...\"}");
+  static std::string head_out;
+  head->add_option("--out", head_out,
+                   "Write the head to FILE (atomically, mode 0600) instead of standard output: "
+                   "keep it outside the data directory for 'ctip audit verify --against FILE'");
   head->callback([] {
     auto s = cli::open_existing_store(data_dir, false);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
-    audit::AuditLog log(*s, trust);
-    std::cout << head_json(log.head()).dump(2) << "\n";
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
+    audit::AuditLogOptions options;
+    options.verify_only = true;  // reads the newest signed head; needs no secret
+    audit::AuditLog log(*s, trust, system_clock(), options);
+    auto h = log.head();
+    if (head_out.empty()) {
+      std::cout << head_json(h).dump(2) << "\n";
+      return;
+    }
+    if (h.signature.empty())
+      throw Error(ErrorCode::invalid_argument, "the audit log is empty: there is no head to keep",
+                  "--out");
+    audit::write_head(head_out, h);
+    std::cout << "kept the signed head of " << h.tree_size << " entries in " << head_out << "\n";
   });
 
   static int64_t seq = 0;
@@ -99,7 +149,7 @@ void add_commands(CLI::App& app) {
       "RFC 9162 verifier.");
   proof->callback([seq_opt, size_opt, consistency_opt] {
     auto s = cli::open_existing_store(data_dir, false);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*s, trust);
     auto root_at = [&](int64_t size) {
       auto h = log.head_at(size);
@@ -130,6 +180,44 @@ void add_commands(CLI::App& app) {
                       {"path", path}}
                      .dump(2)
               << "\n";
+  });
+
+  static audit::EntryFilter filter;
+  static std::string export_out;
+  static int64_t export_limit = 10'000;
+  auto* exp = audit->add_subcommand(
+      "export",
+      "Export the entries an auditor asks for (by actor, action, object, time), each with its\n"
+      "RFC 9162 inclusion proof against the current signed head, as JSON. Recorded in the log\n"
+      "as audit.export");
+  cli::add_data_option(*exp, data_dir);
+  exp->add_option("--actor", filter.actor, "Username of the actor");
+  exp->add_option("--action", filter.action, "Action, e.g. screenings.read");
+  exp->add_option("--object-type", filter.object_type, "Object type, e.g. screening");
+  exp->add_option("--object-id", filter.object_id,
+                  "Object id (with --object-type screening, list reads that returned it too)");
+  exp->add_option("--since", filter.since, "From this time (RFC 3339, inclusive)");
+  exp->add_option("--until", filter.until, "Before this time (RFC 3339)");
+  exp->add_option("--limit", export_limit, "At most this many entries (newest first)")
+      ->check(CLI::Range(1, 1'000'000));
+  exp->add_option("--out", export_out, "Write to FILE (mode 0600) instead of standard output");
+  exp->footer(
+      "Example:\n  ctip audit export --data ./ctip-data --object-type screening --object-id 17 \\\n"
+      "      --out who-saw-17.json");
+  exp->callback([] {
+    auto s = cli::open_existing_store(data_dir, false);
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
+    audit::AuditLog log(*s, trust);
+    Event e{std::nullopt, "cli", std::nullopt, "audit.export", "audit_log", "export", "success"};
+    e.client_address = "cli";
+    json out = audit::export_entries(log, filter, export_limit, e);
+    std::string text = out.dump(2) + "\n";
+    if (export_out.empty()) {
+      std::cout << text;
+      return;
+    }
+    audit::replace_file(export_out, text, 0600);
+    std::cerr << "exported " << out["entries"].size() << " entries to " << export_out << "\n";
   });
 }
 

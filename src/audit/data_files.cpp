@@ -56,6 +56,8 @@ void fsync_directory(const fs::path& dir) {
   ::close(fd);
 }
 
+}  // namespace
+
 nlohmann::json head_to_json(const SignedTreeHead& h) {
   return {{"tree_size", h.tree_size},
           {"root_hash", h.root_hash},
@@ -74,14 +76,14 @@ std::optional<SignedTreeHead> head_from_json(const nlohmann::json& j) {
                         j["public_key"].get<std::string>()};
 }
 
-}  // namespace
-
 void replace_file(const fs::path& path, std::string_view contents, mode_t mode) {
   fs::path tmp = temp_beside(path);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0)
     throw Error(ErrorCode::internal, "cannot create " + tmp.string() + ": " + errno_text());
   try {
+    if (::fchmod(fd, mode) != 0)  // exactly `mode`, whatever the umask
+      throw Error(ErrorCode::internal, "cannot set the mode of " + tmp.string());
     write_all(fd, contents, tmp);
   } catch (...) {
     ::close(fd);
@@ -128,6 +130,29 @@ void create_key_file(const fs::path& path) {
     throw Error(ErrorCode::internal,
                 "cannot create " + path.string() + ": " + std::strerror(link_errno));
   fsync_directory(path.parent_path());
+}
+
+std::string parse_public_key(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  std::string hex_text;
+  if (!j.is_discarded() && j.is_object() && j.contains("public_key") && j["public_key"].is_string())
+    hex_text = j["public_key"].get<std::string>();
+  else
+    hex_text = std::string(text);
+  while (!hex_text.empty() && std::isspace(static_cast<unsigned char>(hex_text.back())))
+    hex_text.pop_back();
+  std::string raw;
+  try {
+    raw = from_hex(hex_text);
+  } catch (const Error&) {
+    // ignored: refused below by its length.
+  }
+  if (raw.size() != crypto_sign_PUBLICKEYBYTES)
+    throw Error(ErrorCode::invalid_argument,
+                "a public key file holds the Ed25519 public key as 64 hex characters (or a signed "
+                "tree head's JSON with \"public_key\")",
+                "--public-key");
+  return raw;
 }
 
 void load_key_file(const fs::path& path, std::string& secret_key, std::string& public_key) {
@@ -212,24 +237,52 @@ void write_head_file(const fs::path& path, const HeadFile& f) {
 
 // ---- DirectoryTrustStore ---------------------------------------------------------------
 
-DirectoryTrustStore::DirectoryTrustStore(fs::path dir) : dir_(std::move(dir)) {
+DirectoryTrustStore::DirectoryTrustStore(fs::path dir, fs::path key_file)
+    : dir_(std::move(dir)), key_file_(std::move(key_file)) {
+  if (key_file_.empty()) key_file_ = dir_ / kSigningKeyFile;
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw Error(ErrorCode::internal, "cannot create " + dir_.string() + ": " + ec.message());
 }
 
-std::string DirectoryTrustStore::key_location() const { return (dir_ / kSigningKeyFile).string(); }
+std::string DirectoryTrustStore::key_location() const { return key_file_.string(); }
 
 std::string DirectoryTrustStore::heads_location() const { return (dir_ / kHeadFile).string(); }
 
-bool DirectoryTrustStore::has_key() { return fs::exists(dir_ / kSigningKeyFile); }
+bool DirectoryTrustStore::has_key() { return fs::exists(key_file_); }
 
-void DirectoryTrustStore::create_key() { create_key_file(dir_ / kSigningKeyFile); }
+void DirectoryTrustStore::create_key() {
+  if (!key_file_.parent_path().empty()) {
+    std::error_code ec;
+    fs::create_directories(key_file_.parent_path(), ec);
+  }
+  create_key_file(key_file_);
+}
 
 SigningKey DirectoryTrustStore::load_key() {
   SigningKey k;
-  load_key_file(dir_ / kSigningKeyFile, k.secret_key, k.public_key);
+  load_key_file(key_file_, k.secret_key, k.public_key);
+  // The public half beside the data, so that verification needs no secret (kept when present:
+  // a differing one is what `ctip audit verify` then checks the heads with, and reports).
+  fs::path pub = dir_ / kPublicKeyFile;
+  if (!fs::exists(pub)) {
+    try {
+      replace_file(
+          pub,
+          to_hex({reinterpret_cast<const uint8_t*>(k.public_key.data()), k.public_key.size()}) +
+              "\n",
+          0600);
+    } catch (const Error&) {
+      // ignored: a read-only data directory; verification then derives it from the key.
+    }
+  }
   return k;
+}
+
+std::optional<std::string> DirectoryTrustStore::load_public_key() {
+  if (auto text = read_file(dir_ / kPublicKeyFile)) return parse_public_key(*text);
+  if (!has_key()) return std::nullopt;
+  return load_key().public_key;
 }
 
 HeadFile DirectoryTrustStore::read_heads() { return read_head_file(dir_ / kHeadFile); }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,13 @@ void replace_file(const std::filesystem::path& path, std::string_view contents, 
 // a temporary name and then linked into place, so two processes starting at once agree on one
 // key and nobody reads half a key. Keeps an existing file.
 void create_key_file(const std::filesystem::path& path);
+// The raw Ed25519 public key in a public key file: 64 hex characters (audit-public.key), or a
+// JSON object with "public_key" (a signed tree head). Error(invalid_argument) otherwise.
+std::string parse_public_key(std::string_view text);
+// A signed tree head as JSON (docs/api.md, `ctip audit head`) and back (nullopt if malformed).
+nlohmann::json head_to_json(const SignedTreeHead& h);
+std::optional<SignedTreeHead> head_from_json(const nlohmann::json& j);
+
 // Reads the key file; throws Error(integrity) when it does not hold a consistent key pair.
 void load_key_file(const std::filesystem::path& path, std::string& secret_key,
                    std::string& public_key);

@@ -206,6 +206,122 @@ TEST(Merkle, ConsistencyProofsMatchThePublishedVectors) {
   }
 }
 
+// Vectors for larger trees whose sizes are not powers of two, derived independently for issue #7
+// by a Python transcription of RFC 9162 §2.1.4.1 (PROOF / SUBPROOF exactly as the RFC writes
+// them, hashlib's SHA-256) over the leaf data "ctip-vector-0", "ctip-vector-1", ...: the first
+// root, the second root and the proof. They pin both the proof from leaves and the proof from
+// stored subtrees, which `ctip audit verify --against` relies on.
+TEST(Merkle, ConsistencyProofsMatchIndependentlyDerivedVectors) {
+  struct Vector {
+    uint64_t first;
+    uint64_t second;
+    std::string_view first_root;
+    std::string_view second_root;
+    std::vector<std::string_view> path;
+  };
+  const Vector vectors[] = {
+      {5,
+       13,
+       "2fa6419b4bda52f89c02f743aaf51a360b3ff70196e39fbbb7c0028822aa79fc",
+       "f829956c9a013551d12cb9e074bb90430f6fc229ce1eb49660bcce1ad8797a82",
+       {"02ed90a8f2a71c5f4171b29061cd0d8caf3b88d2f4dab011c480b4ed420d2b16",
+        "b5a990897832a2ec1f87af62957e9a3ba30d9638f799a68ce987f129caeec6f7",
+        "5f5a69285e1b27697a1d477301dd587b22c99cb79ee40403f8812ebc7dd18aa0",
+        "29605c69ef9024768814ff0aeeba905d4a4ac08225fdbfbf8e4e7c750782687a",
+        "f9e4a7dcaaea7df919d72831e34e9eee959de1e9c1381ec09ae388f7dc118bd7"}},
+      {7,
+       100,
+       "e760377b3b8e0e9dafb44fe5e9def16826624adc462477dab41a80d865e1b990",
+       "2f32fb927141e8859a8c21d8686f45d697495ebe3636d3e843566078ec1b812f",
+       {"1463b8fa444af716c207809115f06048a5dc41f22c2718662c93c3a04b66a6c8",
+        "bb07b267b118cf15845788c44d1bf92ceec56e6350583eadb7294b50eaaa922d",
+        "0860b0c9150311f62ddc06ff059e47789043dd8ff38e8a97ecd819177ff49b97",
+        "29605c69ef9024768814ff0aeeba905d4a4ac08225fdbfbf8e4e7c750782687a",
+        "4e4d338054a29bc8e8610e5b649de9f242021c96ea884fffe777658e5d18ae8c",
+        "36b1ff420a078d652294caf67520a5c291bf2b3170a52bb9cc4af39487dcfa9e",
+        "48a0c4b3e8f379c28941e5f15486766a23e6b268012335a10e52c20cb2e3a54a",
+        "3b8fb9c2edbbd84c6d5a8f2eba5c5d2facd3e0b80dc26879fc7508d3b80a3e47"}},
+      {64,
+       1000,
+       "2b257e0820f033a1febde9d19edde366aae7e1818fc2b3f143dfb005d034b6e2",
+       "8031f5e2cf0712e7c08ca3ae8e96c00008df345aee917951e9e96ca43f3051f8",
+       {"a9bf12c296e461aa9415351b992b9d5043c5e3b0f2400f83efeec79dcda1038a",
+        "4e15dd1b40e3a30b552f76ec2a4fa56ff73bce56ebe1c5e6cec61bcf5f7b3682",
+        "f0fc2304ff95d49efc81214a55e7ae0f6b837366aa6f404bb7515005cf4b506c",
+        "6042dd0607e9f90edd57708bda078a5570c63d14103adfc7da9fa26060b5aba1"}},
+      {1000,
+       1025,
+       "8031f5e2cf0712e7c08ca3ae8e96c00008df345aee917951e9e96ca43f3051f8",
+       "807e69d71c30ff554cb84684cfadd23b4bb25d2e1425b1a5a8bba2b19c2683ab",
+       {"dd730187331e0c3f066b5c5f3f9fccddf5b97c9a5d57e24c43a0c21a192d5c48",
+        "b5f7da2faf852a9aa633c46a0f8cb50b3dace3e517bacebb16e018695f52d32d",
+        "89c204adb616b1c330717c935addf31c4d7d83b35bbd85aabd2fdc8e5ab544f0",
+        "31b40d3f11a556ded296cfb5e24e3fd50e4a12c36eff0f19800d4db0096a0a4d",
+        "7418c410cf5b3b985d2b18b4cf4809c3a5805e2fe0b71779c3203f01e6548077",
+        "b523422da28f834751a4961805d51056dc940ad4e4a9ebde7b74c16d62fe28bd",
+        "83f670e215ca80b9a380bc959b9dd62cb0d553a67ba7aa0e2094ee097689fcc2",
+        "3d18d78fcad360e25ce9baf6fcbd55fec33524eb05244e321fa62b8496c9013f",
+        "4accc92f2097046ca0224d6cc811c052aff022aff8f93e53aee602dbd466f2ea"}},
+      {1,
+       2,
+       "f8984bf45798776558f69bdba3bc70cdf870de5299db24a13118d5436fbd6e76",
+       "f9cbd203f7ff0ef425c3dc997656e09e3ec7b4869b548cfd99246b1e53c5cdc1",
+       {"f184775c48844aab8b5a093caadab6de6dc93fc35a7d3648d68aaa121c73895e"}},
+      {255,
+       256,
+       "6d8598ca7e319d6dfefb1fef529edfd8eb355b142388cbd0966fedf3ce53f8fa",
+       "0f8ec72dddfea6c621f7398ac974de9c0cc09e0df72af2501a77cac5fdf5b826",
+       {"28b957ee6737d4f8ffccdf5b39a50206c1c43d52876d252ec27d2f17f6b50e9b",
+        "65bcaeceade978e0dc9822ffb81f091f5495d9ba6af5afc0460b7fffca76bb49",
+        "48576a2f89f83cf569c9a11fb8bd0b8c13504250fd4d7f224ac97df459e1d961",
+        "ddd528cb60c03c834b0cf95ee61aaa1e5120b6c7db99540f27bccc65f6ecd37d",
+        "d8bb6afda3c784127f59aa7cd99e7973a0264aa6917685cfc0f79cf793fb4ea8",
+        "de188e1202ccadf6de18610d31c08fef49f69468cecf9204b365b32c1a880e4d",
+        "c07ece4d958d468e65cad857e82c3a2fc437e6c791f9399a0fcb4ae3a53b923a",
+        "68fc1eed55f7f022d9221a76a76ae5e7f659b28e5733a01cdd6ddafcbe655cfb",
+        "7daad1605dd5a73dd703b2aa302b6c43652e16afd516682eac01987ded5fbdbf"}},
+      {257,
+       1000,
+       "344c26627055719f9fcc2a14ad858469d0da78dbae6edba76e69470e72ed0a58",
+       "8031f5e2cf0712e7c08ca3ae8e96c00008df345aee917951e9e96ca43f3051f8",
+       {"63d7536233954b92f87e918346df47a24a36cb69d83e821f61ebac30b318b1e3",
+        "8606db275615ce02516339fc629dae9e687c86a1b7fdc56848104fe07aed0dd9",
+        "4214b50c5873ad987007a182bac8ecbab23de0ae3f530ff50a40c2b765903774",
+        "3788c7638bfa36abaa0a2d923da7605a47db6bca548276bf78e8b453dd49d091",
+        "672b60b44e958adb7deb5b777852e14dfb054b23219fe4078596f303e3834f98",
+        "58b79fb8c98b3e3d6399e53d03fa100683065927e138c14b5f02f625c7493cfa",
+        "0d779aebb7b791a970b2c6366e49811ee5288e17a26503f1747bd7390041d6ba",
+        "59681d2f13ad34bdd30ce23eb24ccc8d75dc1368967c028755be0f4fb2dbd7aa",
+        "2521def28db70f539ee2ae9b7706bc0c395aa96ddc183e30729557789c01781d",
+        "0f8ec72dddfea6c621f7398ac974de9c0cc09e0df72af2501a77cac5fdf5b826",
+        "6042dd0607e9f90edd57708bda078a5570c63d14103adfc7da9fa26060b5aba1"}},
+  };
+  for (const auto& v : vectors) {
+    std::vector<Hash> leaves;
+    for (uint64_t i = 0; i < v.second; ++i)
+      leaves.push_back(hash_leaf("ctip-vector-" + std::to_string(i)));
+    std::vector<Hash> expected;
+    for (auto h : v.path) expected.push_back(unhex(h));
+    EXPECT_EQ(root(std::span<const Hash>(leaves).first(v.first)), unhex(v.first_root)) << v.first;
+    EXPECT_EQ(root(leaves), unhex(v.second_root)) << v.second;
+    EXPECT_EQ(consistency_proof(leaves, v.first), expected) << v.first << " to " << v.second;
+    NodeSource node = [&](NodeId id) {
+      return root(
+          std::span<const Hash>(leaves).subspan(id.index << id.height, uint64_t{1} << id.height));
+    };
+    EXPECT_EQ(consistency_proof(node, v.second, v.first), expected)
+        << v.first << " to " << v.second;
+    EXPECT_TRUE(
+        verify_consistency(v.first, v.second, unhex(v.first_root), unhex(v.second_root), expected));
+    // A rebuilt tree: one different leaf among the first `first` makes the proof fail.
+    auto rebuilt = leaves;
+    rebuilt[v.first / 2] = hash_leaf("rebuilt");
+    EXPECT_FALSE(verify_consistency(v.first, v.second, unhex(v.first_root), root(rebuilt),
+                                    consistency_proof(rebuilt, v.first)))
+        << v.first << " to " << v.second;
+  }
+}
+
 TEST(Merkle, RootsAndPathsAgreeWithTwoIndependentConstructions) {
   auto data = sample_data(70);
   auto leaves = hash_all(data);

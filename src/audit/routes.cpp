@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/capability.h"
+#include "audit/export.h"
 #include "core/error.h"
 
 namespace ctip::audit {
@@ -22,31 +23,51 @@ Json head_json(const SignedTreeHead& h) {
           {"public_key", h.public_key}};
 }
 
+// The auditor's criteria from the query string: actor, action, object_type, object_id, since,
+// until (RFC 3339), client_address. Each at most 200 characters.
+EntryFilter filter_from(const Call& call) {
+  EntryFilter f;
+  auto take = [&](const char* name, std::optional<std::string>& slot) {
+    auto v = call.query_value(name);
+    if (!v) return;
+    if (v->empty() || v->size() > 200)
+      invalid(name, std::string("query parameter '") + name + "' must be 1 to 200 characters");
+    slot = *v;
+  };
+  take("actor", f.actor);
+  take("action", f.action);
+  take("object_type", f.object_type);
+  take("object_id", f.object_id);
+  take("since", f.since);
+  take("until", f.until);
+  take("client_address", f.client_address);
+  return f;
+}
+
 Reply audit_entries(Call& call) {
   int64_t limit = call.query_int("limit", 50, 1, 500);
   int64_t before = call.query_int("before", 0, 0, INT64_MAX);
-  call.audit("audit.read", "audit_log", "entries");
+  EntryFilter filter = filter_from(call);
+  audit::Event read = call.event("audit.read", "audit_log", "entries", "success");
+  if (auto criteria = filter_json(filter); !criteria.empty())
+    read.details = Json{{"filter", criteria}}.dump();
+  call.svc.audit.record(read);
   auto head = call.svc.audit.head();
-  std::vector<Entry> entries;
-  if (before > 0) {
-    int64_t after = std::max<int64_t>(0, before - 1 - limit);
-    entries = call.svc.audit.entries(after, before - 1 - after);
-    std::reverse(entries.begin(), entries.end());
-  } else {
-    entries = call.svc.audit.latest(limit);
-  }
+  std::vector<Entry> entries = call.svc.audit.query(filter, limit, before);
   Json out = Json::array();
-  for (const auto& e : entries) {
-    out.push_back({{"seq", e.seq},
-                   {"time", e.time},
-                   {"actor", e.event.actor},
-                   {"organisation_id", e.event.org_id ? Json(*e.event.org_id) : Json()},
-                   {"action", e.event.action},
-                   {"object_type", e.event.object_type},
-                   {"object_id", e.event.object_id},
-                   {"outcome", e.event.outcome}});
-  }
+  for (const auto& e : entries) out.push_back(entry_json(e));
   return {200, {{"entries", out}, {"tree_size", head.tree_size}}};
+}
+
+// The filtered entries with their inclusion proofs, as one JSON document; an audited action.
+Reply audit_export(Call& call) {
+  int64_t limit = call.query_int("limit", 1000, 1, 10000);
+  EntryFilter filter = filter_from(call);
+  Json out = export_entries(call.svc.audit, filter, limit,
+                            call.event("audit.export", "audit_log", "export", "success"));
+  Reply r(200, std::move(out));
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ctip-audit-export.json\"");
+  return r;
 }
 
 Reply audit_verify(Call& call) {
@@ -93,6 +114,9 @@ std::vector<Route> routes() {
   // read it is the matrix's audit.read and audit.verify.
   return {
       {"GET", "/api/v1/audit/entries", "audit.read", audit_entries, "Latest audit entries",
+       Ownership::none()},
+      {"GET", "/api/v1/audit/export", "audit.export", audit_export,
+       "Filtered audit entries with their inclusion proofs (audited as audit.export)",
        Ownership::none()},
       {"GET", "/api/v1/audit/verify", "audit.verify", audit_verify, "Verify the audit log",
        Ownership::none()},

@@ -47,6 +47,12 @@ class TrustStore {
   virtual void create_key() = 0;
   // Throws Error(integrity) when the stored key is not a consistent key pair.
   virtual SigningKey load_key() = 0;
+  // The raw public key alone, for verification (which needs no secret); nullopt when there is
+  // none. By default the public half of load_key().
+  virtual std::optional<std::string> load_public_key() {
+    if (!has_key()) return std::nullopt;
+    return load_key().public_key;
+  }
 
   // The remembered heads (exists == false when none were ever written).
   virtual HeadFile read_heads() = 0;
@@ -58,12 +64,16 @@ class TrustStore {
 // The names of the files a DirectoryTrustStore keeps (see README.md).
 inline constexpr std::string_view kSigningKeyFile = "audit-signing.key";
 inline constexpr std::string_view kHeadFile = "audit-head.json";
+// The public key as 64 hex characters and a newline: all that verification needs.
+inline constexpr std::string_view kPublicKeyFile = "audit-public.key";
 
-// The key in DIR/audit-signing.key (mode 0600), the heads in DIR/audit-head.json, rewritten
-// atomically under a flock on DIR/audit-head.lock. DIR is created when absent.
+// The key in DIR/audit-signing.key (mode 0600) - or in `key_file` when given, e.g. on another
+// mount than the data (`--audit-key FILE`) - its public half in DIR/audit-public.key, the heads
+// in DIR/audit-head.json, rewritten atomically under a flock on DIR/audit-head.lock. DIR is
+// created when absent.
 class DirectoryTrustStore final : public TrustStore {
  public:
-  explicit DirectoryTrustStore(std::filesystem::path dir);
+  explicit DirectoryTrustStore(std::filesystem::path dir, std::filesystem::path key_file = {});
   const std::filesystem::path& dir() const { return dir_; }
 
   std::string key_location() const override;
@@ -71,11 +81,13 @@ class DirectoryTrustStore final : public TrustStore {
   bool has_key() override;
   void create_key() override;
   SigningKey load_key() override;
+  std::optional<std::string> load_public_key() override;
   HeadFile read_heads() override;
   void update_heads(const std::function<void(HeadFile&)>& fn) override;
 
  private:
   std::filesystem::path dir_;
+  std::filesystem::path key_file_;
 };
 
 }  // namespace ctip::audit

@@ -80,8 +80,14 @@ std::vector<User> AccountService::list_users(const Actor& actor,
   });
   // A read writes nothing but its audit entry: group-committed with other requests' entries
   // (AuditLog::record), and durable before the caller answers.
-  audit_.record(
-      actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all"));
+  // Which accounts were returned, not just whose (issue #7 item 5).
+  audit::Event e =
+      actor.event("users.read", "organisation", org_id ? std::to_string(*org_id) : "all");
+  std::vector<int64_t> ids;
+  ids.reserve(users.size());
+  for (const auto& u : users) ids.push_back(u.id);
+  e.details = audit::list_details("user", ids);
+  audit_.record(e);
   return users;
 }
 

@@ -48,7 +48,7 @@ void add_commands(CLI::App& app) {
     NewUser nu{name, cli::read_password_stdin(), org, org_kind, role};
     validate_new_user(nu);  // before opening (and perhaps creating) the store
     auto store = cli::open_store(data_dir);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*store, trust);
     User u = AccountService(*store, log).create_user(kOperator, nu);
     std::cout << "created user " << u.username << " (id " << u.id << ", role " << u.role << ") in "
@@ -62,7 +62,7 @@ void add_commands(CLI::App& app) {
   list->footer("Example:\n  ctip users list --data ./ctip-data --org 'Safe Harbour'");
   list->callback([] {
     auto store = cli::open_existing_store(data_dir);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*store, trust);
     auto users = AccountService(*store, log)
                      .list_users(kOperator, org.empty() ? std::nullopt : std::optional(org));
@@ -104,7 +104,7 @@ void add_commands(CLI::App& app) {
 
   auto set_disabled = [](bool disabled) {
     auto store = cli::open_existing_store(data_dir);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*store, trust);
     AccountService(*store, log).set_disabled(kOperator, name, disabled);
     std::cout << (disabled ? "disabled " : "enabled ") << name << "\n";

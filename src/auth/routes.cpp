@@ -34,9 +34,9 @@ std::string session_cookie(const std::string& value, bool secure, int64_t max_ag
 // 429 for an attempt the throttle holds back; audited as one entry per source and window, with
 // a count, not one signed entry per attempt.
 Reply throttled(Call& call, const std::string& username, const std::string& action, int64_t wait) {
-  call.svc.audit.record_failure(
-      call.client_address + " " + username,
-      {std::nullopt, "anonymous", std::nullopt, action, "user", "throttled", "denied"});
+  audit::Event e{std::nullopt, "anonymous", std::nullopt, action, "user", "throttled", "denied"};
+  e.client_address = call.client_address;  // issue #7 item 5: every entry says from where
+  call.svc.audit.record_failure(call.client_address + " " + username, e);
   int64_t secs = (wait + 999) / 1000;
   Reply r(429, Json{{"error",
                      {{"code", "too_many_requests"},
@@ -79,6 +79,7 @@ Reply login(Call& call) {
     audit::Event e{std::nullopt,    "anonymous", std::nullopt,
                    "session.login", "user",      cred ? std::to_string(cred->first.id) : "unknown",
                    "failure"};
+    e.client_address = call.client_address;
     if (cred) {
       e.actor_user_id = cred->first.id;
       e.actor = cred->first.username;

@@ -30,6 +30,8 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir, b
 // The directory of the audit log's signing key and head file. With a PostgreSQL --store it
 // must be given as --data (exit 2 otherwise): every server of one database shares it.
 std::filesystem::path audit_files_dir(const std::string& data_dir);
+// The --audit-key FILE given (or CTIP_AUDIT_KEY); empty for the default, in audit_files_dir.
+std::filesystem::path audit_key_file();
 // Reads all of a file, or standard input for "-"; throws Error naming the file.
 std::string read_input_file(const std::string& path, const std::string& field);
 // The first line of standard input (a password given with --password-stdin); exit 2 naming

@@ -179,7 +179,7 @@ void add_demo_command(CLI::App& app) {
   demo->callback([] {
     {
       auto store = open_store(data_dir);
-      audit::DirectoryTrustStore trust(audit_files_dir(data_dir));
+      audit::DirectoryTrustStore trust(audit_files_dir(data_dir), audit_key_file());
       audit::AuditLog log(*store, trust);
       bool seeded = seed(*store, log);
       std::cout << (seeded ? "demo data loaded into " : "demo store already present in ")

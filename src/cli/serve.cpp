@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "audit/audit_log.h"
+#include "audit/witness.h"
 #include "cli/commands.h"
 #include "core/error.h"
 
@@ -35,6 +36,18 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")
       ->default_val("info")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  cmd.add_option("--audit-witness", f.audit_witness,
+                 "Directory (e.g. on another mount) where the server keeps copies of the audit "
+                 "log's signed head, for 'ctip audit verify --witness DIR'");
+  cmd.add_option("--audit-witness-interval", f.audit_witness_interval_s,
+                 "Seconds between two heads kept in --audit-witness (a head is kept only when "
+                 "the log grew)")
+      ->default_val(60)
+      ->check(CLI::Range(1, 86400));
+  cmd.add_option("--audit-witness-keep", f.audit_witness_keep,
+                 "How many heads --audit-witness keeps (the oldest are removed)")
+      ->default_val(100)
+      ->check(CLI::Range(1, 1000000));
   cmd.add_flag("--secure-cookies", f.secure_cookies,
                "Mark the session cookie Secure (when served over TLS, e.g. behind a proxy)");
   cmd.add_flag("--no-jobs", f.no_jobs,
@@ -70,8 +83,14 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
 
   auto store = open_store(data_dir.string());
   auto audit_dir = audit_files_dir(data_dir.string());
-  audit::DirectoryTrustStore trust(audit_dir);
+  audit::DirectoryTrustStore trust(audit_dir, audit_key_file());
   audit::AuditLog audit(*store, trust);
+  // Signed heads copied outside the data directory (issue #7 item 5, src/audit/witness.h).
+  std::unique_ptr<audit::HeadWitness> witness;
+  if (!f.audit_witness.empty())
+    witness = std::make_unique<audit::HeadWitness>(
+        audit, audit::WitnessOptions{f.audit_witness, f.audit_witness_interval_s * 1000,
+                                     static_cast<size_t>(f.audit_witness_keep)});
   server::ServerOptions o;
   o.bind = f.bind;
   o.port = f.port;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -18,6 +19,9 @@ struct ServeFlags {
   int job_workers = 1;
   int session_idle_minutes = 30;  // auth::SessionPolicy::idle_ms
   int sessions_per_user = 5;      // auth::SessionPolicy::max_per_user
+  std::string audit_witness;      // a directory for copies of the signed audit head; empty: none
+  int64_t audit_witness_interval_s = 60;
+  int64_t audit_witness_keep = 100;
 };
 void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Serves until SIGTERM or SIGINT, then shuts down gracefully.

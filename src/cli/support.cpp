@@ -13,6 +13,7 @@ namespace {
 
 // The --store of the one subcommand that runs, and whether --data was given explicitly.
 std::string g_store_url;
+std::string g_audit_key;
 std::vector<CLI::Option*> g_data_options;
 
 bool data_given() {
@@ -35,7 +36,13 @@ void add_data_option(CLI::App& cmd, std::string& data_dir) {
                  "postgresql://USER@HOST/DB (libpq URI; then --data DIR holds the audit key "
                  "files)")
       ->envname("CTIP_STORE");
+  cmd.add_option("--audit-key", g_audit_key,
+                 "The audit log's Ed25519 signing key file, when it is kept outside the data "
+                 "directory (created there on first use); default DATA_DIR/audit-signing.key")
+      ->envname("CTIP_AUDIT_KEY");
 }
+
+std::filesystem::path audit_key_file() { return g_audit_key; }
 
 std::string store_url(const std::string& data_dir) {
   return g_store_url.empty() ? store::Store::sqlite_url(data_dir) : g_store_url;

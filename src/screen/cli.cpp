@@ -194,7 +194,7 @@ void add_commands(CLI::App& app) {
       "among presumed victims (own = the deployment's country setting).");
   coverage_cmd->callback([] {
     auto store = cli::open_existing_store(data_dir);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*store, trust);
     Coverage cov = ScreeningService(*store, log)
                        .coverage(auth::Actor::operator_named("cli"), from_month, to_month);

@@ -54,7 +54,13 @@ Json ScreeningService::list_screenings(const auth::Actor& actor, int64_t limit) 
   Json list;
   store_.write([&](store::Connection& c) {
     list = repository::list_screenings(c, actor.visible_org, limit);
-    audit_.append(c, actor.event("screenings.read", "screening_list", std::to_string(list.size())));
+    // Which screenings were returned, not just how many (issue #7 item 5).
+    audit::Event e = actor.event("screenings.read", "screening_list", std::to_string(list.size()));
+    std::vector<int64_t> ids;
+    ids.reserve(list.size());
+    for (const auto& s : list) ids.push_back(s.at("id").get<int64_t>());
+    e.details = audit::list_details("screening", ids);
+    audit_.append(c, e);
   });
   return list;
 }

@@ -77,8 +77,9 @@ std::optional<int64_t> Call::org_filter() const {
 }
 
 auth::Actor Call::actor() const {
-  if (!user) return auth::Actor::operator_named("anonymous");
-  return auth::Actor::user(*user, scope);
+  auth::Actor a = user ? auth::Actor::user(*user, scope) : auth::Actor::operator_named("anonymous");
+  a.client_address = client_address;  // every entry records where the request came from
+  return a;
 }
 
 audit::Event Call::event(const std::string& act, const std::string& object_type,

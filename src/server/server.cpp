@@ -233,7 +233,12 @@ struct Server::Impl {
     int64_t id = call.path_id(own.param);
     std::optional<int64_t> org;
     services.store.read([&](store::Connection& c) { org = own.resolve(c, id); });
-    if (!org) throw Error(ErrorCode::not_found, "no such " + own.object_type, own.param);
+    if (!org) {
+      // A probe of an id that does not exist is recorded too (issue #7 item 5): scanning ids
+      // leaves a trail like probing another organisation's objects does.
+      call.audit("access.not_found", own.object_type, std::to_string(id), "failure");
+      throw Error(ErrorCode::not_found, "no such " + own.object_type, own.param);
+    }
     if (call.scope == auth::Scope::organisation && call.user && *org != call.user->org.id) {
       call.audit("access.denied", own.object_type, std::to_string(id), "denied");
       throw Error(ErrorCode::not_found, "no such " + own.object_type, own.param);

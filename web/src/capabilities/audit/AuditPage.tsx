@@ -1,6 +1,8 @@
 // The tamper-evident audit log: its verification (audit.verify) with the signed tree head, and
-// the latest entries newest first (audit.read), paged with before=SEQ. An admin may verify but
-// not read entries.
+// the entries newest first (audit.read), paged with before=SEQ and filtered by actor, action,
+// object and time - an object id also finds the lists that returned it ("who saw this person's
+// screening, and when?"). The filtered entries export with their inclusion proofs
+// (audit.export, itself audited). An admin may verify but not read entries.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { AuditEntry } from '../../api/types';
@@ -15,12 +17,13 @@ export function AuditPage({ me }: PageProps) {
   const { t } = useI18n<AuditKey>();
   const mayVerify = me.permissions.includes('audit.verify');
   const mayRead = me.permissions.includes('audit.read');
+  const mayExport = me.permissions.includes('audit.export');
   return (
     <section class="page">
       <h1>{t('audit.title')}</h1>
       <p class="lead">{t('audit.intro')}</p>
       {mayVerify && <Verification />}
-      {mayRead ? <Entries /> : <p class="notice notice-info">{t('audit.verify_only')}</p>}
+      {mayRead ? <Entries mayExport={mayExport} /> : <p class="notice notice-info">{t('audit.verify_only')}</p>}
     </section>
   );
 }
@@ -98,10 +101,94 @@ function Verification() {
   );
 }
 
-function Entries() {
+// The criteria of GET /audit/entries and /audit/export; empty strings are left out.
+interface Filter {
+  actor: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  since: string;
+  until: string;
+}
+const NO_FILTER: Filter = { actor: '', action: '', object_type: '', object_id: '', since: '', until: '' };
+
+// datetime-local values (local time) as the RFC 3339 UTC times the log stores.
+function asQuery(f: Filter) {
+  const utc = (v: string) => {
+    if (!v) return undefined;
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  };
+  const text = (v: string) => (v.trim() ? v.trim() : undefined);
+  return {
+    actor: text(f.actor),
+    action: text(f.action),
+    object_type: text(f.object_type),
+    object_id: text(f.object_id),
+    since: utc(f.since),
+    until: utc(f.until),
+  };
+}
+
+function FilterForm({ onApply }: { onApply: (f: Filter) => void }) {
+  const { t } = useI18n<AuditKey>();
+  const [draft, setDraft] = useState<Filter>(NO_FILTER);
+  const set = (key: keyof Filter) => (e: Event) => setDraft({ ...draft, [key]: (e.target as HTMLInputElement).value });
+  const field = (key: keyof Filter, when = false) => (
+    <label class="field">
+      <span>{t(('audit.filter.' + key) as AuditKey)}</span>
+      {when ? (
+        <input type="datetime-local" name={key} value={draft[key]} onInput={set(key)} />
+      ) : (
+        <input type="text" name={key} dir="ltr" value={draft[key]} onInput={set(key)} />
+      )}
+    </label>
+  );
+  return (
+    <form
+      class="filters"
+      aria-label={t('audit.filter.title')}
+      data-testid="audit-filter"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(draft);
+      }}
+    >
+      <p class="muted">{t('audit.filter.hint')}</p>
+      {field('actor')}
+      {field('action')}
+      {field('object_type')}
+      {field('object_id')}
+      {field('since', true)}
+      {field('until', true)}
+      <div class="form-actions">
+        <button type="submit" class="button">
+          {t('audit.filter.apply')}
+        </button>
+        <button
+          type="button"
+          class="button button-secondary"
+          onClick={() => {
+            setDraft(NO_FILTER);
+            onApply(NO_FILTER);
+          }}
+        >
+          {t('audit.filter.clear')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Entries({ mayExport }: { mayExport: boolean }) {
   const { t, tid, lang } = useI18n<AuditKey>();
+  const [filter, setFilter] = useState<Filter>(NO_FILTER);
+  const filterKey = JSON.stringify(filter);
   // The first page; "load more" appends older pages to it.
-  const first = useResource(() => api.get('/audit/entries', { query: { limit: PAGE_SIZE } }), []);
+  const first = useResource(
+    () => api.get('/audit/entries', { query: { limit: PAGE_SIZE, ...asQuery(filter) } }),
+    [filterKey],
+  );
   const [older, setOlder] = useState<AuditEntry[]>([]);
   // Set by "load more": whether the last page it got was the log's oldest.
   const [olderExhausted, setOlderExhausted] = useState<boolean | null>(null);
@@ -119,10 +206,37 @@ function Entries() {
     setBusy(true);
     setError(null);
     try {
-      const page = (await api.get('/audit/entries', { query: { limit: PAGE_SIZE, before: oldest } })).entries;
+      const page = (
+        await api.get('/audit/entries', { query: { limit: PAGE_SIZE, before: oldest, ...asQuery(filter) } })
+      ).entries;
       setOlder((list) => [...list, ...page]);
       const pageOldest = page.length ? Math.min(...page.map((e) => e.seq)) : 0;
       setOlderExhausted(page.length < PAGE_SIZE || pageOldest <= 1);
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function apply(f: Filter) {
+    setOlder([]);
+    setOlderExhausted(null);
+    setFilter(f);
+  }
+
+  // The export is a JSON document (entries, inclusion proofs, signed head) saved as a file.
+  async function exportEntries() {
+    setBusy(true);
+    setError(null);
+    try {
+      const doc = await api.get('/audit/export', { query: { limit: 1000, ...asQuery(filter) } });
+      const url = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'ctip-audit-export.json';
+      a.click();
+      URL.revokeObjectURL(url);
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
     } finally {
@@ -146,6 +260,11 @@ function Entries() {
       ),
     },
     {
+      key: 'source',
+      header: t('audit.col.source'),
+      cell: (e) => <span dir="ltr">{e.client_address ?? ''}</span>,
+    },
+    {
       key: 'outcome',
       header: t('audit.col.outcome'),
       cell: (e) => <span class={'badge badge-outcome-' + e.outcome}>{tid('audit.outcome', e.outcome)}</span>,
@@ -155,6 +274,14 @@ function Entries() {
   return (
     <section class="card" aria-labelledby="entries-title" aria-busy={busy || first.loading}>
       <h2 id="entries-title">{t('audit.entries.title')}</h2>
+      <FilterForm onApply={apply} />
+      {mayExport && (
+        <div class="form-actions">
+          <button type="button" class="button" disabled={busy} onClick={() => void exportEntries()}>
+            {t('audit.export')}
+          </button>
+        </div>
+      )}
       {error && <ErrorNotice error={error} />}
       <AsyncState resource={first}>
         {() => (
