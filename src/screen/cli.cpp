@@ -215,6 +215,27 @@ void add_commands(CLI::App& app) {
     for (const auto& c : cov.cells) row(c, c.month, c.source);
     row(cov.totals, "total", "");
   });
+
+  auto* compact_cmd = screen->add_subcommand(
+      "compact",
+      "Convert screenings stored with their rendered result (before schema 0008) to the compact\n"
+      "form: answers compressed, result recomputed on read; only where the recomputed result is\n"
+      "identical to the stored one");
+  cli::add_data_option(*compact_cmd, data_dir);
+  compact_cmd->footer(
+      "Example:\n  ctip screen compact --data ./ctip-data\n"
+      "  compacted 42113 screening(s); 0 kept their stored result\n"
+      "Then reclaim the space: SQLite with 'ctip db backup' and a restore, or VACUUM while the\n"
+      "server is stopped; PostgreSQL with VACUUM FULL.");
+  compact_cmd->callback([] {
+    auto store = cli::open_existing_store(data_dir);
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*store, trust);
+    auto [converted, kept] =
+        ScreeningService(*store, log).compact(auth::Actor::operator_named("cli"));
+    std::cout << "compacted " << converted << " screening(s); " << kept
+              << " kept their stored result (their recomputed result differs)\n";
+  });
 }
 
 }  // namespace ctip::screen

@@ -113,6 +113,8 @@ NewScreening parse_new_screening(const Json& body, const std::string& today) {
   else
     invalid("instrument", "instrument must be \"full\" or \"screener\"");
   s.profile = s.result.value("profile", "");
+  if (body.contains("profile") && body["profile"].is_string())
+    s.requested_profile = body["profile"].get<std::string>();
   if (body["age"].is_number_integer()) s.age = body["age"].get<int64_t>();
   s.may_be_minor = body.value("may_be_minor", false);
   s.answers = body["answers"];

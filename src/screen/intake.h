@@ -60,12 +60,14 @@ NewEncounter parse_new_encounter(const Json& body, const std::string& today);
 struct ScreeningInput {
   std::string language;
   bool interpreter_used = false;
-  std::string instrument;  // "full" or "screener"
-  std::string profile;
+  std::string instrument;                        // "full" or "screener"
+  std::string profile;                           // the profile evaluated (routed or requested)
+  std::optional<std::string> requested_profile;  // as the request named it; none: routed
   std::optional<int64_t> age;
   bool may_be_minor = false;
   Json answers;  // as submitted
-  Json result;   // the engine's result JSON (outcome, could_become, versions, ...)
+  Json result;   // the engine's result JSON (outcome, could_become, versions, ...); not stored:
+                 // recomputed on read (stored_screening.h)
 };
 
 // A screening to record: the body of POST /api/v1/screenings, evaluated by the engine.

@@ -98,6 +98,24 @@ Coverage ScreeningService::coverage(const auth::Actor& actor, const std::string&
   return out;
 }
 
+std::pair<int64_t, int64_t> ScreeningService::compact(const auth::Actor& actor, int64_t batch) {
+  int64_t converted = 0, kept = 0, after = 0;
+  for (;;) {
+    repository::CompactBatch b;
+    store_.write([&](store::Connection& c) {
+      b = repository::compact_screenings(c, after, batch);
+      if (b.last_id > 0)
+        audit_.append(
+            c, actor.event("screenings.compact", "screening_batch", std::to_string(b.last_id)));
+    });
+    if (b.last_id == 0) break;
+    after = b.last_id;
+    converted += b.converted;
+    kept += b.kept;
+  }
+  return {converted, kept};
+}
+
 void ScreeningService::set_country(store::Connection& c, const auth::Actor& actor,
                                    const std::string& country) {
   auto found = find_country(country);
