@@ -25,8 +25,9 @@ EncounterRecorded ScreeningService::record_encounter(const auth::Actor& actor,
 
 EncounterRecorded ScreeningService::record_encounter(store::Connection& c, const auth::Actor& actor,
                                                      const NewEncounter& in) {
-  auto [person_id, encounter_id] =
-      repository::record_encounter(c, recorder_of(actor), in.person, in.encounter);
+  auto by = recorder_of(actor);
+  check_reference(in.person.reference, reference_pattern(c));
+  auto [person_id, encounter_id] = repository::record_encounter(c, by, in.person, in.encounter);
   audit_.append(c, actor.event("encounters.create", "encounter", std::to_string(encounter_id)));
   return {person_id, encounter_id};
 }
@@ -40,6 +41,7 @@ Json ScreeningService::create_screening(const auth::Actor& actor, const NewScree
 Json ScreeningService::create_screening(store::Connection& c, const auth::Actor& actor,
                                         const NewScreening& in) {
   auto by = recorder_of(actor);
+  check_reference(in.person.reference, reference_pattern(c));
   auto [person_id, encounter_id] = repository::record_encounter(c, by, in.person, in.encounter);
   int64_t id = repository::save_screening(c, by, person_id, encounter_id, in.screening);
   audit_.append(c, actor.event("screenings.create", "screening", std::to_string(id)));
@@ -114,6 +116,18 @@ std::pair<int64_t, int64_t> ScreeningService::compact(const auth::Actor& actor, 
     kept += b.kept;
   }
   return {converted, kept};
+}
+
+std::string ScreeningService::reference_pattern(store::Connection& c) {
+  return repository::setting(c, "reference_pattern")
+      .value_or(std::string(kDefaultReferencePattern));
+}
+
+void ScreeningService::set_reference_pattern(store::Connection& c, const auth::Actor& actor,
+                                             const std::string& pattern) {
+  check_reference_pattern(pattern);
+  repository::set_setting(c, "reference_pattern", pattern);
+  audit_.append(c, actor.event("settings.update", "setting", "reference_pattern"));
 }
 
 void ScreeningService::set_country(store::Connection& c, const auth::Actor& actor,

@@ -64,6 +64,12 @@ class ScreeningService {
   // their stored result and are read as before).
   std::pair<int64_t, int64_t> compact(const auth::Actor& actor, int64_t batch = 500);
 
+  // The pattern person references must match (intake.h): the store's "reference_pattern"
+  // setting, else kDefaultReferencePattern. Setting it is audited "settings.update".
+  static std::string reference_pattern(store::Connection& c);
+  void set_reference_pattern(store::Connection& c, const auth::Actor& actor,
+                             const std::string& pattern);
+
   // The deployment's country (ISO 3166-1 alpha-2): "own nationals" in coverage are its
   // nationals. Audited "settings.update".
   void set_country(store::Connection& c, const auth::Actor& actor, const std::string& country);

@@ -110,7 +110,7 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
     auto a = auth::Actor::user(u, auth::Scope::organisation);
     ScreeningService svc(*store, log);
     store->write([&](store::Connection& c) { svc.set_country(c, op, "nl"); });
-    Json body = {{"person", {{"reference", "P-1"}, {"nationality", "NL"}}},
+    Json body = {{"person", {{"reference", "P-0001"}, {"nationality", "NL"}}},
                  {"encounter", {{"source", "domestic_violence_service"}, {"date", "2026-03-04"}}},
                  {"language", "en"},
                  {"interpreter_used", true},
@@ -128,7 +128,7 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
     EXPECT_EQ(log.head().tree_size, before + 1);
     EXPECT_EQ(log.latest(1).front().event.action, "screenings.create");
     int64_t id = view["screening"]["id"];
-    EXPECT_EQ(view["screening"]["person"]["reference"], "P-1");
+    EXPECT_EQ(view["screening"]["person"]["reference"], "P-0001");
     if (view["result"]["outcome"] == "presumed_trafficking") {
       EXPECT_EQ(view["case"]["status"], "presumed");
       EXPECT_EQ(view["referrals"].size(), 5u);
@@ -354,6 +354,106 @@ TEST(CompactScreenings, AScreeningTakesAtMostFourKilobytes) {
   std::cout << "[ figure ] " << store::testing::engine() << ": " << per_screening
             << " bytes per screening (2,000 fully answered)\n";
   EXPECT_LE(per_screening, 4096.0);
+}
+
+// Pseudonymous references (issue #7 item 9): the review stored names, NUL and bidi overrides.
+std::string field_of_reference(const std::string& reference) {
+  try {
+    parse_person(Json{{"reference", reference}});
+  } catch (const Error& e) {
+    return e.field();
+  }
+  return "accepted";
+}
+
+TEST(References, ControlInvisibleAndBidiCharactersAreRefusedWhateverThePattern) {
+  EXPECT_EQ(field_of_reference("CASE-0001"), "accepted");
+  EXPECT_EQ(field_of_reference(std::string("CASE\0-01", 8)), "person.reference");  // NUL
+  EXPECT_EQ(field_of_reference("CASE\t001"), "person.reference");
+  EXPECT_EQ(field_of_reference("CASE\x7f"
+                               "001"),
+            "person.reference");
+  EXPECT_EQ(field_of_reference("CASE\xc2\x85"
+                               "01"),
+            "person.reference");  // U+0085
+  EXPECT_EQ(field_of_reference("CASE-\xe2\x80\xae"
+                               "1000"),
+            "person.reference");  // U+202E RLO
+  EXPECT_EQ(field_of_reference("CASE-\xe2\x81\xa6"
+                               "10"),
+            "person.reference");  // U+2066 LRI
+  EXPECT_EQ(field_of_reference("CA\xe2\x80\x8b"
+                               "SE"),
+            "person.reference");  // U+200B ZWSP
+  EXPECT_EQ(field_of_reference("\xef\xbb\xbf"
+                               "CASE"),
+            "person.reference");                                       // U+FEFF
+  EXPECT_EQ(field_of_reference("CASE-\xff"), "person.reference");      // not UTF-8
+  EXPECT_EQ(field_of_reference("CASE-\xc0\xae"), "person.reference");  // overlong
+  EXPECT_EQ(field_of_reference(std::string(65, 'A')), "person.reference");
+  EXPECT_EQ(field_of_reference("Fall-Jos\xc3\xa9"), "accepted");  // the pattern decides (below)
+}
+
+TEST(References, TheDefaultPatternIsLettersDigitsAndHyphenFourToThirtyTwo) {
+  auto ok = [](const std::string& r) {
+    try {
+      check_reference(r, std::string(kDefaultReferencePattern));
+      return true;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.field(), "person.reference");
+      return false;
+    }
+  };
+  EXPECT_TRUE(ok("bench-123-4"));
+  EXPECT_TRUE(ok("DEMO-1"));
+  EXPECT_TRUE(ok("abcd"));
+  EXPECT_TRUE(ok(std::string(32, 'x')));
+  EXPECT_FALSE(ok("abc"));
+  EXPECT_FALSE(ok(std::string(33, 'x')));
+  EXPECT_FALSE(ok("Maria Lopez"));
+  EXPECT_FALSE(ok("maria.lopez@example.org"));
+  EXPECT_FALSE(ok("Fall-Jos\xc3\xa9"));
+  EXPECT_FALSE(ok("CASE_01"));
+  EXPECT_THROW(check_reference_pattern("[a-z"), Error);
+  EXPECT_THROW(check_reference_pattern(".*"), Error);  // accepts an empty reference
+  EXPECT_NO_THROW(check_reference_pattern("SH_[0-9]{4}"));
+}
+
+TEST(References, TheServiceAppliesTheStoresPatternAndAuditsChangingIt) {
+  Workflow w;
+  auto body = [](const std::string& ref) {
+    return screening_body(
+        ref,
+        {{"profile", "adult_labour"}, {"age", 30}, {"answers", {{"ex_excessive_hours", "yes"}}}});
+  };
+  auto field_of = [&](const std::string& ref) {
+    try {
+      w.svc.create_screening(w.actor, parse_new_screening(body(ref), "2026-12-01"));
+    } catch (const Error& e) {
+      return e.field();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(field_of("Maria Lopez"), "person.reference");
+  EXPECT_EQ(field_of("SH_0001"), "person.reference");
+  EXPECT_EQ(field_of("SH-0001"), "accepted");
+  EXPECT_THROW(
+      w.svc.record_encounter(w.actor, parse_new_encounter({{"person", {{"reference", "Ana Silva"}}},
+                                                           {"encounter", {{"source", "hotline"}}}},
+                                                          "2026-12-01")),
+      Error);
+  w.store->write([&](store::Connection& c) {
+    EXPECT_THROW(w.svc.set_reference_pattern(c, w.op, "("), Error);
+  });
+  w.store->write(
+      [&](store::Connection& c) { w.svc.set_reference_pattern(c, w.op, "SH_[0-9]{4}"); });
+  EXPECT_EQ(w.log->latest(1).front().event.action, "settings.update");
+  EXPECT_EQ(w.log->latest(1).front().event.object_id, "reference_pattern");
+  EXPECT_EQ(field_of("SH_0001"), "accepted");
+  EXPECT_EQ(field_of("SH-0002"), "person.reference");
+  w.store->read([](store::Connection& c) {
+    EXPECT_EQ(c.query_row("SELECT count(*) FROM persons").integer(0), 2);
+  });
 }
 
 }  // namespace
