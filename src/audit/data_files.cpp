@@ -232,7 +232,7 @@ void write_head_file(const fs::path& path, const HeadFile& f) {
       {"format", std::string(kHeadFileFormat)},
       {"confirmed", f.confirmed ? head_to_json(*f.confirmed) : nlohmann::json(nullptr)},
       {"latest", f.latest ? head_to_json(*f.latest) : nlohmann::json(nullptr)}};
-  replace_file(path, j.dump(2) + "\n", 0644);
+  replace_file(path, j.dump(2) + "\n", 0600);  // private at rest (issue #7)
 }
 
 // ---- DirectoryTrustStore ---------------------------------------------------------------

@@ -1,4 +1,5 @@
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <iostream>
 
@@ -7,6 +8,10 @@
 #include "core/error.h"
 
 int main(int argc, char** argv) {
+  // Data at rest (issue #7): every file and directory ctip creates is its account's alone
+  // (0600/0700), whatever umask it was started with; the store, key and backup code also set
+  // explicit modes, so this is the net for whatever else writes a file (job inputs, logs).
+  ::umask(077);
   CLI::App app{
       "ctip - a workbench for combating trafficking in persons.\n"
       "Screen potential victims, keep a tamper-evident audit of every access, and serve the\n"

@@ -72,6 +72,9 @@ std::filesystem::path audit_files_dir(const std::string& data_dir) {
     if (ec)
       throw Error(ErrorCode::invalid_argument,
                   "cannot create data directory '" + data_dir + "': " + ec.message(), "--data");
+    // The signing key's directory is its account's alone (issue #7), as the SQLite store's is.
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
     return data_dir;
   }
   if (g_store_url.starts_with("sqlite:")) return g_store_url.substr(7);

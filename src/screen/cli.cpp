@@ -216,6 +216,61 @@ void add_commands(CLI::App& app) {
     for (const auto& c : cov.cells) row(c, c.month, c.source);
     row(cov.totals, "total", "");
   });
+
+  static std::string new_pattern;
+  static bool default_pattern = false;
+  auto* pattern_cmd = screen->add_subcommand(
+      "reference-pattern",
+      "Print or set the pattern every person reference must match (a pseudonym, never a name)");
+  cli::add_data_option(*pattern_cmd, data_dir);
+  auto* set_opt = pattern_cmd->add_option(
+      "--set", new_pattern, "ECMAScript regular expression matched against the whole reference");
+  pattern_cmd
+      ->add_flag("--default", default_pattern,
+                 "Back to the default: letters, digits and '-', 4 to 32 characters")
+      ->excludes(set_opt);
+  pattern_cmd->footer(
+      "Examples:\n  ctip screen reference-pattern --data ./ctip-data\n"
+      "  [A-Za-z0-9-]{4,32}\n"
+      "  ctip screen reference-pattern --data ./ctip-data --set 'SH-[0-9]{4}-[0-9]{1,6}'\n"
+      "Control, invisible and bidirectional formatting characters are refused whatever the\n"
+      "pattern; changing it is audited (settings.update).");
+  pattern_cmd->callback([set_opt] {
+    auto store = cli::open_existing_store(data_dir);
+    std::string pattern;
+    if (set_opt->count() > 0 || default_pattern) {
+      audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+      audit::AuditLog log(*store, trust);
+      ScreeningService svc(*store, log);
+      std::string p = default_pattern ? std::string(kDefaultReferencePattern) : new_pattern;
+      store->write([&](store::Connection& c) {
+        svc.set_reference_pattern(c, auth::Actor::operator_named("cli"), p);
+      });
+    }
+    store->read([&](store::Connection& c) { pattern = ScreeningService::reference_pattern(c); });
+    std::cout << pattern << "\n";
+  });
+
+  auto* compact_cmd = screen->add_subcommand(
+      "compact",
+      "Convert screenings stored with their rendered result (before schema 0008) to the compact\n"
+      "form: answers compressed, result recomputed on read; only where the recomputed result is\n"
+      "identical to the stored one");
+  cli::add_data_option(*compact_cmd, data_dir);
+  compact_cmd->footer(
+      "Example:\n  ctip screen compact --data ./ctip-data\n"
+      "  compacted 42113 screening(s); 0 kept their stored result\n"
+      "Then reclaim the space: SQLite with 'ctip db backup' and a restore, or VACUUM while the\n"
+      "server is stopped; PostgreSQL with VACUUM FULL.");
+  compact_cmd->callback([] {
+    auto store = cli::open_existing_store(data_dir);
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::AuditLog log(*store, trust);
+    auto [converted, kept] =
+        ScreeningService(*store, log).compact(auth::Actor::operator_named("cli"));
+    std::cout << "compacted " << converted << " screening(s); " << kept
+              << " kept their stored result (their recomputed result differs)\n";
+  });
 }
 
 }  // namespace ctip::screen

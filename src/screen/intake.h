@@ -31,8 +31,23 @@ inline constexpr std::array<std::string_view, 7> kReferralKinds = {
     "shelter",           "medical_care", "legal_aid", "translation", "residence_work_permit",
     "labour_inspection", "labour_rights"};
 
+// Pseudonymous references (issue #7 item 9). Every reference is at most 64 bytes of valid UTF-8
+// without control characters (C0, DEL, C1) or invisible format and bidirectional controls
+// (U+061C, U+200B-U+200F, U+2028-U+202E, U+2060-U+206F, U+FEFF), which could hide or reorder
+// what a reader sees; and it must match the deployment's pattern (an ECMAScript regular
+// expression matched against the whole reference), by default letters, digits and '-', 4 to
+// 32 characters: a case number, never a name. The pattern is the store's setting
+// "reference_pattern" (`ctip screen reference-pattern --set REGEX`), so every server and
+// command of one store applies the same one.
+inline constexpr std::string_view kDefaultReferencePattern = "[A-Za-z0-9-]{4,32}";
+// Throws invalid naming "person.reference" unless `reference` matches `pattern`.
+void check_reference(const std::string& reference, const std::string& pattern);
+// Throws invalid naming "reference_pattern" unless `pattern` is an ECMAScript regular
+// expression of at most 200 characters that does not match the empty reference.
+void check_reference_pattern(const std::string& pattern);
+
 struct PersonInput {
-  std::string reference;                   // pseudonymous, 1-64 characters, no names
+  std::string reference;                   // pseudonymous, see kDefaultReferencePattern
   std::optional<std::string> nationality;  // ISO 3166-1 alpha-2, upper case
 };
 
@@ -61,12 +76,14 @@ NewEncounter parse_new_encounter(const Json& body, const std::string& today);
 struct ScreeningInput {
   std::string language;
   bool interpreter_used = false;
-  std::string instrument;  // "full" or "screener"
-  std::string profile;
+  std::string instrument;                        // "full" or "screener"
+  std::string profile;                           // the profile evaluated (routed or requested)
+  std::optional<std::string> requested_profile;  // as the request named it; none: routed
   std::optional<int64_t> age;
   bool may_be_minor = false;
   Json answers;  // as submitted
-  Json result;   // the engine's result JSON (outcome, could_become, versions, ...)
+  Json result;   // the engine's result JSON (outcome, could_become, versions, ...); not stored:
+                 // recomputed on read (stored_screening.h)
 };
 
 // A screening to record: the body of POST /api/v1/screenings, evaluated by the engine.

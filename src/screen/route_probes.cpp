@@ -2,6 +2,7 @@
 // screening in each organisation, created through the service.
 #include "server/route_probes.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "screen/intake.h"
@@ -12,7 +13,12 @@ namespace ctip::server::testing {
 ProbeSet probes_screen(ProbeFixture& f) {
   screen::ScreeningService screenings(f.store, f.audit);
   auto screen_as = [&](const std::string& username) {
-    Json body = {{"person", {{"reference", "PROBE-" + username}}},
+    // A reference of the default pattern (letters, digits and '-'): the username's other
+    // characters become '-'.
+    std::string reference = "PROBE-" + username;
+    for (char& ch : reference)
+      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '-';
+    Json body = {{"person", {{"reference", reference}}},
                  {"encounter", {{"source", "border"}, {"date", "2026-01-05"}}},
                  {"language", "en"},
                  {"profile", "adult_labour"},

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "screen/stored_screening.h"
 
 namespace ctip::screen::repository {
 
@@ -46,13 +47,16 @@ int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_
       c.query_row(
            "INSERT INTO screenings (org_id, encounter_id, person_id, interviewer_id, language, "
            "interpreter_used, instrument, profile, age, may_be_minor, answers, outcome, "
-           "could_become, instrument_version, rule_version, result, created_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           "could_become, instrument_version, rule_version, result, requested_profile, "
+           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
            {by.org_id, encounter_id, person_id, by.user_id, s.language, int64_t{s.interpreter_used},
             s.instrument, s.profile, s.age ? store::Value(*s.age) : store::null_value,
-            int64_t{s.may_be_minor}, s.answers.dump(), outcome, could_become,
+            int64_t{s.may_be_minor}, pack_answers(s.answers), outcome, could_become,
             s.result.value("instrument_version", std::string("unknown")),
-            s.result.value("rule_version", std::string("unknown")), s.result.dump(), now})
+            s.result.value("rule_version", std::string("unknown")),
+            // '' = recomputed on read (stored_screening.h): the rendered result is not stored.
+            std::string(),
+            s.requested_profile ? store::Value(*s.requested_profile) : store::null_value, now})
           .integer(0);
   std::optional<int64_t> case_id;
   if (outcome == "presumed_trafficking" || outcome == "possible_trafficking") {
@@ -105,6 +109,30 @@ Json summary_json(const store::Row& r) {
           {"rule_version", r.text(16)}};
 }
 
+// The evaluation of a row selected with kSummaryColumns, its answers and requested_profile at
+// column `requested`.
+StoredEvaluation stored_evaluation(const store::Row& r, Json answers, size_t requested) {
+  return {r.text(3),          r.optional_text(requested), r.optional_integer(12),
+          r.integer(13) != 0, std::move(answers),         r.text(4),
+          r.text(16)};
+}
+
+// The recomputed result must be the decision that was stored. It differs only when this binary
+// no longer has the instrument version the screening was evaluated with (an instrument file was
+// changed without keeping the old version); showing another decision would be wrong.
+void check_recomputed(const Json& result, const store::Row& r, int64_t id) {
+  auto same = [&](const char* key, size_t column) {
+    return result.value(key, std::string()) == r.text(column);
+  };
+  if (!same("outcome", 6) || !same("could_become", 7) || !same("instrument_version", 15) ||
+      !same("rule_version", 16))
+    throw Error(ErrorCode::integrity, "screening " + std::to_string(id) + " was evaluated with " +
+                                          r.text(15) + " and " + r.text(16) +
+                                          ", which this ctip cannot reproduce (it evaluates with " +
+                                          result.value("instrument_version", std::string("?")) +
+                                          "): run the ctip version that created it");
+}
+
 }  // namespace
 
 std::optional<int64_t> screening_owner(store::Connection& c, int64_t screening_id) {
@@ -115,13 +143,21 @@ std::optional<int64_t> screening_owner(store::Connection& c, int64_t screening_i
 
 std::optional<Json> screening_view(store::Connection& c, int64_t screening_id) {
   auto r = c.query_one(std::string("SELECT ") + kSummaryColumns +
-                           ", s.result, s.org_id, s.answers" + kSummaryJoins + " WHERE s.id = ?",
+                           ", s.result, s.org_id, s.answers, s.requested_profile" + kSummaryJoins +
+                           " WHERE s.id = ?",
                        {screening_id});
   if (!r) return std::nullopt;
   Json out;
   out["screening"] = summary_json(*r);
-  out["screening"]["answers"] = Json::parse(r->text(19));
-  out["result"] = Json::parse(r->text(17));
+  Json answers = unpack_answers(r->text(19));
+  out["screening"]["answers"] = answers;
+  std::string stored_result = r->text(17);
+  if (!stored_result.empty()) {  // a row written before the compact format
+    out["result"] = Json::parse(stored_result);
+  } else {
+    out["result"] = recompute_result(stored_evaluation(*r, std::move(answers), 20));
+    check_recomputed(out["result"], *r, screening_id);
+  }
   auto k =
       c.query_one("SELECT id, status, opened_at FROM cases WHERE screening_id = ?", {screening_id});
   out["case"] =
@@ -193,6 +229,46 @@ std::vector<EncounterRow> coverage_rows(store::Connection& c, std::optional<int6
   for (const auto& r : c.query(sql, params))
     rows.push_back({r.text(0), r.text(1), r.integer(2), r.optional_text(3), r.optional_text(4)});
   return rows;
+}
+
+CompactBatch compact_screenings(store::Connection& c, int64_t after_id, int64_t batch) {
+  CompactBatch out;
+  for (const auto& r : c.query(
+           "SELECT id, instrument, profile, age, may_be_minor, answers, language, rule_version, "
+           "result FROM screenings WHERE id > ? AND result <> '' ORDER BY id LIMIT ?",
+           {after_id, batch})) {
+    out.last_id = r.integer(0);
+    Json answers = unpack_answers(r.text(5));
+    Json stored = Json::parse(r.text(8));
+    StoredEvaluation e{r.text(1), std::nullopt, r.optional_integer(3), r.integer(4) != 0, answers,
+                       r.text(6), r.text(7)};
+    // The full instrument always names its profile; the screener may have routed to it or
+    // been given it: try both.
+    std::vector<std::optional<std::string>> candidates;
+    if (e.instrument == "full")
+      candidates = {r.text(2)};
+    else
+      candidates = {std::nullopt, r.text(2)};
+    bool converted = false;
+    for (const auto& requested : candidates) {
+      e.requested_profile = requested;
+      Json again;
+      try {
+        again = recompute_result(e);
+      } catch (const Error&) {
+        continue;  // ignored: this candidate is not how the row was evaluated; keep the row
+      }
+      if (again != stored) continue;
+      c.execute(
+          "UPDATE screenings SET answers = ?, result = '', requested_profile = ? WHERE id = ?",
+          {pack_answers(answers), requested ? store::Value(*requested) : store::null_value,
+           out.last_id});
+      converted = true;
+      break;
+    }
+    ++(converted ? out.converted : out.kept);
+  }
+  return out;
 }
 
 std::optional<std::string> setting(store::Connection& c, const std::string& key) {

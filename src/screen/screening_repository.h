@@ -53,6 +53,17 @@ Json make_referral(store::Connection& c, int64_t made_by, int64_t screening_id,
 std::vector<EncounterRow> coverage_rows(store::Connection& c, std::optional<int64_t> org_id,
                                         const std::string& from_month, const std::string& to_month);
 
+// Converts up to `batch` screenings with id > after_id that still store their rendered result
+// (written before schema 0008) to the compact form: answers compressed, result recomputed on
+// read. A row is converted only when the recomputed result equals the stored one exactly; others
+// keep their result (`kept`).
+struct CompactBatch {
+  int64_t last_id = 0;  // 0: no rows left
+  int64_t converted = 0;
+  int64_t kept = 0;
+};
+CompactBatch compact_screenings(store::Connection& c, int64_t after_id, int64_t batch);
+
 std::optional<std::string> setting(store::Connection& c, const std::string& key);
 void set_setting(store::Connection& c, const std::string& key, const std::string& value);
 

@@ -27,8 +27,9 @@ EncounterRecorded ScreeningService::record_encounter(const auth::Actor& actor,
 
 EncounterRecorded ScreeningService::record_encounter(store::Connection& c, const auth::Actor& actor,
                                                      const NewEncounter& in) {
-  auto [person_id, encounter_id] =
-      repository::record_encounter(c, recorder_of(actor), in.person, in.encounter);
+  auto by = recorder_of(actor);
+  check_reference(in.person.reference, reference_pattern(c));
+  auto [person_id, encounter_id] = repository::record_encounter(c, by, in.person, in.encounter);
   audit_.append(c, actor.event("encounters.create", "encounter", std::to_string(encounter_id)));
   return {person_id, encounter_id};
 }
@@ -42,6 +43,7 @@ Json ScreeningService::create_screening(const auth::Actor& actor, const NewScree
 Json ScreeningService::create_screening(store::Connection& c, const auth::Actor& actor,
                                         const NewScreening& in) {
   auto by = recorder_of(actor);
+  check_reference(in.person.reference, reference_pattern(c));
   auto [person_id, encounter_id] = repository::record_encounter(c, by, in.person, in.encounter);
   int64_t id = repository::save_screening(c, by, person_id, encounter_id, in.screening);
   audit_.append(c, actor.event("screenings.create", "screening", std::to_string(id)));
@@ -104,6 +106,36 @@ Coverage ScreeningService::coverage(const auth::Actor& actor, const std::string&
                                  actor.visible_org ? std::to_string(*actor.visible_org) : "all"));
   });
   return out;
+}
+
+std::pair<int64_t, int64_t> ScreeningService::compact(const auth::Actor& actor, int64_t batch) {
+  int64_t converted = 0, kept = 0, after = 0;
+  for (;;) {
+    repository::CompactBatch b;
+    store_.write([&](store::Connection& c) {
+      b = repository::compact_screenings(c, after, batch);
+      if (b.last_id > 0)
+        audit_.append(
+            c, actor.event("screenings.compact", "screening_batch", std::to_string(b.last_id)));
+    });
+    if (b.last_id == 0) break;
+    after = b.last_id;
+    converted += b.converted;
+    kept += b.kept;
+  }
+  return {converted, kept};
+}
+
+std::string ScreeningService::reference_pattern(store::Connection& c) {
+  return repository::setting(c, "reference_pattern")
+      .value_or(std::string(kDefaultReferencePattern));
+}
+
+void ScreeningService::set_reference_pattern(store::Connection& c, const auth::Actor& actor,
+                                             const std::string& pattern) {
+  check_reference_pattern(pattern);
+  repository::set_setting(c, "reference_pattern", pattern);
+  audit_.append(c, actor.event("settings.update", "setting", "reference_pattern"));
 }
 
 void ScreeningService::set_country(store::Connection& c, const auth::Actor& actor,

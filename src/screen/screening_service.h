@@ -58,6 +58,18 @@ class ScreeningService {
   Coverage coverage(const auth::Actor& actor, const std::string& from_month,
                     const std::string& to_month);
 
+  // Converts screenings stored before the compact format (schema 0008) in batches, each in its
+  // own transaction with its audit entry ("screenings.compact" on "screening_batch", the last id
+  // of the batch). Returns {converted, kept}: kept rows' recomputed result differed (they keep
+  // their stored result and are read as before).
+  std::pair<int64_t, int64_t> compact(const auth::Actor& actor, int64_t batch = 500);
+
+  // The pattern person references must match (intake.h): the store's "reference_pattern"
+  // setting, else kDefaultReferencePattern. Setting it is audited "settings.update".
+  static std::string reference_pattern(store::Connection& c);
+  void set_reference_pattern(store::Connection& c, const auth::Actor& actor,
+                             const std::string& pattern);
+
   // The deployment's country (ISO 3166-1 alpha-2): "own nationals" in coverage are its
   // nationals. Audited "settings.update".
   void set_country(store::Connection& c, const auth::Actor& actor, const std::string& country);

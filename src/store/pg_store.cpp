@@ -219,9 +219,9 @@ class PgStore final : public detail::BasicStore {
   void backup(const std::filesystem::path&) override {
     throw Error(ErrorCode::invalid_argument,
                 "a PostgreSQL store is backed up with PostgreSQL's own tools, not 'ctip db "
-                "backup': run pg_dump --format=custom --file=FILE 'postgresql://...' and keep "
-                "the audit key directory (audit-signing.key, audit-head.json) beside it; see "
-                "src/store/README.md",
+                "backup': copy the --data directory's audit-head.json and audit-signing.key "
+                "first, then run pg_dump --format=custom --file=FILE 'postgresql://...' (or "
+                "keep a PITR base backup and WAL archive); see docs/operations.md",
                 "target");
   }
 

@@ -5,10 +5,15 @@
 // the process (SIGKILL); only an operating-system crash or power loss may roll back the most
 // recent commits (https://www.sqlite.org/pragma.html#pragma_synchronous). Tests kill the
 // server with SIGKILL during writes and check that nothing committed is lost.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 
 #include "core/error.h"
@@ -18,6 +23,45 @@ namespace ctip::store {
 namespace {
 
 constexpr const char* kStoreFile = "ctip.sqlite";
+
+// Data at rest (issue #7): the store holds personal data, so its directory is 0700 and its
+// files 0600 whatever the umask. SQLite creates the -wal and -shm files with the mode of the
+// database file (https://www.sqlite.org/src/doc/trunk/src/os_unix.c, findCreateFileMode), so
+// creating the database 0600 covers them; files an older ctip created 0644 are tightened here.
+void make_private_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw Error(ErrorCode::internal,
+                "cannot create data directory " + dir.string() + ": " + ec.message());
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  // Not permitted: the directory is another account's (e.g. an auditor's account reading the
+  // server's directory through a group); its owner keeps it as they chose.
+  if (ec && ec != std::errc::operation_not_permitted)
+    throw Error(ErrorCode::internal, "cannot make data directory " + dir.string() +
+                                         " private (mode 0700): " + ec.message());
+}
+
+// Creates `file` 0600 when absent (O_EXCL: `exclusive`), else tightens an existing one to 0600.
+void make_private_file(const std::filesystem::path& file, bool exclusive) {
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0600);
+  if (fd < 0)
+    throw Error(ErrorCode::invalid_argument,
+                "cannot create " + file.string() + ": " + std::strerror(errno), "target");
+  int rc = ::fchmod(fd, 0600);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0)
+    throw Error(ErrorCode::internal,
+                "cannot make " + file.string() + " private (mode 0600): " + std::strerror(err));
+}
+
+void tighten_if_present(const std::filesystem::path& file) {
+  if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT)
+    throw Error(ErrorCode::internal,
+                "cannot make " + file.string() + " private (mode 0600): " + std::strerror(errno));
+}
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -169,10 +213,11 @@ class SqliteConnection final : public Connection {
 class SqliteStore final : public detail::BasicStore {
  public:
   explicit SqliteStore(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw Error(ErrorCode::internal, "cannot create data directory " + dir.string());
+    make_private_directory(dir);
     file_ = dir / kStoreFile;
+    make_private_file(file_, false);
+    tighten_if_present(dir / (std::string(kStoreFile) + "-wal"));
+    tighten_if_present(dir / (std::string(kStoreFile) + "-shm"));
     // Opening one connection now surfaces a bad path or a file that is not a store at once.
     auto c = std::make_unique<SqliteConnection>(file_);
     static_cast<Connection&>(*c).query("SELECT count(*) FROM sqlite_master");
@@ -191,33 +236,31 @@ class SqliteStore final : public detail::BasicStore {
 
   std::string_view engine() const override { return "sqlite"; }
 
+  // VACUUM INTO writes the snapshot of one read transaction into a new file: in WAL mode it
+  // neither blocks writers nor restarts when they commit, so it ends in time proportional to
+  // the store's size under any write load (the online backup API restarts on every write from
+  // another connection; https://www.sqlite.org/lang_vacuum.html#vacuuminto). The copy is
+  // compact (no free pages) and is made 0600 before anything is written to it.
   void backup(const std::filesystem::path& target) override {
     if (std::filesystem::exists(target))
       throw Error(ErrorCode::invalid_argument, "backup target exists: " + target.string(),
                   "target");
-    Lease lease(*this);
-    sqlite3* dst = nullptr;
-    if (sqlite3_open(target.c_str(), &dst) != SQLITE_OK) {
-      sqlite3_close(dst);
-      throw Error(ErrorCode::invalid_argument, "cannot create backup " + target.string(), "target");
+    make_private_file(target, true);
+    try {
+      Lease lease(*this);
+      lease->execute("VACUUM INTO ?", {target.string()});
+      // VACUUM INTO does not sync the new file (it is written without a journal).
+      int fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || ::fsync(fd) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw Error(ErrorCode::internal, "cannot sync backup " + target.string());
+      }
+      ::close(fd);
+    } catch (...) {
+      std::error_code ec;
+      std::filesystem::remove(target, ec);  // no half-written backup is left behind
+      throw;
     }
-    auto* src = static_cast<SqliteConnection&>(*lease).handle();
-    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
-    if (!b) {
-      std::string msg = sqlite3_errmsg(dst);
-      sqlite3_close(dst);
-      throw Error(ErrorCode::internal, "backup failed: " + msg);
-    }
-    int rc;
-    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
-           rc == SQLITE_LOCKED) {
-      if (rc != SQLITE_OK) sqlite3_sleep(10);
-    }
-    sqlite3_backup_finish(b);
-    int err = sqlite3_errcode(dst);
-    sqlite3_close(dst);
-    if (rc != SQLITE_DONE || err != SQLITE_OK)
-      throw Error(ErrorCode::internal, "backup failed with SQLite code " + std::to_string(rc));
   }
 
   CheckReport check() override {

@@ -74,7 +74,8 @@ class Store {
   virtual ~Store() = default;
 
   // Opens the store that `url` names and applies pending migrations unless `migrate` is false:
-  //   sqlite:DIR             the embedded SQLite store in DIR/ctip.sqlite (DIR created when
+  //   sqlite:DIR             the embedded SQLite store in DIR/ctip.sqlite (DIR made 0700 and
+  //                          the store's files 0600 whatever the umask; DIR created when
   //                          absent); what `--data DIR` means
   //   postgresql://...       a PostgreSQL database, a libpq connection URI
   //                          (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING);
@@ -105,8 +106,10 @@ class Store {
   // Applies pending migrations; returns how many were applied.
   virtual int migrate() = 0;
   virtual int schema_version() = 0;
-  // A consistent online copy of the whole store at `target` (a file that must not exist).
-  // PostgreSQL: throws Error(invalid_argument) explaining pg_dump (see README.md).
+  // A consistent online copy of the whole store at `target` (a file that must not exist,
+  // created 0600), taken from one read snapshot so that it finishes under steady writes
+  // (SQLite: VACUUM INTO). PostgreSQL: throws Error(invalid_argument) explaining pg_dump and
+  // PITR (docs/operations.md).
   virtual void backup(const std::filesystem::path& target) = 0;
   // Structural checks: page integrity, foreign keys, migrations.
   virtual CheckReport check() = 0;

@@ -18,6 +18,16 @@ interface Props {
 }
 
 const NATIONALITY = /^[A-Za-z]{2}$/;
+// A reference that reads like a person's name: two or more capitalised words ("Maria Lopez",
+// "José da Silva"), or an e-mail address. Only a warning: the server enforces the deployment's
+// pattern (by default letters, digits and '-', 4 to 32 characters; issue #7).
+const LOOKS_LIKE_NAME = /(^|[\s,.])\p{Lu}\p{Ll}+([\s,.]+(\p{Ll}{1,3}[\s]+)?\p{Lu}\p{Ll}+)+/u;
+const EMAIL = /\S+@\S+\.\S+/;
+
+export function looksLikeName(reference: string): boolean {
+  const value = reference.trim();
+  return LOOKS_LIKE_NAME.test(value) || EMAIL.test(value);
+}
 
 export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Props) {
   const { t, tid } = useI18n<ScreeningKey>();
@@ -30,6 +40,7 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
   const nationalityInvalid = setup.nationality.trim() !== '' && !NATIONALITY.test(setup.nationality.trim());
   // A recorded screening belongs to a person, named only by the organisation's pseudonym.
   const personRefInvalid = recordable && (setup.personRef.trim() === '' || setup.personRef.trim().length > 64);
+  const personRefLooksLikeName = recordable && looksLikeName(setup.personRef);
   // The lists come from the server: the profiles it offers, else (GET /screen/profiles not
   // answered yet) those GET /meta names; the encounter sources from GET /meta.
   const meta = useMeta();
@@ -190,9 +201,13 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
               maxLength={64}
               required
               aria-invalid={touched && personRefInvalid ? true : undefined}
-              aria-describedby={
-                touched && personRefInvalid ? 'screening-person-ref-hint screening-person-ref-error' : 'screening-person-ref-hint'
-              }
+              aria-describedby={[
+                'screening-person-ref-hint',
+                touched && personRefInvalid ? 'screening-person-ref-error' : '',
+                personRefLooksLikeName ? 'screening-person-ref-warning' : '',
+              ]
+                .filter(Boolean)
+                .join(' ')}
               value={setup.personRef}
               onInput={(e) => set('personRef', (e.currentTarget as HTMLInputElement).value)}
             />
@@ -202,6 +217,16 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
             {touched && personRefInvalid && (
               <p id="screening-person-ref-error" class="field-error">
                 {t('screening.person_ref_missing')}
+              </p>
+            )}
+            {personRefLooksLikeName && (
+              <p
+                id="screening-person-ref-warning"
+                class="notice notice-warning"
+                role="status"
+                data-testid="person-ref-name-warning"
+              >
+                {t('screening.person_ref_looks_like_name')}
               </p>
             )}
           </div>
