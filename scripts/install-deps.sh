@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-build}
 
 build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libsodium-dev libssl-dev nlohmann-json3-dev
-            libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev iso-codes zlib1g-dev
+            libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev libboost1.81-dev iso-codes zlib1g-dev
             libgtest-dev libgmock-dev libbenchmark-dev python3)
 # postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
 # clang-19 and libclang-rt-19-dev (libFuzzer, ASan, UBSan) and ccache: make fuzz.

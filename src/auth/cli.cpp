@@ -94,9 +94,9 @@ void add_commands(CLI::App& app) {
       "amina.k "
       "--password-stdin");
   passwd->callback([] {
-    std::string password = read_password_stdin();
+    std::string password = cli::read_password_stdin();
     auto store = cli::open_existing_store(data_dir);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*store, trust);
     AccountService(*store, log).set_password(kOperator, name, password);
     std::cout << "set the password of " << name << " and ended their sessions\n";

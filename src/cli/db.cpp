@@ -138,7 +138,7 @@ void backup(const std::string& data_dir, const fs::path& dest) {
     write_private_file(dest / audit::kHeadFile, *heads);
     names.emplace_back(audit::kHeadFile);
   }
-  audit::DirectoryTrustStore trust(audit_dir);
+  audit::DirectoryTrustStore trust(audit_dir, audit_key_file());
   if (trust.has_key()) {
     auto key = trust.load_key();
     sodium_memzero(key.secret_key.data(), key.secret_key.size());

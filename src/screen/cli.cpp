@@ -239,7 +239,7 @@ void add_commands(CLI::App& app) {
     auto store = cli::open_existing_store(data_dir);
     std::string pattern;
     if (set_opt->count() > 0 || default_pattern) {
-      audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+      audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
       audit::AuditLog log(*store, trust);
       ScreeningService svc(*store, log);
       std::string p = default_pattern ? std::string(kDefaultReferencePattern) : new_pattern;
@@ -264,7 +264,7 @@ void add_commands(CLI::App& app) {
       "server is stopped; PostgreSQL with VACUUM FULL.");
   compact_cmd->callback([] {
     auto store = cli::open_existing_store(data_dir);
-    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir));
+    audit::DirectoryTrustStore trust(cli::audit_files_dir(data_dir), cli::audit_key_file());
     audit::AuditLog log(*store, trust);
     auto [converted, kept] =
         ScreeningService(*store, log).compact(auth::Actor::operator_named("cli"));

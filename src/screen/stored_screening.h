@@ -6,11 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "core/json_input.h"
+#include "core/json_input.h"  // ctip::Json
 
 namespace ctip::screen {
 

@@ -183,7 +183,7 @@ RouteMatch match_route(const std::vector<Route>& routes, std::string_view method
 
 struct Server::Impl {
   Impl(store::Store& store, audit::AuditLog& audit, ServerOptions o)
-      : services{store, audit, {}, o.secure_cookies, o.sessions},
+      : services{store, audit, {}, o.secure_cookies, nullptr, o.sessions},
         options(std::move(o)),
         recorder(std::getenv("CTIP_API_RECORD")) {
     std::set<std::string> seen;

@@ -31,8 +31,10 @@ def main():
         store.demo()
         url = store.args()[1]
         before = int(psql(url, "SELECT count(*) FROM audit_entries"))
-        # One of them runs the store's jobs; the other is started with --no-jobs.
-        servers = [Server(store), Server(store, extra=("--no-jobs",))]
+        # One of them runs the store's jobs; the other is started with --no-jobs. The six
+        # clients are all admin: more sessions than the default five per user.
+        many = ("--sessions-per-user", "12")
+        servers = [Server(store, extra=many), Server(store, extra=many + ("--no-jobs",))]
         try:
             run_clients_and_check(store, url, before, servers)
         finally:
