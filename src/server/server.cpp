@@ -1,6 +1,5 @@
 #include "server/server.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include "core/time.h"
 #include "jobs/job_service.h"
 #include "server/api.h"
+#include "server/http_listener.h"
 
 namespace ctip::server {
 namespace {
@@ -33,7 +33,7 @@ Json error_body(std::string_view code, const std::string& message, const std::st
   return Json{{"error", e}};
 }
 
-void write_json(httplib::Response& res, int status, const Json& body) {
+void write_json(HttpResponse& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
 }
@@ -50,8 +50,8 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
-std::string cookie_value(const httplib::Request& req, const std::string& name) {
-  auto header = req.get_header_value("Cookie");
+std::string cookie_value(const HttpRequest& req, const std::string& name) {
+  auto header = req.header("Cookie");
   size_t pos = 0;
   while (pos < header.size()) {
     size_t end = header.find(';', pos);
@@ -96,12 +96,11 @@ bool more_specific(const std::vector<std::string_view>& a, const std::vector<std
 // The request's declared body size: nullopt when it sends none or a chunked one. Two different
 // Content-Length headers are refused (a proxy and ctip could each take a different one and
 // disagree about where the next request starts).
-std::optional<uint64_t> content_length(const httplib::Request& req) {
-  size_t count = req.get_header_value_count("Content-Length");
-  if (count == 0) return std::nullopt;
+std::optional<uint64_t> content_length(const HttpRequest& req) {
+  auto values = req.header_values("Content-Length");
+  if (values.empty()) return std::nullopt;
   std::optional<uint64_t> out;
-  for (size_t i = 0; i < count; ++i) {
-    std::string text = req.get_header_value("Content-Length", i);
+  for (const std::string& text : values) {
     uint64_t v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || p != text.data() + text.size() || (out && *out != v))
@@ -136,9 +135,9 @@ class ResponseRecorder {
   }
   bool enabled() const { return out_.is_open(); }
   void record(const std::string& method, const std::string* route, const std::string& path,
-              const httplib::Response& res) {
+              const HttpResponse& res) {
     if (!out_.is_open()) return;
-    std::string content_type = res.get_header_value("Content-Type");
+    std::string content_type = res.header("Content-Type");
     Json body;  // null when empty or not JSON
     if (!res.body.empty() && content_type.rfind("application/json", 0) == 0)
       body = Json::parse(res.body, nullptr, false);
@@ -219,11 +218,11 @@ struct Server::Impl {
   Services services;
   ServerOptions options;
   ResponseRecorder recorder;
-  // Declared before http: the listener stops (and its requests finish) before the job runner.
+  // Declared before the listener: it stops (and its requests finish) before the job runner.
   std::unique_ptr<jobs::JobService> jobs;
-  uint64_t largest_body = 0;  // the largest body any route takes (httplib's payload limit)
-  httplib::Server http;
-  std::string index_html;
+  uint64_t largest_body = 0;  // the largest body any route takes
+  std::unique_ptr<HttpListener> listener;
+  std::string index_html;  // empty: no front end
 
   // Applies the matrix's scope to the route's object (Ownership::object): 404 when it does not
   // exist, and 404 too - audited as a denied access - when it belongs to another organisation
@@ -248,8 +247,7 @@ struct Server::Impl {
 
   // `body` is set for requests that may carry a body (POST, PUT, PATCH, DELETE): it is read
   // only once the route is known and the caller allowed, within the route's limit.
-  void handle_api(const httplib::Request& req, httplib::Response& res,
-                  const httplib::ContentReader* body) {
+  void handle_api(const HttpRequest& req, HttpResponse& res, const RequestBody* body) {
     auto started = std::chrono::steady_clock::now();
     std::string route_name = "unmatched";
     const Route* matched = nullptr;
@@ -257,8 +255,8 @@ struct Server::Impl {
     bool body_read = body == nullptr;
     bool body_touched = false;  // reading began (it cannot begin again)
     std::optional<uint64_t> declared_length;
-    // cpp-httplib reads a multipart body only through its form parser, and no route takes one.
-    const bool multipart = req.get_header_value("Content-Type").starts_with("multipart/");
+    // No route takes a multipart form: refused unread (415).
+    const bool multipart = req.header("Content-Type").starts_with("multipart/");
     try {
       declared_length = content_length(req);
       RouteMatch found = match_route(all_routes(), req.method, req.path);
@@ -285,10 +283,10 @@ struct Server::Impl {
         call.method = req.method;
         call.path = req.path;
         call.params = std::move(found.params);
-        call.content_type = req.get_header_value("Content-Type");
+        call.content_type = req.header("Content-Type");
         call.client_address = req.remote_addr;
         call.session_token = cookie_value(req, kSessionCookie);
-        for (const auto& [k, v] : req.params) call.query.emplace(k, v);
+        for (const auto& [k, v] : req.query) call.query.emplace(k, v);
         call.action = route.action;
         const uint64_t limit = body_limit(route);
         if (declared_length && *declared_length > limit) throw too_large(limit);
@@ -348,10 +346,10 @@ struct Server::Impl {
     // Answered before the body was read: a body of up to kDrainBytes is read and dropped, so
     // that a client which sends it whole before reading the answer (no "Expect: 100-continue")
     // gets the answer, and the connection stays usable. The rest of a larger one must not be
-    // taken for the next request: the connection closes (cpp-httplib fails to parse any
-    // leftover and closes it).
+    // taken for the next request: the connection closes (the listener closes a connection
+    // whose body was left unread).
     if (!body_read) {
-      if (!body_touched && !multipart && (!declared_length || *declared_length <= kDrainBytes)) {
+      if (!body_touched && (!declared_length || *declared_length <= kDrainBytes)) {
         uint64_t dropped = 0;
         body_read = (*body)([&](const char*, size_t n) { return (dropped += n) <= kDrainBytes; });
       }
@@ -368,7 +366,7 @@ struct Server::Impl {
         req.method, route_name, res.status, ms, user_id ? std::to_string(*user_id) : "null");
   }
 
-  void authorise(Call& call, const httplib::Request& req) {
+  void authorise(Call& call, const HttpRequest& req) {
     if (call.session_token.empty())
       throw Error(ErrorCode::unauthenticated, "log in first: no session cookie");
     auto found =
@@ -384,7 +382,7 @@ struct Server::Impl {
     }
     call.scope = *grant;
     if (mutating(call.method)) {
-      auto header = req.get_header_value("X-CSRF-Token");
+      auto header = req.header("X-CSRF-Token");
       if (header.empty() || !equal_constant_time(header, call.csrf_token)) {
         call.audit("access.csrf_rejected", "route", call.action, "denied");
         throw Error(ErrorCode::permission_denied,
@@ -395,79 +393,82 @@ struct Server::Impl {
     }
   }
 
-  void setup() {
-    http.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(n); };
-    // Each route's own limit is applied by the dispatcher (handle_api); httplib's single limit
-    // only needs to let the largest through.
-    http.set_payload_max_length(largest_body);
-    http.set_read_timeout(options.read_timeout_s, 0);
-    http.set_write_timeout(options.write_timeout_s, 0);
-    http.set_keep_alive_max_count(10000);
-    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to every response
-    // after the first on a keep-alive connection.
-    http.set_tcp_nodelay(true);
-    http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                              {"X-Frame-Options", "DENY"},
-                              {"Referrer-Policy", "no-referrer"},
-                              {"Content-Security-Policy",
-                               "default-src 'self'; img-src 'self' data:; style-src 'self' "
-                               "'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"}});
-    auto api = [this](const httplib::Request& req, httplib::Response& res) {
-      handle_api(req, res, nullptr);
-    };
-    // Requests with a body reach the dispatcher before httplib reads it (a content-reader
-    // handler), so that it is read only for a known route and an allowed caller, within the
-    // route's limit, or streamed by the route itself.
-    auto api_with_body = [this](const httplib::Request& req, httplib::Response& res,
-                                const httplib::ContentReader& body) {
-      handle_api(req, res, &body);
-    };
-    const std::string api_pattern = "/api/.*";
-    http.Get(api_pattern, api);
-    http.Post(api_pattern, api_with_body);
-    http.Put(api_pattern, api_with_body);
-    http.Patch(api_pattern, api_with_body);
-    http.Delete(api_pattern, api_with_body);
-    // A DELETE without a body is routed to the ordinary handlers.
-    http.Delete(api_pattern, api);
-    http.Options(api_pattern, api);
+  // Everything outside /api/: the built front end. A file of web/dist when the path names one,
+  // else index.html (the front end routes on the client).
+  void serve_web(const HttpRequest& req, HttpResponse& res) {
+    if ((req.method != "GET" && req.method != "HEAD") || index_html.empty()) {
+      write_json(res, 404, error_body("not_found", "not found", ""));
+      return;
+    }
+    std::string_view rel(req.path);
+    while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
+    bool plain = rel.find('\0') == std::string_view::npos &&
+                 rel.find('\\') == std::string_view::npos;
+    for (auto part : segments(rel)) plain = plain && part != ".." && part != ".";
+    if (plain && !rel.empty()) {
+      std::filesystem::path file = options.web_dir / std::string(rel);
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(file, ec)) {
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        res.set_content(ss.str(), media_type(file.extension().string()));
+        return;
+      }
+    }
+    res.set_content(index_html, "text/html; charset=utf-8");
+  }
 
+  static std::string media_type(const std::string& extension) {
+    static const std::map<std::string, std::string> types = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".map", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".webmanifest", "application/manifest+json"}};
+    auto it = types.find(extension);
+    return it == types.end() ? "application/octet-stream" : it->second;
+  }
+
+  void setup() {
+    ListenerOptions lo;
+    lo.max_header_bytes = options.max_header_bytes;
+    lo.max_header_count = options.max_header_count;
+    lo.header_deadline = std::chrono::milliseconds(options.header_deadline_ms);
+    lo.body_idle = std::chrono::seconds(options.read_timeout_s);
+    lo.write_timeout = std::chrono::seconds(options.write_timeout_s);
+    lo.max_connections_per_address = options.max_connections_per_address;
+    lo.workers = options.threads;
+    lo.default_headers = {{"X-Content-Type-Options", "nosniff"},
+                          {"X-Frame-Options", "DENY"},
+                          {"Referrer-Policy", "no-referrer"},
+                          {"Content-Security-Policy",
+                           "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                           "'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"}};
+    lo.error_body = [](int, std::string_view code, std::string_view message) {
+      return error_body(code, std::string(message), "").dump();
+    };
     if (!options.web_dir.empty() && std::filesystem::exists(options.web_dir / "index.html")) {
-      http.set_mount_point("/", options.web_dir.string());
       std::ifstream in(options.web_dir / "index.html");
       std::stringstream ss;
       ss << in.rdbuf();
       index_html = ss.str();
-      // The front end routes on the client: any other non-API path gets index.html.
-      http.Get("/(?!api/).*", [this](const httplib::Request&, httplib::Response& res) {
-        res.set_content(index_html, "text/html; charset=utf-8");
-      });
     }
-    // httplib answers oversized or malformed requests itself with an empty body; give the API
-    // its JSON error shape there too.
-    http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
-                                                                       httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      if (req.path.rfind("/api/", 0) != 0 && res.status == 404) {
-        write_json(res, 404, error_body("not_found", "not found", ""));
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      std::string code = res.status == 413   ? "payload_too_large"
-                         : res.status == 404 ? "not_found"
-                         : res.status >= 500 ? "internal"
-                                             : "invalid_argument";
-      std::string message = res.status == 413
-                                ? "request body over the " + limit_text(largest_body) + " limit"
-                                : "request rejected (status " + std::to_string(res.status) + ")";
-      write_json(res, res.status, error_body(code, message, ""));
-      // Requests httplib refused before the dispatcher saw them (e.g. 413) are recorded too.
-      if (recorder.enabled() && req.path.rfind("/api/", 0) == 0)
-        recorder.record(req.method, nullptr, req.path, res);
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    http.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
-          write_json(res, 500, error_body("internal", "internal error", ""));
+    // The dispatcher reads a body only once the route is known and the caller allowed, within
+    // the route's limit, or lets the route stream it.
+    listener = std::make_unique<HttpListener>(
+        std::move(lo), [this](const HttpRequest& req, HttpResponse& res, const RequestBody* body) {
+          if (req.path.starts_with("/api/"))
+            handle_api(req, res, body);
+          else
+            serve_web(req, res);
         });
   }
 };
@@ -480,22 +481,12 @@ Server::Server(store::Store& store, audit::AuditLog& audit, ServerOptions option
 Server::~Server() = default;
 
 int Server::bind() {
-  int port = impl_->options.port;
-  if (port == 0)
-    port = impl_->http.bind_to_any_port(impl_->options.bind);
-  else if (!impl_->http.bind_to_port(impl_->options.bind, port))
-    port = -1;
-  if (port < 0)
-    throw Error(ErrorCode::invalid_argument,
-                "cannot listen on " + impl_->options.bind + ":" +
-                    std::to_string(impl_->options.port) + " (address in use or not local?)",
-                "port");
-  impl_->options.port = port;
-  return port;
+  impl_->options.port = impl_->listener->bind(impl_->options.bind, impl_->options.port);
+  return impl_->options.port;
 }
 
-void Server::listen() { impl_->http.listen_after_bind(); }
+void Server::listen() { impl_->listener->run(); }
 
-void Server::stop() { impl_->http.stop(); }
+void Server::stop() { impl_->listener->stop(); }
 
 }  // namespace ctip::server

@@ -29,9 +29,14 @@ struct ServerOptions {
   // The kinds of job the server runs; empty: every capability's (app::job_kinds()). Tests add
   // their own (a slow kind to cancel).
   std::function<jobs::KindRegistry()> job_kinds;
-  int read_timeout_s = 10;
-  int write_timeout_s = 10;
-  int threads = 32;
+  int read_timeout_s = 10;   // the longest wait for the next piece of a request body
+  int write_timeout_s = 10;  // for an answer
+  int threads = 32;          // requests handled at once (the rest wait, their sockets open)
+  // Abuse limits of the HTTP listener (src/server/http_listener.h; nginx's and Envoy's defaults):
+  size_t max_header_bytes = 16 * 1024;  // request line and headers; 431 past it
+  size_t max_header_count = 100;        // 431 past it
+  int header_deadline_ms = 10'000;      // the whole header must arrive within this (slowloris)
+  int max_connections_per_address = 64;  // 503 past it
   bool secure_cookies = false;
   auth::SessionPolicy sessions;  // idle timeout, absolute limit, sessions per user (src/auth)
 };
