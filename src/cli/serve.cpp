@@ -64,6 +64,16 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& f) {
                  "Sessions a user may hold at once; a new login ends the oldest")
       ->default_val(5)
       ->check(CLI::Range(1, 100));
+  cmd.add_option("--header-timeout", f.header_timeout_s,
+                 "Seconds a client has to send a request's whole header (and an idle kept-alive\n"
+                 "connection to start the next); past it the connection is closed")
+      ->default_val(10)
+      ->check(CLI::Range(1, 300));
+  cmd.add_option("--max-connections-per-address", f.max_connections_per_address,
+                 "Connections one client address may hold open; past it: 503 and closed\n"
+                 "(behind a reverse proxy every client shares its address: raise it)")
+      ->default_val(64)
+      ->check(CLI::Range(1, 100000));
 }
 
 void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
@@ -100,6 +110,8 @@ void run_server(const std::filesystem::path& data_dir, const ServeFlags& f) {
   o.job_workers = f.job_workers;
   o.sessions.idle_ms = int64_t{f.session_idle_minutes} * 60 * 1000;
   o.sessions.max_per_user = f.sessions_per_user;
+  o.header_deadline_ms = f.header_timeout_s * 1000;
+  o.max_connections_per_address = f.max_connections_per_address;
   o.web_dir = f.web_dir.empty() ? default_web_dir() : std::filesystem::path(f.web_dir);
   if (!std::filesystem::exists(o.web_dir / "index.html")) {
     std::cerr << "ctip: note: no front end at " << o.web_dir.string()

@@ -19,7 +19,9 @@ struct ServeFlags {
   int job_workers = 1;
   int session_idle_minutes = 30;  // auth::SessionPolicy::idle_ms
   int sessions_per_user = 5;      // auth::SessionPolicy::max_per_user
-  std::string audit_witness;      // a directory for copies of the signed audit head; empty: none
+  int header_timeout_s = 10;      // server::ServerOptions::header_deadline_ms
+  int max_connections_per_address = 64;
+  std::string audit_witness;  // a directory for copies of the signed audit head; empty: none
   int64_t audit_witness_interval_s = 60;
   int64_t audit_witness_keep = 100;
 };

@@ -202,9 +202,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec, size_t) {
     waiting_header_ = false;
     if (ec == http::error::header_limit)
-      return refuse(431, "header_too_large",
-                    "request line and headers over " + std::to_string(l_.opt.max_header_bytes) +
-                        " bytes");
+      return refuse(
+          431, "header_too_large",
+          "request line and headers over " + std::to_string(l_.opt.max_header_bytes) + " bytes");
     // A client that went away, was too slow with its header (slowloris) or was told to stop:
     // closed without an answer.
     if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
@@ -457,8 +457,9 @@ void HttpListener::Impl::refuse_connection(tcp::socket socket, std::string_view 
   std::string body = error_text(503, "unavailable", why);
   r->text = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n";
   for (const auto& [k, v] : opt.default_headers) r->text += k + ": " + v + "\r\n";
-  r->text += "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\n\r\n" + body;
+  r->text +=
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   r->stream.expires_after(kLinger);
   net::async_write(r->stream, net::buffer(r->text), [r](beast::error_code ec, size_t) {
     if (ec) return r->stream.close();
@@ -488,8 +489,8 @@ int HttpListener::bind(const std::string& address, int port) {
   beast::error_code ec;
   auto ip = net::ip::make_address(address, ec);
   if (ec)
-    throw Error(ErrorCode::invalid_argument, "cannot listen on '" + address + "': not an IP address",
-                "bind");
+    throw Error(ErrorCode::invalid_argument,
+                "cannot listen on '" + address + "': not an IP address", "bind");
   tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
   auto& a = impl_->acceptor;
   a.open(endpoint.protocol(), ec);

@@ -24,8 +24,8 @@ namespace ctip::server {
 
 struct HttpRequest {
   std::string method;
-  std::string path;                               // percent-decoded, without the query
-  std::multimap<std::string, std::string> query;  // percent-decoded; '+' is a space
+  std::string path;                                          // percent-decoded, without the query
+  std::multimap<std::string, std::string> query;             // percent-decoded; '+' is a space
   std::vector<std::pair<std::string, std::string>> headers;  // as sent, in order
   std::string remote_addr;
   // The first value of header `name` (case-insensitive); empty when absent.
@@ -53,8 +53,8 @@ using RequestBody = std::function<bool(const PieceSink& sink)>;
 // OPTIONS): such a body is not read, and the connection closes after the answer. A handler that
 // leaves a body unread (or half-read) gets the connection closed after its answer too, unless
 // it sets no "Connection: close" and reads it whole.
-using HttpHandler =
-    std::function<void(const HttpRequest& request, HttpResponse& response, const RequestBody* body)>;
+using HttpHandler = std::function<void(const HttpRequest& request, HttpResponse& response,
+                                       const RequestBody* body)>;
 
 struct ListenerOptions {
   size_t max_header_bytes = 16 * 1024;  // request line and headers together; 431 past it

@@ -402,8 +402,8 @@ struct Server::Impl {
     }
     std::string_view rel(req.path);
     while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
-    bool plain = rel.find('\0') == std::string_view::npos &&
-                 rel.find('\\') == std::string_view::npos;
+    bool plain =
+        rel.find('\0') == std::string_view::npos && rel.find('\\') == std::string_view::npos;
     for (auto part : segments(rel)) plain = plain && part != ".." && part != ".";
     if (plain && !rel.empty()) {
       std::filesystem::path file = options.web_dir / std::string(rel);

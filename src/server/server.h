@@ -33,9 +33,9 @@ struct ServerOptions {
   int write_timeout_s = 10;  // for an answer
   int threads = 32;          // requests handled at once (the rest wait, their sockets open)
   // Abuse limits of the HTTP listener (src/server/http_listener.h; nginx's and Envoy's defaults):
-  size_t max_header_bytes = 16 * 1024;  // request line and headers; 431 past it
-  size_t max_header_count = 100;        // 431 past it
-  int header_deadline_ms = 10'000;      // the whole header must arrive within this (slowloris)
+  size_t max_header_bytes = 16 * 1024;   // request line and headers; 431 past it
+  size_t max_header_count = 100;         // 431 past it
+  int header_deadline_ms = 10'000;       // the whole header must arrive within this (slowloris)
   int max_connections_per_address = 64;  // 503 past it
   bool secure_cookies = false;
   auth::SessionPolicy sessions;  // idle timeout, absolute limit, sessions per user (src/auth)
