@@ -253,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
     RequestBody reader = [this](const PieceSink& sink) { return read_body(sink); };
     try {
       l_.handler(request_, res, may_carry_body(request_.method) ? &reader : nullptr);
-    } catch (const std::exception&) {
+    } catch (...) {  // the dispatcher answers its own errors: this is a bug, not a crash
       res = HttpResponse{};
       res.status = 500;
       res.set_content(l_.error_text(500, "internal", "internal error"), "application/json");
