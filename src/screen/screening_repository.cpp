@@ -11,22 +11,17 @@ namespace ctip::screen::repository {
 std::pair<int64_t, int64_t> record_encounter(store::Connection& c, const Recorder& by,
                                              const PersonInput& person,
                                              const EncounterInput& encounter) {
-  int64_t person_id;
-  if (auto r = c.query_one("SELECT id FROM persons WHERE org_id = ? AND reference = ?",
-                           {by.org_id, person.reference})) {
-    person_id = r->integer(0);
-    if (person.nationality)
-      c.execute("UPDATE persons SET nationality = ? WHERE id = ?",
-                {*person.nationality, person_id});
-  } else {
-    person_id = c.query_row(
-                     "INSERT INTO persons (org_id, reference, nationality, created_at) "
-                     "VALUES (?, ?, ?, ?) RETURNING id",
-                     {by.org_id, person.reference,
-                      person.nationality ? store::Value(*person.nationality) : store::null_value,
-                      now_iso()})
-                    .integer(0);
-  }
+  // One statement, not a lookup then an insert: two requests for a new reference at the same
+  // time would both miss it and the second insert would fail (409) on PostgreSQL, where writers
+  // run concurrently. A nationality given updates the person's; none keeps it.
+  int64_t person_id =
+      c.query_row(
+           "INSERT INTO persons (org_id, reference, nationality, created_at) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT (org_id, reference) DO UPDATE SET nationality = "
+           "COALESCE(excluded.nationality, persons.nationality) RETURNING id",
+           {by.org_id, person.reference,
+            person.nationality ? store::Value(*person.nationality) : store::null_value, now_iso()})
+          .integer(0);
   int64_t encounter_id =
       c.query_row(
            "INSERT INTO encounters (org_id, person_id, source, occurred_on, recorded_by, "

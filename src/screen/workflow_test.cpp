@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
@@ -454,6 +456,48 @@ TEST(References, TheServiceAppliesTheStoresPatternAndAuditsChangingIt) {
   EXPECT_EQ(field_of("SH-0002"), "person.reference");
   w.store->read([](store::Connection& c) {
     EXPECT_EQ(c.query_row("SELECT count(*) FROM persons").integer(0), 2);
+  });
+}
+
+// Encounters for a new reference recorded at the same moment by several requests: one person,
+// every encounter stored (before: the second insert of the reference failed with 409 on
+// PostgreSQL, found by bench/run.sh --store pg).
+TEST(ScreeningService, ConcurrentEncountersOfOneNewReferenceMakeOnePerson) {
+  Workflow w;
+  constexpr int kThreads = 6, kReferences = 15;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int r = 0; r < kReferences; ++r) {
+        try {
+          w.svc.record_encounter(
+              w.actor,
+              parse_new_encounter({{"person", {{"reference", "RACE-" + std::to_string(r)}}},
+                                   {"encounter", {{"source", "hotline"}}}},
+                                  "2026-12-01"));
+        } catch (const Error&) {
+          ++failures;
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  w.store->read([&](store::Connection& c) {
+    EXPECT_EQ(c.query_row("SELECT count(*) FROM persons").integer(0), kReferences);
+    EXPECT_EQ(c.query_row("SELECT count(*) FROM encounters").integer(0), kThreads * kReferences);
+  });
+  // A nationality given is kept when a later encounter gives none.
+  auto record = [&](Json person) {
+    w.svc.record_encounter(
+        w.actor, parse_new_encounter({{"person", person}, {"encounter", {{"source", "hotline"}}}},
+                                     "2026-12-01"));
+  };
+  record({{"reference", "RACE-0"}, {"nationality", "NG"}});
+  record({{"reference", "RACE-0"}});
+  w.store->read([&](store::Connection& c) {
+    EXPECT_EQ(c.query_row("SELECT nationality FROM persons WHERE reference = 'RACE-0'").text(0),
+              "NG");
   });
 }
 
