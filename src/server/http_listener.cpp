@@ -58,8 +58,12 @@ bool may_carry_body(std::string_view method) {
 // that closing with unread data does not reset the connection before the client has read the
 // answer (nginx's lingering_close, there 5 s between reads and 30 s in all).
 constexpr std::chrono::seconds kLinger{2};
-constexpr size_t kPieceBytes = 64 * 1024;
+constexpr size_t kPieceBytes = size_t{64} * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// A best-effort socket call (shutdown, close, an option) whose failure changes nothing: the
+// connection is being closed, or works without the option.
+void best_effort(const beast::error_code& /*ignored: see above*/) {}
 
 }  // namespace
 
@@ -119,8 +123,9 @@ struct HttpListener::Impl {
       : opt(std::move(o)),
         handler(std::move(h)),
         guard(net::make_work_guard(ioc)),
-        acceptor(net::make_strand(ioc)),
-        accept_retry(acceptor.get_executor()),
+        accept_strand(net::make_strand(ioc)),
+        acceptor(accept_strand),
+        accept_retry(accept_strand),
         workers(static_cast<size_t>(std::max(1, opt.workers))) {}
   ~Impl() {
     workers.stop();
@@ -140,6 +145,7 @@ struct HttpListener::Impl {
 
   net::io_context ioc;
   net::executor_work_guard<net::io_context::executor_type> guard;
+  net::strand<net::io_context::executor_type> accept_strand;  // the acceptor's and its timer's
   tcp::acceptor acceptor;
   net::steady_timer accept_retry;
   net::thread_pool workers;
@@ -188,7 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read_header() {
     if (closing_) return close_now();
-    parser_.emplace();
+    parser_ = std::make_unique<http::request_parser<http::buffer_body>>();
     parser_->header_limit(static_cast<std::uint32_t>(l_.opt.max_header_bytes));
     parser_->body_limit(boost::none);  // each route's own limit is the dispatcher's
     body_used_ = false;
@@ -278,7 +284,7 @@ class Session : public std::enable_shared_from_this<Session> {
     body_used_ = true;
     if (expect_continue_ && !parser_->is_done()) {
       expect_continue_ = false;
-      auto ec = on_strand([this](auto done) {
+      auto ec = on_strand([this](const auto& done) {
         stream_.expires_after(l_.opt.write_timeout);
         net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                          [done](beast::error_code e, size_t) { done(e); });
@@ -287,7 +293,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     piece_.resize(kPieceBytes);
     while (!parser_->is_done()) {
-      auto ec = on_strand([this](auto done) {
+      auto ec = on_strand([this](const auto& done) {
         auto& b = parser_->get().body();
         b.data = piece_.data();
         b.size = piece_.size();
@@ -353,7 +359,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    ec = stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close_now();
     piece_.resize(kPieceBytes);
     stream_.expires_after(kLinger);
@@ -369,7 +375,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close_now() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    best_effort(stream_.socket().shutdown(tcp::socket::shutdown_both, ec));
     stream_.close();
   }
 
@@ -377,7 +383,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::string address_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::buffer_body>> parser_;
+  std::unique_ptr<http::request_parser<http::buffer_body>> parser_;
   HttpRequest request_;
   std::shared_ptr<http::response<http::string_body>> response_;
   std::vector<char> piece_;
@@ -412,7 +418,7 @@ void HttpListener::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   std::string address = remote.address().to_string();
   // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to every answer after
   // the first on a kept-alive connection.
-  socket.set_option(tcp::no_delay(true), e);
+  best_effort(socket.set_option(tcp::no_delay(true), e));
   std::string refused;
   {
     std::lock_guard lock(mu);
@@ -464,7 +470,7 @@ void HttpListener::Impl::refuse_connection(tcp::socket socket, std::string_view 
   net::async_write(r->stream, net::buffer(r->text), [r](beast::error_code ec, size_t) {
     if (ec) return r->stream.close();
     beast::error_code e;
-    r->stream.socket().shutdown(tcp::socket::shutdown_send, e);
+    best_effort(r->stream.socket().shutdown(tcp::socket::shutdown_send, e));
     auto drop = std::make_shared<std::function<void()>>();
     *drop = [r, drop] {
       r->stream.async_read_some(net::buffer(r->scratch), [r, drop](beast::error_code e2, size_t) {
@@ -493,15 +499,15 @@ int HttpListener::bind(const std::string& address, int port) {
                 "cannot listen on '" + address + "': not an IP address", "bind");
   tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
   auto& a = impl_->acceptor;
-  a.open(endpoint.protocol(), ec);
+  ec = a.open(endpoint.protocol(), ec);
   // SO_REUSEADDR only lets a restarted server bind while old connections linger in TIME_WAIT;
   // without SO_REUSEPORT a port another process listens on stays refused.
-  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) ec = a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) ec = a.bind(endpoint, ec);
+  if (!ec) ec = a.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     beast::error_code ignored;
-    a.close(ignored);
+    best_effort(a.close(ignored));
     throw Error(ErrorCode::invalid_argument,
                 "cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message() +
                     (ec == net::error::address_in_use ? " (is another ctip serving there?)" : ""),
@@ -512,16 +518,16 @@ int HttpListener::bind(const std::string& address, int port) {
 
 void HttpListener::run() {
   Impl& l = *impl_;
-  net::post(l.acceptor.get_executor(), [&l] { l.accept(); });
+  net::post(l.accept_strand, [&l] { l.accept(); });
   std::vector<std::thread> io;
   for (int i = 0; i < std::max(1, l.opt.io_threads); ++i) io.emplace_back([&l] { l.ioc.run(); });
   {
     std::unique_lock lock(l.mu);
     l.cv.wait(lock, [&] { return l.stopping; });
   }
-  net::post(l.acceptor.get_executor(), [&l] {
+  net::post(l.accept_strand, [&l] {
     beast::error_code ec;
-    l.acceptor.close(ec);
+    best_effort(l.acceptor.close(ec));
     l.accept_retry.cancel();
   });
   auto sessions = [&l] {

@@ -57,8 +57,8 @@ using HttpHandler = std::function<void(const HttpRequest& request, HttpResponse&
                                        const RequestBody* body)>;
 
 struct ListenerOptions {
-  size_t max_header_bytes = 16 * 1024;  // request line and headers together; 431 past it
-  size_t max_header_count = 100;        // 431 past it
+  size_t max_header_bytes = size_t{16} * 1024;  // request line and headers together; 431 past it
+  size_t max_header_count = 100;                // 431 past it
   // The whole header - or, on a kept-alive connection, the wait for the next one - must arrive
   // within this (slowloris); the connection is closed without an answer past it.
   std::chrono::milliseconds header_deadline{10'000};

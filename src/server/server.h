@@ -18,9 +18,9 @@ namespace ctip::server {
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
-  int port = 8080;                  // 0 picks a free port (tests)
-  std::filesystem::path web_dir;    // built front end; empty serves the API only
-  size_t max_body_bytes = 1 << 20;  // 1 MiB: a route's default (Route::max_body_bytes)
+  int port = 8080;                          // 0 picks a free port (tests)
+  std::filesystem::path web_dir;            // built front end; empty serves the API only
+  size_t max_body_bytes = size_t{1} << 20;  // 1 MiB: a route's default (Route::max_body_bytes)
   // Where uploads to jobs are kept while they run (DATA_DIR/jobs); empty: this server runs no
   // jobs and the job routes answer 404 (`ctip serve --no-jobs`, e.g. all but one of several
   // servers on one PostgreSQL: one process runs a store's jobs, src/jobs/README.md).
@@ -33,8 +33,8 @@ struct ServerOptions {
   int write_timeout_s = 10;  // for an answer
   int threads = 32;          // requests handled at once (the rest wait, their sockets open)
   // Abuse limits of the HTTP listener (src/server/http_listener.h; nginx's and Envoy's defaults):
-  size_t max_header_bytes = 16 * 1024;   // request line and headers; 431 past it
-  size_t max_header_count = 100;         // 431 past it
+  size_t max_header_bytes = size_t{16} * 1024;  // request line and headers; 431 past it
+  size_t max_header_count = 100;                // 431 past it
   int header_deadline_ms = 10'000;       // the whole header must arrive within this (slowloris)
   int max_connections_per_address = 64;  // 503 past it
   bool secure_cookies = false;
