@@ -292,6 +292,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec) return fail_body();
     }
     piece_.resize(kPieceBytes);
+    // Beast reads at most the buffer's free capacity (at least 512 bytes) per read: without
+    // room for a whole piece a 200 MiB upload took hundreds of thousands of reads.
+    buffer_.reserve(kPieceBytes);
     while (!parser_->is_done()) {
       auto ec = on_strand([this](const auto& done) {
         auto& b = parser_->get().body();
