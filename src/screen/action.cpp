@@ -151,17 +151,18 @@ void recommend(const ActionRule& a, const DecisionRule& rule, Result& r) {
                      {"outcome", words(std::string(to_string(r.could_become)))}});
     ask.push_back(std::move(i));
   }
-  if (r.action != Action::refer_now) {
-    for (const auto& d : r.dimensions)
-      for (auto i : d.indicators) {
-        if (!could_be_met(i.answer) || seen.count(i.id)) continue;
-        const bool safety = contains(a.safety_indicators, i.id);
-        if (!safety && !refers(a, child, i)) continue;
-        seen.insert(i.id);
-        i.reason = refers(a, child, i) ? fill(a, "ask_action", about(i)) : "";
-        ask.push_back(std::move(i));
-      }
-  }
+  // Safety questions not yet answered are always listed (first): a yes changes what is done
+  // for the person now, whatever the outcome. Others when their yes would refer now.
+  for (const auto& d : r.dimensions)
+    for (auto i : d.indicators) {
+      if (!could_be_met(i.answer) || seen.count(i.id)) continue;
+      const bool safety = contains(a.safety_indicators, i.id);
+      const bool would_refer = r.action != Action::refer_now && refers(a, child, i);
+      if (!safety && !would_refer) continue;
+      seen.insert(i.id);
+      i.reason = would_refer ? fill(a, "ask_action", about(i)) : "";
+      ask.push_back(std::move(i));
+    }
   for (auto& i : ask) {
     i.safety = contains(a.safety_indicators, i.id);
     if (i.safety)

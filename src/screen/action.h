@@ -43,7 +43,8 @@ inline constexpr std::array<std::string_view, 12> kActionTexts = {
 // Fills r.action, r.action_reasons, r.action_rule_version and r.referrals, ranks r.ask_next
 // (safety questions first, then the dimension closest to positive, strong before medium before
 // weak; the first `ask_next_first` marked `first`) with a reason each, and adds to ask_next the
-// unanswered indicators whose "yes" would make the action refer_now. Rewrites r.summary.
+// unanswered indicators whose "yes" would make the action refer_now and every unanswered safety
+// question. Rewrites r.summary.
 void recommend(const ActionRule& actions, const DecisionRule& rule, Result& r);
 
 }  // namespace ctip::screen
