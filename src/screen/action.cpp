@@ -58,6 +58,7 @@ int distance(const DimensionResult& d) {
 
 std::string needs_text(const DimensionResult& d) {
   std::vector<std::string> options;
+  options.reserve(d.shortfalls.size());
   for (const auto& s : d.shortfalls) options.push_back(explain::needs(s.needs, d.met));
   std::string out;
   for (size_t i = 0; i < options.size() && i < 2; ++i) out += (i ? ", or " : "") + options[i];

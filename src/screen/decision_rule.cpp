@@ -256,12 +256,13 @@ DimensionResult evaluate_dimension(const DecisionRule& rule, const std::string& 
     if (std::find(g.dimensions.begin(), g.dimensions.end(), dimension) != g.dimensions.end())
       d.group = g.id;
   // A decisive indicator (child instruments, rule v2) makes the dimension positive alone.
-  const bool honour = decisive && rule.decisive_clause.has_value();
+  const DimensionClause* decisive_clause =
+      decisive && rule.decisive_clause ? &*rule.decisive_clause : nullptr;
   bool decisive_met = false, decisive_could = false;
   for (const auto& i : indicators) {
     if (i.answer == Answer::yes) ++d.met[index(i.strength)];
     if (could_be_met(i.answer)) ++d.unanswered[index(i.strength)];
-    if (honour && i.decisive) {
+    if (decisive_clause && i.decisive) {
       decisive_met = decisive_met || i.answer == Answer::yes;
       decisive_could = decisive_could || could_be_met(i.answer);
     }
@@ -274,18 +275,18 @@ DimensionResult evaluate_dimension(const DecisionRule& rule, const std::string& 
     ref.decisive = i.decisive;
     d.indicators.push_back(std::move(ref));
   }
-  if (decisive_met) {
+  if (decisive_clause && decisive_met) {
     d.positive = true;
-    d.clause = rule.decisive_clause->id;
+    d.clause = decisive_clause->id;
   } else if (const auto* c = first_holding(rule, d.met)) {
     d.positive = true;
     d.clause = c->id;
   }
   StrengthCounts optimistic{};
   for (int s = 0; s < 3; ++s) optimistic[s] = d.met[s] + d.unanswered[s];
-  if (decisive_met || decisive_could) {
+  if (decisive_clause && (decisive_met || decisive_could)) {
     d.could_be_positive = true;
-    d.could_clause = rule.decisive_clause->id;
+    d.could_clause = decisive_clause->id;
   }
   if (const auto* c = first_holding(rule, optimistic); c && !d.could_be_positive) {
     d.could_be_positive = true;
