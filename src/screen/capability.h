@@ -16,7 +16,7 @@ namespace ctip::screen {
 
 std::vector<server::Route> routes();  // routes.cpp
 void add_commands(CLI::App& app);     // cli.cpp: ctip screen ...
-// Adds "encounter_sources", "referral_kinds", "outcomes", "languages", "profiles".
+// Adds "encounter_sources", "referral_kinds", "outcomes", "actions", "languages", "profiles".
 void add_meta(Json& meta);  // routes.cpp
 
 }  // namespace ctip::screen

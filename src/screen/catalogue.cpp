@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/json_input.h"
+#include "screen/intake.h"
 
 namespace ctip::screen {
 
@@ -119,9 +120,11 @@ void load_dimensions(const Json& j, Catalogue& c) {
            std::find(kDimensions.begin(), kDimensions.end(), b.id);
   });
   JsonObject answers(o.object("answers"), "answers.");
-  answers.only({"yes", "no", "unknown"});
-  for (auto a : {"yes", "no", "unknown"})
-    c.answer_labels.emplace(a, localized(answers.raw(a), answers.field(a)));
+  answers.only({"yes", "no", "unknown", "dont_know", "declined", "not_applicable"});
+  for (auto a : kAnswers) {
+    const std::string id(to_string(a));
+    c.answer_labels.emplace(id, localized(answers.raw(id), answers.field(id)));
+  }
   JsonObject strengths(o.object("strengths"), "strengths.");
   strengths.only({"strong", "medium", "weak"});
   for (auto s : {"strong", "medium", "weak"})
@@ -153,7 +156,7 @@ Instrument load_instrument(const Json& j) {
   std::set<std::string> ids;
   for (size_t i = 0; i < arr.size(); ++i) {
     JsonObject d(arr[i], at("indicators", i) + ".");
-    d.only({"id", "dimension", "strength", "label", "question", "note"});
+    d.only({"id", "dimension", "strength", "label", "question", "note", "decisive"});
     Indicator ind;
     ind.id = d.string("id");
     check_pattern(ind.id, kSnake, d.field("id"), "snake_case");
@@ -170,6 +173,11 @@ Instrument load_instrument(const Json& j) {
     ind.label = nonempty_string(d, "label");
     ind.question = localized(d.raw("question"), d.field("question"));
     if (d.has("note")) ind.note = nonempty_string(d, "note");
+    if (d.has("decisive")) ind.decisive = d.boolean("decisive");
+    if (ind.decisive && in.population != Population::child)
+      invalid(d.field("decisive"), "only a child instrument marks indicators decisive");
+    if (ind.decisive && ind.note.empty())
+      invalid(d.field("note"), "a decisive indicator needs a note citing its legal source");
     if (!ids.insert(ind.id).second)
       invalid(d.field("id"), "duplicate indicator id '" + ind.id + "'");
     in.indicators.push_back(std::move(ind));
@@ -254,7 +262,7 @@ std::vector<CombinationClause> combination(const JsonObject& o, std::string_view
 DecisionRule load_rule(const Json& j, bool& current) {
   JsonObject o(j);
   o.only({"$schema", "kind", "version", "current", "title", "sources", "notes", "dimension_rule",
-          "groups", "outcomes", "combinations", "age"});
+          "groups", "outcomes", "combinations", "age", "insufficient_information"});
   expect_kind(o, "decision_rule");
   DecisionRule r;
   r.version = o.string("version");
@@ -265,7 +273,16 @@ DecisionRule load_rule(const Json& j, bool& current) {
   (void)notes(o);
 
   JsonObject dr(o.object("dimension_rule"), "dimension_rule.");
-  dr.only({"description", "clauses"});
+  dr.only({"description", "clauses", "decisive"});
+  if (dr.has("decisive")) {
+    JsonObject dc(dr.object("decisive"), dr.field("decisive") + ".");
+    dc.only({"id", "text"});
+    DimensionClause clause;
+    clause.id = dc.string("id");
+    check_pattern(clause.id, kSnake, dc.field("id"), "snake_case");
+    clause.text = nonempty_string(dc, "text");
+    r.decisive_clause = std::move(clause);
+  }
   const auto& clauses = dr.array("clauses");
   if (clauses.empty()) invalid(dr.field("clauses"), "needs at least one clause");
   for (size_t i = 0; i < clauses.size(); ++i) {
@@ -327,23 +344,49 @@ DecisionRule load_rule(const Json& j, bool& current) {
   if (grouped.size() != kDimensions.size())
     invalid("groups", "every dimension must belong to a group");
 
+  // The outcomes the rule gives, least serious first: a subsequence of kOutcomes that has at
+  // least no_indication, exploitation_only, possible and presumed trafficking (rule v1).
   const auto& outcomes = o.array("outcomes");
-  if (outcomes.size() != 4) invalid("outcomes", "list the four outcomes, least serious first");
+  int last = -1;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     JsonObject oc(outcomes[i], at("outcomes", i) + ".");
     oc.only({"id", "text"});
     auto id = parse_outcome(oc.string("id"));
-    if (!id || static_cast<size_t>(*id) != i)
+    if (!id || static_cast<int>(*id) <= last)
       invalid(oc.field("id"),
-              "outcomes must be no_indication, exploitation_only, "
-              "possible_trafficking, presumed_trafficking in this order");
-    r.outcome_texts[i] = nonempty_string(oc, "text");
+              "outcomes must be listed least serious first: insufficient_information, "
+              "no_indication, exploitation_only, coercion_only, possible_trafficking, "
+              "presumed_trafficking");
+    last = static_cast<int>(*id);
+    r.outcome_texts[static_cast<size_t>(*id)] = nonempty_string(oc, "text");
   }
+  for (auto needed : {Outcome::no_indication, Outcome::exploitation_only,
+                      Outcome::possible_trafficking, Outcome::presumed_trafficking})
+    if (r.outcome_texts[static_cast<size_t>(needed)].empty())
+      invalid("outcomes", "outcome '" + std::string(to_string(needed)) + "' is missing");
 
   JsonObject comb(o.object("combinations"), "combinations.");
   comb.only({"adult", "child"});
   r.adult = combination(comb, "adult", group_ids);
   r.child = combination(comb, "child", group_ids);
+  for (const auto* list : {&r.adult, &r.child})
+    for (const auto& cc : *list)
+      if (r.outcome_texts[static_cast<size_t>(cc.outcome)].empty() ||
+          cc.outcome == Outcome::insufficient_information)
+        invalid("combinations", "clause '" + cc.id + "' gives outcome '" +
+                                    std::string(to_string(cc.outcome)) +
+                                    "', which is not a combination outcome of this rule");
+  if (o.has("insufficient_information")) {
+    JsonObject ii(o.object("insufficient_information"), "insufficient_information.");
+    ii.only({"answered_share_below", "text"});
+    const Json& share = ii.raw("answered_share_below");
+    if (!share.is_number() || share.get<double>() <= 0 || share.get<double>() > 1)
+      invalid(ii.field("answered_share_below"), "must be a number in (0, 1]");
+    r.insufficient_below = share.get<double>();
+    r.insufficient_text = nonempty_string(ii, "text");
+    if (r.outcome_texts[static_cast<size_t>(Outcome::insufficient_information)].empty())
+      invalid("outcomes", "insufficient_information must be listed when the rule gives it");
+  }
 
   JsonObject age(o.object("age"), "age.");
   age.only({"minor_below", "max_age", "child_basis", "presumption_basis"});
@@ -354,6 +397,82 @@ DecisionRule load_rule(const Json& j, bool& current) {
   r.age.child_basis = nonempty_string(age, "child_basis");
   r.age.presumption_basis = nonempty_string(age, "presumption_basis");
   return r;
+}
+
+// ---- rules/actions-v<N>.json
+
+std::vector<std::string> strings(const JsonObject& o, std::string_view key) {
+  std::vector<std::string> out;
+  const auto& arr = o.array(key);
+  for (size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].is_string() || blank(arr[i].get<std::string>()))
+      invalid(at(o.field(key), i), "must be a non-empty string");
+    out.push_back(arr[i].get<std::string>());
+  }
+  return out;
+}
+
+ActionRule load_action_rule(const Json& j, bool& current) {
+  JsonObject o(j);
+  o.only({"$schema", "kind", "version", "current", "title", "sources", "notes", "refer_now",
+          "safety_indicators", "ask_next_first", "referrals", "texts"});
+  expect_kind(o, "action_rule");
+  ActionRule a;
+  a.version = o.string("version");
+  check_pattern(a.version, std::regex("^actions-v[0-9]+$"), "version", "like actions-v1");
+  current = o.boolean("current");
+  (void)nonempty_string(o, "title");
+  (void)sources(o);
+  (void)notes(o);
+  JsonObject refer(o.object("refer_now"), "refer_now.");
+  refer.only({"outcomes", "adult_strong_in", "child_any_in"});
+  for (const auto& id : strings(refer, "outcomes")) {
+    auto out = parse_outcome(id);
+    if (!out) invalid(refer.field("outcomes"), "unknown outcome '" + id + "'");
+    a.refer_outcomes.push_back(*out);
+  }
+  for (const auto* key : {"adult_strong_in", "child_any_in"}) {
+    auto dims = strings(refer, key);
+    for (const auto& d : dims)
+      if (!is_dimension(d)) invalid(refer.field(key), "unknown dimension '" + d + "'");
+    (std::string_view(key) == "adult_strong_in" ? a.adult_strong_in : a.child_any_in) = dims;
+  }
+  a.safety_indicators = strings(o, "safety_indicators");
+  a.ask_next_first = static_cast<int>(o.integer("ask_next_first"));
+  if (a.ask_next_first < 1 || a.ask_next_first > 20)
+    invalid("ask_next_first", "ask_next_first must be 1 to 20");
+  JsonObject refs(o.object("referrals"), "referrals.");
+  refs.only({"child", "refer_now", "exploitation_only"});
+  for (const auto* key : {"child", "refer_now", "exploitation_only"}) {
+    auto kinds = strings(refs, key);
+    for (const auto& k : kinds)
+      if (std::find(kReferralKinds.begin(), kReferralKinds.end(), k) == kReferralKinds.end())
+        invalid(refs.field(key), "unknown referral kind '" + k + "'");
+    a.referrals[key] = kinds;
+  }
+  // A work permit is for adults: the child set must not contain it (issue #8 item 3).
+  for (const auto& k : a.referrals["child"])
+    if (k == "residence_work_permit")
+      invalid(refs.field("child"), "a child is not referred for a work permit");
+  JsonObject texts(o.object("texts"), "texts.");
+  for (const auto& [key, value] : o.object("texts").items())
+    if (std::find(kActionTexts.begin(), kActionTexts.end(), key) == kActionTexts.end())
+      invalid(texts.field(key), "unknown text '" + key + "'");
+  for (auto key : kActionTexts) a.texts.emplace(std::string(key), nonempty_string(texts, key));
+  return a;
+}
+
+// The indicators an action rule names exist in some instrument.
+void check_action_rule(const Catalogue& c, const ActionRule& a, size_t index) {
+  for (size_t i = 0; i < a.safety_indicators.size(); ++i) {
+    const auto& id = a.safety_indicators[i];
+    bool known = std::any_of(c.instruments.begin(), c.instruments.end(),
+                             [&](const Instrument& in) { return in.find(id) != nullptr; });
+    if (!known)
+      invalid(at("safety_indicators", i), "action rule " + a.version + " (" +
+                                              std::to_string(index) +
+                                              ") names unknown indicator '" + id + "'");
+  }
 }
 
 // ---- screener.json
@@ -461,7 +580,7 @@ void check_screener(const Catalogue& c) {
 }
 
 void load_file(const embedded::File& f, Catalogue& c, std::vector<bool>& current_flags,
-               bool& have_dimensions, bool& have_screener) {
+               std::vector<bool>& current_actions, bool& have_dimensions, bool& have_screener) {
   const std::string path(f.path);
   if (path.find("/schema/") != std::string::npos) {
     c.schema_paths.push_back(path);
@@ -471,7 +590,16 @@ void load_file(const embedded::File& f, Catalogue& c, std::vector<bool>& current
   if (!j.is_object() || !j.contains("kind") || !j["kind"].is_string())
     invalid("kind", "missing field 'kind'");
   const auto kind = j["kind"].get<std::string>();
-  if (path.find("/rules/") != std::string::npos || kind == "decision_rule") {
+  if (kind == "terminology") return;  // checked by the terminology test, not by the engine
+  if (kind == "action_rule") {
+    bool current = false;
+    auto a = load_action_rule(j, current);
+    for (const auto& other : c.action_rules)
+      if (other.version == a.version)
+        invalid("version", "duplicate action rule version '" + a.version + "'");
+    c.action_rules.push_back(std::move(a));
+    current_actions.push_back(current);
+  } else if (path.find("/rules/") != std::string::npos || kind == "decision_rule") {
     bool current = false;
     auto r = load_rule(j, current);
     if (c.find_rule(r.version)) invalid("version", "duplicate rule version '" + r.version + "'");
@@ -536,13 +664,13 @@ const std::string& text_in(const Localized& texts, std::string_view lang) {
 
 Catalogue Catalogue::load(const std::vector<embedded::File>& files) {
   Catalogue c;
-  std::vector<bool> current_flags;
+  std::vector<bool> current_flags, current_actions;
   bool have_dimensions = false, have_screener = false;
   std::string where;
   try {
     for (const auto& f : files) {
       where = std::string(f.path);
-      load_file(f, c, current_flags, have_dimensions, have_screener);
+      load_file(f, c, current_flags, current_actions, have_dimensions, have_screener);
     }
     where = "data/instruments";
     if (!have_dimensions) invalid("dimensions", "no dimensions file");
@@ -552,11 +680,17 @@ Catalogue Catalogue::load(const std::vector<embedded::File>& files) {
       invalid("rules", "exactly one decision rule must be current");
     c.current_rule = static_cast<size_t>(
         std::find(current_flags.begin(), current_flags.end(), true) - current_flags.begin());
+    if (std::count(current_actions.begin(), current_actions.end(), true) != 1)
+      invalid("rules", "exactly one action rule must be current");
+    c.current_action_rule = static_cast<size_t>(
+        std::find(current_actions.begin(), current_actions.end(), true) - current_actions.begin());
     std::sort(c.instruments.begin(), c.instruments.end(), [](const auto& a, const auto& b) {
       auto ra = std::find(kProfileOrder.begin(), kProfileOrder.end(), a.profile);
       auto rb = std::find(kProfileOrder.begin(), kProfileOrder.end(), b.profile);
       return ra != rb ? ra < rb : a.profile < b.profile;
     });
+    where = "data/instruments/rules (action rule)";
+    for (size_t i = 0; i < c.action_rules.size(); ++i) check_action_rule(c, c.action_rules[i], i);
     where = "data/instruments/screener.json";
     check_screener(c);
   } catch (const Error& e) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/embedded.h"
+#include "screen/action.h"
 #include "screen/decision_rule.h"
 
 namespace ctip::screen {
@@ -20,7 +21,8 @@ inline constexpr std::array<std::string_view, 4> kLanguages = {"en", "es", "fr",
 inline constexpr std::array<std::string_view, 6> kDimensions = {
     "deceptive_recruitment", "coercive_recruitment",    "recruitment_abuse_of_vulnerability",
     "exploitation",          "coercion_at_destination", "abuse_of_vulnerability_at_destination"};
-inline constexpr size_t kMaxScreenerQuestions = 16;
+// Issue #8 item 5: the screener can make every dimension positive and stays this short.
+inline constexpr size_t kMaxScreenerQuestions = 20;
 
 using Localized = std::map<std::string, std::string, std::less<>>;  // language -> text
 
@@ -37,6 +39,9 @@ struct Indicator {
   std::string label;  // English name of the indicator
   Localized question;
   std::string note;  // why this strength, where the source is uncertain or silent
+  // Makes its dimension positive on its own for a child (e.g. ILO C182 art. 3); the note
+  // gives the legal source. Only in child instruments.
+  bool decisive = false;
 };
 
 struct Instrument {
@@ -91,12 +96,14 @@ struct Screener {
 struct Catalogue {
   std::string dimensions_version;
   std::vector<DimensionInfo> dimensions;
-  std::map<std::string, Localized, std::less<>> answer_labels;    // yes/no/unknown -> texts
+  std::map<std::string, Localized, std::less<>> answer_labels;    // each Answer -> texts
   std::map<std::string, Localized, std::less<>> strength_labels;  // strong/medium/weak -> texts
   std::vector<Instrument> instruments;                            // in kProfileOrder, then by name
   Screener screener;
   std::vector<DecisionRule> rules;
   size_t current_rule = 0;
+  std::vector<ActionRule> action_rules;
+  size_t current_action_rule = 0;
   std::vector<std::string> schema_paths;  // documentation only
 
   // Validates everything; throws Error(internal) naming the file and field.
@@ -106,6 +113,7 @@ struct Catalogue {
 
   const Instrument* find_instrument(std::string_view profile) const;
   const DecisionRule& rule() const { return rules.at(current_rule); }
+  const ActionRule& actions() const { return action_rules.at(current_action_rule); }
   const DecisionRule* find_rule(std::string_view version) const;
   const DimensionInfo* find_dimension(std::string_view id) const;
 };

@@ -21,6 +21,8 @@ KIND_SCHEMA = {
     "screener": "screener.schema.json",
     "dimensions": "dimensions.schema.json",
     "decision_rule": "rule.schema.json",
+    "action_rule": "action_rule.schema.json",
+    "terminology": "terminology.schema.json",
 }
 
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "screen/decision_rule.h"
 
 namespace ctip::screen {
 namespace {
@@ -13,10 +14,7 @@ namespace {
 // most severe outcome counts, since that is the one that triggered protection.
 int severity(const std::optional<std::string>& outcome) {
   if (!outcome) return 0;
-  if (*outcome == "no_indication") return 1;
-  if (*outcome == "exploitation_only") return 2;
-  if (*outcome == "possible_trafficking") return 3;
-  if (*outcome == "presumed_trafficking") return 4;
+  if (auto o = parse_outcome(*outcome)) return static_cast<int>(*o) + 1;
   return 0;
 }
 

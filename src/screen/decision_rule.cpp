@@ -28,12 +28,42 @@ std::string_view to_string(Answer a) {
       return "no";
     case Answer::unknown:
       return "unknown";
+    case Answer::dont_know:
+      return "dont_know";
+    case Answer::declined:
+      return "declined";
+    case Answer::not_applicable:
+      return "not_applicable";
   }
   return "unknown";
 }
 
+bool could_be_met(Answer a) {
+  return a == Answer::unknown || a == Answer::dont_know || a == Answer::declined;
+}
+
+bool answered(Answer a) {
+  return a == Answer::yes || a == Answer::no || a == Answer::not_applicable;
+}
+
+std::string_view to_string(Action a) {
+  switch (a) {
+    case Action::refer_now:
+      return "refer_now";
+    case Action::complete_interview:
+      return "complete_interview";
+    case Action::no_further_action:
+      return "no_further_action";
+  }
+  return "complete_interview";
+}
+
 std::string_view to_string(Outcome o) {
   switch (o) {
+    case Outcome::insufficient_information:
+      return "insufficient_information";
+    case Outcome::coercion_only:
+      return "coercion_only";
     case Outcome::no_indication:
       return "no_indication";
     case Outcome::exploitation_only:
@@ -56,14 +86,13 @@ std::optional<Strength> parse_strength(std::string_view s) {
 }
 
 std::optional<Answer> parse_answer(std::string_view s) {
-  for (auto v : {Answer::yes, Answer::no, Answer::unknown})
+  for (auto v : kAnswers)
     if (to_string(v) == s) return v;
   return std::nullopt;
 }
 
 std::optional<Outcome> parse_outcome(std::string_view s) {
-  for (auto v : {Outcome::no_indication, Outcome::exploitation_only, Outcome::possible_trafficking,
-                 Outcome::presumed_trafficking})
+  for (auto v : kOutcomes)
     if (to_string(v) == s) return v;
   return std::nullopt;
 }
@@ -203,11 +232,13 @@ RulesApplied choose_combination(const DecisionRule& rule, const Age& age, Popula
     r.reason = "age unknown and no reason to believe the person is a minor: adult rules";
   }
   if (population == Population::child && r.combination == Combination::adult) {
-    invalid("age", "profile '" + profile + "' is for children (under " +
-                       std::to_string(minor_below) + ") but age is " +
+    // Words a screener understands (issue #8, bad input); the field stays "age".
+    invalid("age", "This interview is for children under " + std::to_string(minor_below) +
+                       ", but the person's age is given as " +
                        std::to_string(age.years.value_or(0)) +
-                       " and may_be_minor is false: use an adult profile, or set may_be_minor "
-                       "to true if the person may be a minor");
+                       " and nothing says they may be younger. Use an adult interview, or record "
+                       "that the person may be a minor (profile '" +
+                       profile + "', may_be_minor).");
   }
   if (population == Population::adult && r.combination == Combination::child) {
     r.reason += "; the indicators and strengths are those of the adult profile '" + profile +
@@ -217,24 +248,47 @@ RulesApplied choose_combination(const DecisionRule& rule, const Age& age, Popula
 }
 
 DimensionResult evaluate_dimension(const DecisionRule& rule, const std::string& dimension,
-                                   const std::vector<AnsweredIndicator>& indicators) {
+                                   const std::vector<AnsweredIndicator>& indicators,
+                                   bool decisive) {
   DimensionResult d;
   d.id = dimension;
   for (const auto& g : rule.groups)
     if (std::find(g.dimensions.begin(), g.dimensions.end(), dimension) != g.dimensions.end())
       d.group = g.id;
+  // A decisive indicator (child instruments, rule v2) makes the dimension positive alone.
+  const DimensionClause* decisive_clause =
+      decisive && rule.decisive_clause ? &*rule.decisive_clause : nullptr;
+  bool decisive_met = false, decisive_could = false;
   for (const auto& i : indicators) {
     if (i.answer == Answer::yes) ++d.met[index(i.strength)];
-    if (i.answer == Answer::unknown) ++d.unanswered[index(i.strength)];
-    d.indicators.push_back({i.id, i.dimension, i.strength, i.label, i.answer, {}});
+    if (could_be_met(i.answer)) ++d.unanswered[index(i.strength)];
+    if (decisive_clause && i.decisive) {
+      decisive_met = decisive_met || i.answer == Answer::yes;
+      decisive_could = decisive_could || could_be_met(i.answer);
+    }
+    IndicatorRef ref;
+    ref.id = i.id;
+    ref.dimension = i.dimension;
+    ref.strength = i.strength;
+    ref.label = i.label;
+    ref.answer = i.answer;
+    ref.decisive = i.decisive;
+    d.indicators.push_back(std::move(ref));
   }
-  if (const auto* c = first_holding(rule, d.met)) {
+  if (decisive_clause && decisive_met) {
+    d.positive = true;
+    d.clause = decisive_clause->id;
+  } else if (const auto* c = first_holding(rule, d.met)) {
     d.positive = true;
     d.clause = c->id;
   }
   StrengthCounts optimistic{};
   for (int s = 0; s < 3; ++s) optimistic[s] = d.met[s] + d.unanswered[s];
-  if (const auto* c = first_holding(rule, optimistic)) {
+  if (decisive_clause && (decisive_met || decisive_could)) {
+    d.could_be_positive = true;
+    d.could_clause = decisive_clause->id;
+  }
+  if (const auto* c = first_holding(rule, optimistic); c && !d.could_be_positive) {
     d.could_be_positive = true;
     d.could_clause = c->id;
   }
@@ -259,17 +313,28 @@ Result decide(const DecisionRule& rule, const EngineInput& input) {
   r.age = input.age;
   r.rules_applied = choose_combination(rule, input.age, input.population, input.profile);
 
+  // Without a count from the caller, the questions are the instrument's indicators.
+  r.questions = input.questions;
+  r.questions_answered = input.questions_answered;
+  if (r.questions <= 0) {
+    r.questions = static_cast<int>(input.indicators.size());
+    r.questions_answered = static_cast<int>(
+        std::count_if(input.indicators.begin(), input.indicators.end(),
+                      [](const AnsweredIndicator& i) { return answered(i.answer); }));
+  }
+  const bool child = r.rules_applied.combination == Combination::child;
   for (const auto& dim : input.dimensions) {
     std::vector<AnsweredIndicator> in_dim;
     for (const auto& i : input.indicators)
       if (i.dimension == dim) in_dim.push_back(i);
-    r.dimensions.push_back(evaluate_dimension(rule, dim, in_dim));
+    r.dimensions.push_back(evaluate_dimension(rule, dim, in_dim, child));
   }
 
+  // Explored: some question of the dimension was put (any answer but "not asked yet").
   for (const auto& d : r.dimensions) {
-    bool answered = std::any_of(d.indicators.begin(), d.indicators.end(),
-                                [](const IndicatorRef& i) { return i.answer != Answer::unknown; });
-    if (!answered) r.unexplored_dimensions.push_back(d.id);
+    bool asked = std::any_of(d.indicators.begin(), d.indicators.end(),
+                             [](const IndicatorRef& i) { return i.answer != Answer::unknown; });
+    if (!asked) r.unexplored_dimensions.push_back(d.id);
   }
 
   std::vector<std::pair<std::string, bool>> now, best;
@@ -297,8 +362,17 @@ Result decide(const DecisionRule& rule, const EngineInput& input) {
   r.could_become = c_best.outcome;
   r.could_clause = c_best.id;
   r.could_clause_text = c_best.text;
+  // Too little was answered to say "no indication" (rule v2): say so instead.
+  const bool any_positive = std::any_of(r.dimensions.begin(), r.dimensions.end(),
+                                        [](const DimensionResult& d) { return d.positive; });
+  if (rule.insufficient_below > 0 && !any_positive &&
+      static_cast<double>(r.questions_answered) < rule.insufficient_below * r.questions) {
+    r.outcome = Outcome::insufficient_information;
+    r.clause = "insufficient_information";
+    r.clause_text = rule.insufficient_text;
+  }
 
-  if (rank(r.could_become) > rank(r.outcome)) {
+  if (rank(r.could_become) > rank(c_now.outcome)) {
     // Groups that are not positive but could be. A group is worth asking about when, for some
     // set of such groups turning positive, it is the one that raises the outcome.
     std::vector<size_t> flippable;
@@ -324,7 +398,7 @@ Result decide(const DecisionRule& rule, const EngineInput& input) {
                               [&](const GroupResult& x) { return x.id == d.group; });
         if (g == r.groups.end() || !useful[static_cast<size_t>(g - r.groups.begin())]) continue;
         for (const auto& i : d.indicators)
-          if (i.answer == Answer::unknown && i.strength == s) r.ask_next.push_back(i);
+          if (could_be_met(i.answer) && i.strength == s) r.ask_next.push_back(i);
       }
     }
   }

@@ -10,7 +10,9 @@
 //     vulnerability at destination) and an ordered list of combination clauses, one list for
 //     adults and one for children, turns the positive groups into an outcome.
 // Unanswered indicators are not "no": the engine evaluates twice, counting them as not met
-// (`outcome`) and as met (`could_become`), and lists what to ask next when the two differ.
+// (`outcome`) and as could-be-met (`could_become`), and lists what to ask next when the two
+// differ. Four answers are "not met": unknown (not asked yet), dont_know, declined and
+// not_applicable; the first three could still be met, not_applicable cannot (issue #8 item 6).
 #pragma once
 
 #include <array>
@@ -22,9 +24,33 @@
 namespace ctip::screen {
 
 enum class Strength { strong, medium, weak };
-enum class Answer { yes, no, unknown };  // unknown: not answered, does not know, or refused
+// unknown: not asked yet; dont_know: asked, the person does not know; declined: asked, the
+// person chose not to answer; not_applicable: the question does not apply to the situation.
+enum class Answer { yes, no, unknown, dont_know, declined, not_applicable };
+inline constexpr std::array<Answer, 6> kAnswers = {Answer::yes,      Answer::no,
+                                                   Answer::unknown,  Answer::dont_know,
+                                                   Answer::declined, Answer::not_applicable};
+// Could a "yes" still come? True for unknown, dont_know and declined.
+bool could_be_met(Answer a);
+// Was the question put and answered with a fact (yes, no or not_applicable)?
+bool answered(Answer a);
 // Ordered from least to most serious; the order is the rank used to compare outcomes.
-enum class Outcome { no_indication, exploitation_only, possible_trafficking, presumed_trafficking };
+// insufficient_information: too few questions answered and nothing positive (rule v2);
+// coercion_only: adults, coercion or abuse of vulnerability at destination alone (rule v2).
+enum class Outcome {
+  insufficient_information,
+  no_indication,
+  exploitation_only,
+  coercion_only,
+  possible_trafficking,
+  presumed_trafficking
+};
+inline constexpr std::array<Outcome, 6> kOutcomes = {
+    Outcome::insufficient_information, Outcome::no_indication,
+    Outcome::exploitation_only,        Outcome::coercion_only,
+    Outcome::possible_trafficking,     Outcome::presumed_trafficking};
+// What to do now (issue #8 item 1), beside the ILO outcome; ordered by urgency.
+enum class Action { no_further_action, complete_interview, refer_now };
 enum class Combination { adult, child };
 enum class Population { adult, child };  // whom an instrument's strengths were set for
 
@@ -36,6 +62,7 @@ std::string_view to_string(Answer a);
 std::string_view to_string(Outcome o);
 std::string_view to_string(Combination c);
 std::string_view to_string(Population p);
+std::string_view to_string(Action a);
 std::optional<Strength> parse_strength(std::string_view s);
 std::optional<Answer> parse_answer(std::string_view s);
 std::optional<Outcome> parse_outcome(std::string_view s);
@@ -89,9 +116,16 @@ struct AgeRule {
 struct DecisionRule {
   std::string version;  // e.g. "ilo2009-v1"
   std::vector<DimensionClause> dimension_clauses;
+  // When set (rule v2), one met indicator marked "decisive" in a child instrument makes its
+  // dimension positive on its own, under the child combination (ILO C182 art. 3).
+  std::optional<DimensionClause> decisive_clause;
   std::vector<Group> groups;
-  std::array<std::string, 4> outcome_texts;  // indexed by Outcome
-  std::vector<CombinationClause> adult;      // tried in order; the last is "always"
+  std::array<std::string, 6> outcome_texts;  // indexed by Outcome; "" when the rule has none
+  // When > 0 (rule v2): fewer than this share of the questions answered (yes, no, not
+  // applicable) and no dimension positive gives insufficient_information.
+  double insufficient_below = 0;
+  std::string insufficient_text;
+  std::vector<CombinationClause> adult;  // tried in order; the last is "always"
   std::vector<CombinationClause> child;
   AgeRule age;
 };
@@ -111,6 +145,7 @@ struct AnsweredIndicator {
   Strength strength = Strength::medium;
   std::string label;  // English name, carried into the explanation
   Answer answer = Answer::unknown;
+  bool decisive = false;  // positive on its own for a child (instrument data)
 };
 
 struct EngineInput {
@@ -120,6 +155,10 @@ struct EngineInput {
   std::vector<std::string> dimensions;        // the instrument's dimensions, in order
   std::vector<AnsweredIndicator> indicators;  // every indicator of the instrument, in order
   Age age;
+  // The questions of the instrument used (the screener's or the full interview's) and how
+  // many were answered (yes, no or not applicable): the share for insufficient_information.
+  int questions = 0;
+  int questions_answered = 0;
 };
 
 // ---- Result
@@ -131,6 +170,12 @@ struct IndicatorRef {
   std::string label;
   Answer answer = Answer::unknown;
   std::string text;  // the question in the result's language (filled by screening.cpp)
+  bool decisive = false;
+  // In ask_next only (action.cpp): why ask it, whether it is a safety question, and whether it
+  // is among the first shown (the rest behind "more").
+  std::string reason;
+  bool safety = false;
+  bool first = false;
 };
 
 using StrengthCounts = std::array<int, 3>;  // indexed by Strength
@@ -183,6 +228,13 @@ struct ScreenerProvenance {
   std::vector<std::string> also_consider;  // other profiles the answers point to
 };
 
+// Why the action: an indicator, an outcome or the answers, with one sentence.
+struct ActionReason {
+  std::string kind;  // "outcome", "indicator", "answer", "answers"
+  std::string id;    // the indicator id, the outcome, or "all_no" / "nothing_answered"
+  std::string text;
+};
+
 struct Result {
   std::string profile;
   std::string lang = "en";  // of question texts and titles; explanations are in English
@@ -202,6 +254,13 @@ struct Result {
   std::vector<std::string> unexplored_dimensions;  // no indicator answered yes or no
   std::optional<ScreenerProvenance> screener;
   std::string summary;  // plain English, several sentences
+  int questions = 0;    // of the instrument used
+  int questions_answered = 0;
+  // The recommended action (action.h, filled by screening.cpp from the action rule).
+  Action action = Action::complete_interview;
+  std::vector<ActionReason> action_reasons;
+  std::string action_rule_version;
+  std::vector<std::string> referrals;  // referral kinds recommended
 };
 
 // ---- Engine
@@ -213,8 +272,11 @@ RulesApplied choose_combination(const DecisionRule& rule, const Age& age, Popula
                                 const std::string& profile);
 
 // A dimension's status from its answered indicators (all of them belong to `dimension`).
+// `decisive`: honour indicators marked decisive (child combination, rule with a decisive
+// clause).
 DimensionResult evaluate_dimension(const DecisionRule& rule, const std::string& dimension,
-                                   const std::vector<AnsweredIndicator>& indicators);
+                                   const std::vector<AnsweredIndicator>& indicators,
+                                   bool decisive = false);
 
 // The first clause of `clauses` whose condition holds for the positive groups.
 const CombinationClause& combine(const std::vector<CombinationClause>& clauses,

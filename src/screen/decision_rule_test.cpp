@@ -1,4 +1,5 @@
-// The decision engine, clause by clause, on the rule shipped in data/instruments/rules.
+// The decision engine, clause by clause, on rule ilo2009-v1 as shipped in data/instruments/rules
+// (kept for the screenings it evaluated). Rule ilo2009-v2 and the action: action_test.cpp.
 #include "screen/decision_rule.h"
 
 #include <gtest/gtest.h>
@@ -11,7 +12,7 @@
 namespace ctip::screen {
 namespace {
 
-const DecisionRule& rule() { return Catalogue::builtin().rule(); }
+const DecisionRule& rule() { return *Catalogue::builtin().find_rule("ilo2009-v1"); }
 
 constexpr auto S = Strength::strong;
 constexpr auto M = Strength::medium;
@@ -24,7 +25,7 @@ std::vector<AnsweredIndicator> dim(std::initializer_list<std::pair<Strength, Ans
   std::vector<AnsweredIndicator> out;
   int n = 0;
   for (auto [s, a] : items)
-    out.push_back({"ex_i" + std::to_string(n++), "exploitation", s, "indicator", a});
+    out.push_back({"ex_i" + std::to_string(n++), "exploitation", s, "indicator", a, false});
   return out;
 }
 
@@ -78,7 +79,7 @@ TEST(DimensionRule, OneMediumAndWeaksIsNotPositive) {
 TEST(DimensionRule, WeakIndicatorsAloneNeverMakeItPositive) {
   std::vector<AnsweredIndicator> weak;
   for (int i = 0; i < 12; ++i)
-    weak.push_back({"ex_w" + std::to_string(i), "exploitation", W, "w", Y});
+    weak.push_back({"ex_w" + std::to_string(i), "exploitation", W, "w", Y, false});
   auto d = evaluate_dimension(rule(), "exploitation", weak);
   EXPECT_FALSE(d.positive);
   EXPECT_NE(d.explanation.find("Weak indicators alone never make a dimension positive"),
@@ -126,10 +127,10 @@ EngineInput input(Age age, std::vector<std::string> positive, Answer rest = N,
     in.dimensions.emplace_back(d);
     bool pos = std::find(positive.begin(), positive.end(), d) != positive.end();
     for (int k = 0; k < 2; ++k)
-      in.indicators.push_back(
-          {std::string(d) + "_s" + std::to_string(k), std::string(d), S, "", pos ? Y : rest});
-    in.indicators.push_back({std::string(d) + "_m", std::string(d), M, "", pos ? N : rest});
-    in.indicators.push_back({std::string(d) + "_w", std::string(d), W, "", pos ? N : rest});
+      in.indicators.push_back({std::string(d) + "_s" + std::to_string(k), std::string(d), S, "",
+                               pos ? Y : rest, false});
+    in.indicators.push_back({std::string(d) + "_m", std::string(d), M, "", pos ? N : rest, false});
+    in.indicators.push_back({std::string(d) + "_w", std::string(d), W, "", pos ? N : rest, false});
   }
   return in;
 }

@@ -26,6 +26,7 @@ int total(const StrengthCounts& c) { return c[0] + c[1] + c[2]; }
 std::string clause_text(const DecisionRule& rule, const std::string& id) {
   for (const auto& c : rule.dimension_clauses)
     if (c.id == id) return c.text;
+  if (rule.decisive_clause && rule.decisive_clause->id == id) return rule.decisive_clause->text;
   return id;
 }
 

@@ -142,11 +142,14 @@ EncounterInput parse_encounter(const Json& j, const std::string& today) {
   return e;
 }
 
-std::vector<std::string> recommended_referrals(const std::string& outcome) {
-  if (outcome == "presumed_trafficking" || outcome == "possible_trafficking")
-    return {"shelter", "medical_care", "legal_aid", "translation", "residence_work_permit"};
-  if (outcome == "exploitation_only") return {"labour_inspection", "labour_rights"};
-  return {};
+std::vector<std::string> recommended_referrals(const Json& result) {
+  std::vector<std::string> out;
+  if (!result.is_object() || !result.contains("referrals") || !result["referrals"].is_array())
+    return out;
+  for (const auto& k : result["referrals"])
+    if (k.is_string() && one_of(kReferralKinds, k.get<std::string>()))
+      out.push_back(k.get<std::string>());
+  return out;
 }
 
 void check_referral_kind(const std::string& kind) {

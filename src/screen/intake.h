@@ -27,9 +27,11 @@ inline constexpr std::array<std::string_view, 8> kEncounterSources = {"smuggling
                                                                       "self_referral",
                                                                       "online_platform"};
 // Referrals a screening can lead to; served by GET /api/v1/meta as "referral_kinds".
-inline constexpr std::array<std::string_view, 7> kReferralKinds = {
-    "shelter",           "medical_care", "legal_aid", "translation", "residence_work_permit",
-    "labour_inspection", "labour_rights"};
+// child_protection and guardian: the child set of the action rule (issue #8 item 3).
+inline constexpr std::array<std::string_view, 9> kReferralKinds = {
+    "shelter",       "medical_care",          "legal_aid",
+    "translation",   "residence_work_permit", "labour_inspection",
+    "labour_rights", "child_protection",      "guardian"};
 
 // Pseudonymous references (issue #7 item 9). Every reference is at most 64 bytes of valid UTF-8
 // without control characters (C0, DEL, C1) or invisible format and bidirectional controls
@@ -96,9 +98,10 @@ struct NewScreening {
 // the field ("language", "instrument", "profile", "age", "answers.<id>", ...).
 NewScreening parse_new_screening(const Json& body, const std::string& today);
 
-// Referral kinds recommended for an outcome: possible/presumed trafficking -> shelter, medical
-// care, legal aid, translation, temporary residence and work permit; exploitation_only ->
-// labour inspection and labour rights; otherwise none.
-std::vector<std::string> recommended_referrals(const std::string& outcome);
+// Referral kinds recommended by an engine result (its "referrals", from the action rule:
+// a child with any indicator met -> child protection, guardian, ...; refer_now -> shelter,
+// medical care, legal aid, translation, temporary residence and work permit;
+// exploitation_only -> labour inspection and labour rights; otherwise none).
+std::vector<std::string> recommended_referrals(const Json& result);
 
 }  // namespace ctip::screen

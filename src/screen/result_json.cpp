@@ -22,6 +22,15 @@ Json ref_json(const IndicatorRef& i, bool with_answer) {
             {"label", i.label}};
   if (!i.text.empty()) j["text"] = i.text;
   if (with_answer) j["answer"] = to_string(i.answer);
+  if (i.decisive) j["decisive"] = true;
+  return j;
+}
+
+Json ask_json(const IndicatorRef& i) {
+  Json j = ref_json(i, false);
+  j["reason"] = i.reason;
+  j["safety"] = i.safety;
+  j["first"] = i.first;
   return j;
 }
 
@@ -35,6 +44,13 @@ std::string outcome_words(Outcome o) {
 }
 
 Json next_step(const Result& r) {
+  // An all-"no" screener needs nothing more (issue #8 item 5): no contradiction with the action.
+  if (r.screener && r.action == Action::no_further_action)
+    return {{"action", "complete"},
+            {"profile", r.profile},
+            {"text",
+             "Every screener question asked was answered no: no further action now. Screen again "
+             "if new facts appear."}};
   if (r.screener) {
     std::string text = "Run the full " + r.profile + " interview";
     if (!r.unexplored_dimensions.empty()) {
@@ -106,12 +122,20 @@ Json to_json(const Result& r) {
                       {"could_be_positive", g.could_be_positive},
                       {"positive_dimensions", g.positive_dimensions}});
   Json ask = Json::array();
-  for (const auto& i : r.ask_next) ask.push_back(ref_json(i, false));
+  for (const auto& i : r.ask_next) ask.push_back(ask_json(i));
+  Json reasons = Json::array();
+  for (const auto& a : r.action_reasons)
+    reasons.push_back({{"kind", a.kind}, {"id", a.id}, {"text", a.text}});
 
   const auto& ra = r.rules_applied;
   Json j = {{"profile", r.profile},
             {"outcome", to_string(r.outcome)},
             {"could_become", to_string(r.could_become)},
+            {"action", to_string(r.action)},
+            {"action_reasons", reasons},
+            {"action_rule_version", r.action_rule_version},
+            {"referrals", r.referrals},
+            {"questions", {{"total", r.questions}, {"answered", r.questions_answered}}},
             {"rules_applied",
              {{"rule_set", ra.rule_set},
               {"combination", to_string(ra.combination)},
@@ -152,6 +176,13 @@ Json to_json(const Result& r) {
 
 std::string to_text(const Result& r) {
   std::ostringstream out;
+  out << "Action:       " << to_string(r.action) << "\n";
+  for (const auto& a : r.action_reasons) out << "  - " << a.text << "\n";
+  if (!r.referrals.empty()) {
+    out << "Referrals:   ";
+    for (const auto& k : r.referrals) out << " " << k;
+    out << "\n";
+  }
   out << "Outcome:      " << outcome_words(r.outcome) << " (" << to_string(r.outcome) << ")\n";
   out << "Could become: " << outcome_words(r.could_become) << " (" << to_string(r.could_become)
       << ")\n";
@@ -175,9 +206,14 @@ std::string to_text(const Result& r) {
     out << "Could become: " << r.could_clause << ": " << r.could_clause_text << "\n";
   if (!r.ask_next.empty()) {
     out << "\nAsk next (" << r.ask_next.size() << "):\n";
-    for (const auto& i : r.ask_next)
-      out << "  - " << i.id << " (" << to_string(i.strength) << ", " << i.dimension
-          << "): " << i.text << "\n";
+    for (const auto& i : r.ask_next) {
+      if (!i.first) {
+        out << "  ... and " << (&r.ask_next.back() - &i + 1) << " more (--json lists them)\n";
+        break;
+      }
+      out << "  - " << (i.safety ? "[safety] " : "") << i.id << " (" << to_string(i.strength)
+          << ", " << i.dimension << "): " << i.text << "\n    why: " << i.reason << "\n";
+    }
   }
   if (!r.unexplored_dimensions.empty()) {
     out << "\nUnexplored dimensions:";

@@ -115,10 +115,13 @@ void add_meta(Json& meta) {
   meta["encounter_sources"] = strings(kEncounterSources);
   meta["referral_kinds"] = strings(kReferralKinds);
   Json outcomes = Json::array();
-  for (auto o : {Outcome::presumed_trafficking, Outcome::possible_trafficking,
-                 Outcome::exploitation_only, Outcome::no_indication})
-    outcomes.push_back(std::string(to_string(o)));
+  for (auto it = kOutcomes.rbegin(); it != kOutcomes.rend(); ++it)  // most serious first
+    outcomes.push_back(std::string(to_string(*it)));
   meta["outcomes"] = outcomes;
+  Json actions = Json::array();
+  for (auto a : {Action::refer_now, Action::complete_interview, Action::no_further_action})
+    actions.push_back(std::string(to_string(a)));
+  meta["actions"] = actions;
   meta["languages"] = strings(kLanguages);
   Json profiles = Json::array();
   for (const auto& instrument : Catalogue::builtin().instruments)

@@ -74,7 +74,10 @@ Common parse_common(const JsonObject& o, const Catalogue& c) {
 
 Answer parse_answer_value(const Json& v, const std::string& field) {
   auto a = v.is_string() ? parse_answer(v.get<std::string>()) : std::nullopt;
-  if (!a) invalid(field, field + ": the answer must be \"yes\", \"no\" or \"unknown\"");
+  if (!a)
+    invalid(field, field +
+                       ": the answer must be \"yes\", \"no\", \"unknown\" (not asked yet), "
+                       "\"dont_know\", \"declined\" or \"not_applicable\"");
   return *a;
 }
 
@@ -201,6 +204,8 @@ EvaluationInput parse_screener_input(const Json& body, const Catalogue& c) {
     p.routing_reason = routed->reason;
   }
   p.also_consider = also;
+  // Each answer marks the question's indicators in the profile with the same answer ("don't
+  // know" and "declined" stay could-be-met; "unknown" marks nothing: not asked yet).
   for (const auto& q : s.questions) {
     auto it = by_question.find(q.id);
     if (it == by_question.end()) continue;
@@ -230,7 +235,15 @@ Result evaluate(const EvaluationInput& input, const Catalogue& c) {
   for (const auto& i : in.indicators) {
     auto it = input.answers.find(i.id);
     e.indicators.push_back({i.id, i.dimension, i.strength, i.label,
-                            it == input.answers.end() ? Answer::unknown : it->second});
+                            it == input.answers.end() ? Answer::unknown : it->second, i.decisive});
+  }
+  // The questions of the instrument used: the screener's, or the full interview's indicators.
+  if (input.screener) {
+    e.questions = static_cast<int>(c.screener.questions.size());
+    for (const auto& [q, a] : input.screener->answers) e.questions_answered += answered(a) ? 1 : 0;
+  } else {
+    e.questions = static_cast<int>(in.indicators.size());
+    for (const auto& [id, a] : input.answers) e.questions_answered += answered(a) ? 1 : 0;
   }
   Result r = decide(rule, e);
   r.lang = input.lang;
@@ -240,6 +253,7 @@ Result evaluate(const EvaluationInput& input, const Catalogue& c) {
     if (const auto* info = c.find_dimension(d.id)) d.title = text_in(info->title, r.lang);
     for (auto& i : d.indicators) i.text = question(i.id);
   }
+  recommend(c.actions(), rule, r);
   for (auto& i : r.ask_next) i.text = question(i.id);
   return r;
 }
@@ -279,8 +293,10 @@ Json sources_json(const std::vector<Source>& sources) {
 
 Json answers_json(const Catalogue& c, std::string_view lang) {
   Json out = Json::array();
-  for (auto a : {"yes", "no", "unknown"})
-    out.push_back({{"id", a}, {"label", text_in(c.answer_labels.at(a), lang)}});
+  for (auto a : kAnswers) {
+    const std::string id(to_string(a));
+    out.push_back({{"id", id}, {"label", text_in(c.answer_labels.at(id), lang)}});
+  }
   return out;
 }
 
@@ -306,7 +322,8 @@ Json instrument_json(std::string_view profile, std::string_view lang, const Cata
                  {"strength_label",
                   text_in(c.strength_labels.at(std::string(to_string(i.strength))), lang)},
                  {"label", i.label},
-                 {"text", text_in(i.question, lang)}};
+                 {"text", text_in(i.question, lang)},
+                 {"decisive", i.decisive}};
       if (!i.note.empty()) ij["note"] = i.note;
       indicators.push_back(std::move(ij));
     }
@@ -338,11 +355,14 @@ Json indicators_json(std::string_view profile, std::string_view lang, const Cata
   check_language(lang);
   Json out = Json::array();
   for (const auto& i : in.indicators) {
-    out.push_back({{"id", i.id},
-                   {"dimension", i.dimension},
-                   {"strength", to_string(i.strength)},
-                   {"text", text_in(i.question, lang)},
-                   {"label", i.label}});
+    Json ij = {{"id", i.id},
+               {"dimension", i.dimension},
+               {"strength", to_string(i.strength)},
+               {"text", text_in(i.question, lang)},
+               {"label", i.label},
+               {"decisive", i.decisive}};
+    if (!i.note.empty()) ij["note"] = i.note;
+    out.push_back(std::move(ij));
   }
   return out;
 }

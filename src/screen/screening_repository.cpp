@@ -62,7 +62,7 @@ int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_
                     std::string(outcome == "presumed_trafficking" ? "presumed" : "possible"), now})
                   .integer(0);
   }
-  for (const auto& kind : recommended_referrals(outcome))
+  for (const auto& kind : recommended_referrals(s.result))
     c.execute(
         "INSERT INTO referrals (org_id, screening_id, case_id, kind, status, updated_at) "
         "VALUES (?, ?, ?, ?, 'recommended', ?)",

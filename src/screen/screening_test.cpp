@@ -92,9 +92,11 @@ TEST(Evaluate, ResultCarriesTheContractFields) {
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["outcome"], "possible_trafficking");
   EXPECT_EQ(j["could_become"], "presumed_trafficking");
-  EXPECT_EQ(j["instrument_version"], "adult_labour@1.0.0");
-  EXPECT_EQ(j["rule_version"], "ilo2009-v1");
-  EXPECT_EQ(j["rules_applied"]["rule_set"], "ilo2009-v1");
+  EXPECT_EQ(j["instrument_version"], "adult_labour@1.1.0");
+  EXPECT_EQ(j["rule_version"], "ilo2009-v2");
+  EXPECT_EQ(j["rules_applied"]["rule_set"], "ilo2009-v2");
+  EXPECT_EQ(j["action"], "refer_now");
+  EXPECT_EQ(j["action_reasons"][0]["id"], "possible_trafficking");
   EXPECT_EQ(j["rules_applied"]["combination"], "adult");
   EXPECT_EQ(j["explanation"]["clause"], "adult_two_of_r_e_d");
   ASSERT_EQ(j["dimensions"].size(), 6u);
@@ -105,7 +107,12 @@ TEST(Evaluate, ResultCarriesTheContractFields) {
   EXPECT_EQ(ex["met_indicators"].size(), 2u);
   EXPECT_EQ(ex["title"], "Exploitation");
   EXPECT_FALSE(j["ask_next"].empty());
-  EXPECT_EQ(j["ask_next"][0]["id"], "dr_deceived_nature_of_job");
+  // Safety questions first (violence at recruitment), then the rest of recruitment.
+  EXPECT_EQ(j["ask_next"][0]["id"], "cr_violence_on_victim");
+  EXPECT_EQ(j["ask_next"][0]["safety"], true);
+  bool deception = false;
+  for (const auto& a : j["ask_next"]) deception |= a["id"] == "dr_deceived_nature_of_job";
+  EXPECT_TRUE(deception);
   EXPECT_FALSE(j["ask_next"][0]["text"].get<std::string>().empty());
   EXPECT_EQ(j["next_step"]["action"], "ask_next");
 }
@@ -153,7 +160,7 @@ TEST(Screener, RoutesByAgeAndContext) {
 TEST(Screener, MapsAnswersAndNamesTheNextInterview) {
   auto in = parse_evaluation_input(parse_json(R"({"profile":"screener","age":28,"answers":{
       "s_job_different":"yes","s_pay_less_than_promised":"yes","s_long_hours":"yes",
-      "s_little_or_no_pay":"yes","s_documents_kept":"yes","s_threatened":"yes",
+      "s_little_or_no_pay":"yes","s_documents_kept":"yes","s_not_free_to_leave":"yes",
       "s_sexual":"yes","s_illegal_activities":"yes","s_hurt":"no","s_debt":"unknown"}})"));
   EXPECT_EQ(in.profile, "adult_sexual");
   ASSERT_TRUE(in.screener.has_value());
@@ -162,7 +169,7 @@ TEST(Screener, MapsAnswersAndNamesTheNextInterview) {
   EXPECT_EQ(in.answers.at("cd_violence_on_victim"), Answer::no);
   EXPECT_EQ(in.answers.count("cd_debt_bondage"), 0u);
   auto j = to_json(evaluate(in));
-  // R (deception: 1 strong + 1 medium) and D (documents strong + threat medium) are positive;
+  // R (deception: 1 strong + 1 medium) and D (documents and confinement, 2 strong) are positive;
   // E has only medium indicators in the adult sexual list (hours, pay): 2 medium, not positive.
   EXPECT_EQ(j["outcome"], "possible_trafficking");
   EXPECT_EQ(j["screener"]["profile_routed"], true);
@@ -215,7 +222,7 @@ TEST(Render, ProfilesAndScreener) {
   EXPECT_EQ(p["languages"].size(), 4u);
   EXPECT_EQ(p["profiles"][0]["id"], "adult_labour");
   auto s = screener_json("es");
-  EXPECT_LE(s["questions"].size(), 16u);
+  EXPECT_LE(s["questions"].size(), 20u);
   EXPECT_EQ(s["questions"][0]["id"], "s_job_different");
   EXPECT_TRUE(s["questions"][0]["marks"].contains("adult_criminality"));
 }

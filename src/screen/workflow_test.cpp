@@ -53,12 +53,21 @@ TEST(Coverage, WithoutACountryNoOneIsOwnNational) {
   EXPECT_EQ(cov.totals.presumed_own_national, 0);
 }
 
-TEST(Referrals, FollowTheOutcome) {
-  EXPECT_EQ(recommended_referrals("presumed_trafficking").size(), 5u);
-  EXPECT_EQ(recommended_referrals("possible_trafficking").front(), "shelter");
-  EXPECT_EQ(recommended_referrals("exploitation_only"),
-            (std::vector<std::string>{"labour_inspection", "labour_rights"}));
-  EXPECT_TRUE(recommended_referrals("no_indication").empty());
+TEST(Referrals, FollowTheEnginesResult) {
+  auto result = [](const char* body) {
+    return to_json(evaluate(parse_evaluation_input(parse_json(body))));
+  };
+  auto adult = recommended_referrals(result(
+      R"({"profile":"adult_labour","age":30,"answers":{"cd_debt_bondage":"yes","cd_violence_on_victim":"yes"}})"));
+  EXPECT_EQ(adult.size(), 5u);
+  EXPECT_EQ(adult.front(), "shelter");
+  auto child = recommended_referrals(
+      result(R"({"profile":"child_labour","age":12,"answers":{"ex_child_begging":"yes"}})"));
+  EXPECT_EQ(child.front(), "child_protection");
+  EXPECT_EQ(std::find(child.begin(), child.end(), "residence_work_permit"), child.end());
+  EXPECT_TRUE(
+      recommended_referrals(result(R"({"profile":"adult_labour","age":30,"answers":{}})")).empty());
+  EXPECT_TRUE(recommended_referrals(Json::object()).empty());
 }
 
 TEST(Intake, ParsingNamesTheField) {
@@ -160,6 +169,35 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
     EXPECT_THROW(svc.create_screening(op, parse_new_screening(body, "2026-12-01")), Error);
     EXPECT_TRUE(log.verify().ok);
   }
+}
+
+// Issue #8 item 3: a child's screening records the child referral set (child protection and a
+// guardian, no work permit), on both engines (schema 0009_referral_kinds_child widens the referral kinds).
+TEST(ScreeningService, AChildIsReferredToChildProtectionAndAGuardian) {
+  store::testing::TestDatabase db;
+  auto store = db.open();
+  audit::DirectoryTrustStore trust(db.dir());
+  audit::AuditLog log(*store, trust);
+  auto op = auth::Actor::operator_named("cli");
+  auto u = auth::AccountService(*store, log)
+               .create_user(op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
+  ScreeningService svc(*store, log);
+  Json body = {{"person", {{"reference", "C-0001"}}},
+               {"encounter", {{"source", "police"}, {"date", "2026-03-04"}}},
+               {"language", "es"},
+               {"instrument", "screener"},
+               {"age", 11},
+               {"may_be_minor", false},
+               {"answers", {{"s_illegal_activities", "yes"}, {"s_hurt", "yes"}}}};
+  auto view = svc.create_screening(auth::Actor::user(u, auth::Scope::organisation),
+                                   parse_new_screening(body, "2026-12-01"));
+  EXPECT_EQ(view["result"]["action"], "refer_now");
+  std::vector<std::string> kinds;
+  for (const auto& r : view["referrals"]) kinds.push_back(r["kind"]);
+  ASSERT_FALSE(kinds.empty());
+  EXPECT_EQ(kinds.front(), "child_protection");
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "guardian"), kinds.end());
+  EXPECT_EQ(std::find(kinds.begin(), kinds.end(), "residence_work_permit"), kinds.end());
 }
 
 // Compact storage (issue #7 item 8): a screening stores its answers and what the engine needs,

@@ -526,7 +526,7 @@ TEST_F(ServerTest, MetaServesTheEnumerationsWithoutASession) {
   }
   EXPECT_EQ(meta["roles"].size(), auth::PermissionMatrix::builtin().roles().size());
   EXPECT_EQ(meta["languages"], (Json{"en", "es", "fr", "ar"}));
-  EXPECT_EQ(meta["outcomes"].size(), 4u);
+  EXPECT_EQ(meta["outcomes"].size(), 6u);
   EXPECT_EQ(meta["profiles"].size(), 5u);
   EXPECT_EQ(meta["version"], Json::parse(client().Get("/api/v1/health")->body)["version"]);
 }

@@ -11,6 +11,12 @@
 
 namespace ctip::store::detail {
 
+// A migration's statements for one engine. A line "-- ctip:engine sqlite" (or postgresql)
+// starts statements for that engine only, "-- ctip:engine all" ends them; everything else is
+// portable. For the few changes no portable SQL can make (changing a CHECK constraint: SQLite
+// rebuilds the table, PostgreSQL alters the constraint and keeps its identity sequence).
+std::string engine_sections(std::string_view sql, std::string_view engine);
+
 class BasicStore : public Store {
  public:
   int migrate() override;
@@ -26,9 +32,9 @@ class BasicStore : public Store {
   // Serialises migrations of several processes on one store (PostgreSQL: an advisory lock);
   // SQLite's write transaction is already exclusive.
   virtual void lock_for_migration(Connection&) {}
-  // A migration's SQL as this engine runs it.
+  // A migration's SQL as this engine runs it (PostgreSQL: its sections, engine_sections()).
   virtual std::string migration_sql(std::string_view portable) const {
-    return std::string(portable);
+    return engine_sections(portable, "postgresql");
   }
   // Adds the schema-version problems (behind or ahead of this binary) to a report.
   void check_schema_version(CheckReport& report);

@@ -138,6 +138,26 @@ std::unique_ptr<Store> Store::open(std::string_view url, bool migrate) {
 
 namespace detail {
 
+std::string engine_sections(std::string_view sql, std::string_view engine) {
+  static constexpr std::string_view kMarker = "-- ctip:engine ";
+  std::string out;
+  bool keep = true;
+  while (!sql.empty()) {
+    size_t end = sql.find('\n');
+    std::string_view line = sql.substr(0, end == std::string_view::npos ? sql.size() : end + 1);
+    sql.remove_prefix(line.size());
+    if (line.starts_with(kMarker)) {
+      std::string_view name = line.substr(kMarker.size());
+      while (!name.empty() && (name.back() == '\n' || name.back() == '\r' || name.back() == ' '))
+        name.remove_suffix(1);
+      keep = name == "all" || name == engine;
+      continue;
+    }
+    if (keep) out += line;
+  }
+  return out;
+}
+
 int BasicStore::migrate() {
   int applied = 0;
   write([&](Connection& c) {

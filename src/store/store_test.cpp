@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "store/engine.h"
 #include "store/sql_placeholders.h"
 #include "store/testing.h"
 
@@ -253,4 +254,18 @@ TEST(Placeholders, NumberedOutsideLiteralsIdentifiersAndComments) {
 }
 
 }  // namespace
+}  // namespace ctip::store
+
+// Issue #8: a migration may hold statements for one engine (a CHECK constraint changed).
+namespace ctip::store {
+TEST(Migrations, EngineSectionsKeepTheEnginesStatementsAndThePortableOnes) {
+  const std::string sql =
+      "CREATE TABLE a (x TEXT);\n-- ctip:engine sqlite\nREBUILD;\n-- ctip:engine postgresql\n"
+      "ALTER;\n-- ctip:engine all\nCREATE TABLE b (y TEXT);\n";
+  EXPECT_EQ(detail::engine_sections(sql, "sqlite"),
+            "CREATE TABLE a (x TEXT);\nREBUILD;\nCREATE TABLE b (y TEXT);\n");
+  EXPECT_EQ(detail::engine_sections(sql, "postgresql"),
+            "CREATE TABLE a (x TEXT);\nALTER;\nCREATE TABLE b (y TEXT);\n");
+  EXPECT_EQ(detail::engine_sections("SELECT 1;", "sqlite"), "SELECT 1;");
+}
 }  // namespace ctip::store

@@ -344,9 +344,11 @@ export function readRecord(answer: ScreeningView | Result): ScreeningRecord {
 export function outcomeTone(outcome: Outcome): 'alert' | 'warn' | 'calm' {
   switch (outcome) {
     case 'presumed_trafficking':
+    case 'coercion_only':
       return 'alert';
     case 'possible_trafficking':
     case 'exploitation_only':
+    case 'insufficient_information':
       return 'warn';
     case 'no_indication':
       return 'calm';
@@ -374,7 +376,9 @@ function readCoverageRow(m: CoverageMonth): CoverageRow {
     source: m.source,
     encountered: m.encountered,
     screened: m.screened,
-    outcomes: m.outcomes,
+    // The coverage counts the four outcomes of rule v1 (coercion only and insufficient
+    // information are counted as screened, not by outcome).
+    outcomes: m.outcomes as Record<Outcome, number>,
     presumed: m.presumed,
     ownNationals: m.presumed_own_national,
     ownShare: m.own_national_share ?? undefined,
