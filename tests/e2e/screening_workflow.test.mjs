@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
+import { PASSWORD, login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 const ctx = serverAndBrowser();
 const ar = messages('ar');
@@ -273,5 +273,33 @@ test('the interview in Arabic, the interface in French: the screener sees both',
   assert.match(await first.locator('legend span[lang=ar]').textContent(), /[\u0600-\u06FF]/, 'asked in Arabic');
   await first.locator('.question-secondary').waitFor();
   assert.doesNotMatch(await first.locator('.question-secondary').textContent(), /[\u0600-\u06FF]/, 'shown in French too');
+  await page.context().close();
+});
+
+test('Arabic, 390×844: an answer given after the session expired is kept and saved after signing in again', async () => {
+  const page = await arabicPage();
+  await setUp(page, 'E2E-AR-EXPIRED-1');
+  await consent(page);
+  await dangerCheck(page, 'no', 'no');
+  const questions = page.locator('[data-testid=screening-questions]');
+  await questions.locator('fieldset.question').first().waitFor();
+  await page.locator('input[name=question-mode][value=grouped]').check();
+  await answer(page, 's_job_different', 'yes');
+  await waitSaved(page, { s_job_different: 'yes' });
+  const draftUrl = page.url();
+
+  // The session ends (expired, or signed out elsewhere); the next answer cannot be saved.
+  await page.context().clearCookies();
+  await answer(page, 's_long_hours', 'yes');
+  await page.locator('#login-username').waitFor();
+  assert.equal(page.url(), draftUrl, 'the address still names the draft');
+
+  // Signing in again on the same page resumes the draft with the answer given meanwhile.
+  await page.locator('#login-username').fill('screener');
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await questions.locator('fieldset.question').first().waitFor();
+  assert.equal(await page.locator('fieldset[data-question-id=s_long_hours] input[value=yes]').isChecked(), true);
+  await waitSaved(page, { s_job_different: 'yes', s_long_hours: 'yes' });
   await page.context().close();
 });
