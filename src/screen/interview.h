@@ -84,7 +84,7 @@ inline constexpr std::array<std::string_view, 7> kDraftSteps = {
     "setup", "consent", "safety", "questions", "urgent", "result", "full_interview"};
 // The largest draft state accepted: a fully answered 67-question interview with its setup is
 // about 4 KB.
-inline constexpr size_t kMaxDraftStateBytes = 64 * 1024;
+inline constexpr size_t kMaxDraftStateBytes = size_t{64} * 1024;
 struct DraftInput {
   Json state;                       // validated (parse_draft)
   std::optional<int64_t> revision;  // the revision the client saw (409 when another was saved)

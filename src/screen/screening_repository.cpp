@@ -358,7 +358,9 @@ Json save_draft(store::Connection& c, const Recorder& by, int64_t draft_id, cons
       "UPDATE screening_drafts SET state = ?, revision = revision + 1, updated_by = ?, "
       "updated_at = ? WHERE id = ?",
       {state.dump(), by.user_id, now_iso(), draft_id});
-  return *draft_view(c, draft_id);
+  auto view = draft_view(c, draft_id);
+  if (!view) throw Error(ErrorCode::internal, "the draft just saved cannot be read back");
+  return *view;
 }
 
 void close_draft(store::Connection& c, int64_t draft_id, const std::string& status,

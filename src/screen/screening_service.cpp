@@ -107,7 +107,9 @@ Json ScreeningService::create_draft(const auth::Actor& actor, const DraftInput& 
     }
     int64_t id = repository::create_draft(c, by, in.state, in.follows);
     audit_.append(c, actor.event("screenings.draft.create", "screening_draft", std::to_string(id)));
-    view = *repository::draft_view(c, id);
+    auto d = repository::draft_view(c, id);
+    if (!d) throw Error(ErrorCode::internal, "the draft just created cannot be read back");
+    view = std::move(*d);
   });
   return view;
 }
@@ -186,7 +188,9 @@ Json ScreeningService::correct(const auth::Actor& actor, int64_t screening_id,
                           before->may_be_minor, answers, before->language, before->rule_version});
     repository::apply_correction(c, by, screening_id, *before, answers, result, changed, in.reason);
     audit_.append(c, actor.event("screenings.correct", "screening", std::to_string(screening_id)));
-    view = *repository::screening_view(c, screening_id);
+    auto v = repository::screening_view(c, screening_id);
+    if (!v) throw Error(ErrorCode::internal, "the corrected screening cannot be read back");
+    view = std::move(*v);
   });
   return view;
 }

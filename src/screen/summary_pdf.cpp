@@ -93,7 +93,7 @@ std::map<std::string, std::string> question_texts(const Json& screening, const s
           out[i["id"].get<std::string>()] = i["text"].get<std::string>();
     }
   } catch (const Error&) {
-    // An instrument this binary no longer has: the ids are printed instead.
+    out.clear();  // an instrument this binary no longer has: the ids are printed instead
   }
   return out;
 }
