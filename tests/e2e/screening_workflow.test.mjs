@@ -44,11 +44,11 @@ async function setUp(page, reference) {
   await setup.locator('button[type=submit]').click();
 }
 
-async function consent(page) {
+async function consent(page, ui = ar) {
   const step = page.locator('[data-testid=screening-consent]');
   await step.waitFor();
-  assert.equal((await step.locator('h2').textContent()).trim(), ar['consent.title']);
-  // The script is read out in the interview's language.
+  assert.equal((await step.locator('h2').textContent()).trim(), ui['consent.title']);
+  // The script is read out in the interview's language (Arabic, as setUp chooses).
   assert.equal((await step.locator('.script-main').textContent()).trim(), ar['consent.script']);
   // Consent cannot be recorded before both points are read out.
   assert.equal(await step.locator('input[name=consent-given][value=yes]').isDisabled(), true);
@@ -301,5 +301,57 @@ test('Arabic, 390×844: an answer given after the session expired is kept and sa
   await questions.locator('fieldset.question').first().waitFor();
   assert.equal(await page.locator('fieldset[data-question-id=s_long_hours] input[value=yes]').isChecked(), true);
   await waitSaved(page, { s_job_different: 'yes', s_long_hours: 'yes' });
+  await page.context().close();
+});
+
+test('reopened from the list: an answer corrected with its history, then the full interview on the same encounter', async () => {
+  const en = messages('en');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'screener');
+  const reference = 'E2E-EN-CORRECT-1';
+  await setUp(page, reference);
+  await consent(page, en);
+  await dangerCheck(page, 'no', 'no');
+  const questions = page.locator('[data-testid=screening-questions]');
+  await questions.locator('fieldset.question').first().waitFor();
+  await page.locator('input[name=question-mode][value=grouped]').check();
+  const ids = await questions.locator('fieldset.question').evaluateAll((f) => f.map((e) => e.dataset.questionId));
+  for (const id of ids) await answer(page, id, id === 's_job_different' ? 'yes' : 'no');
+  await questions.locator('.form-actions button.button-primary').last().click();
+  const result = page.locator('[data-testid=screening-result]');
+  await result.waitFor();
+  const firstId = Number(page.url().match(/screening=(\d+)/)[1]);
+
+  // Reopened from the organisation's list (on the first step, after "new screening").
+  await result.getByRole('button', { name: en['result.new'] }).click();
+  await page.locator(`[data-testid=screening-list] button[data-screening="${firstId}"]`).click();
+  await result.waitFor();
+  assert.equal(page.url(), `${ctx.server.url}/#/screening?screening=${firstId}`);
+
+  // Corrected: the answer changes, the reason and the previous outcome are kept.
+  await result.locator('[data-testid=result-correction] summary').click();
+  await page.locator('#correct-s_long_hours').selectOption('yes');
+  await page.locator('#correct-reason').fill('said later that the days are longer');
+  await result.locator('[data-testid=result-correction] button[type=submit]').click();
+  const history = result.locator('[data-testid=correction-history] li');
+  await history.first().waitFor();
+  assert.equal(await history.count(), 1);
+  assert.match(await history.first().textContent(), /said later that the days are longer/);
+  const view = await (await page.request.get(`${ctx.server.url}/api/v1/screenings/${firstId}`)).json();
+  assert.equal(view.screening.answers.s_long_hours, 'yes');
+  assert.equal(view.corrections.length, 1);
+
+  // Completed: the full interview of the routed profile, the screener's answers carried over.
+  await result.getByRole('button', { name: en['result.start_full'] }).first().click();
+  await questions.locator('fieldset.question').first().waitFor();
+  assert.match(await questions.locator('.notice-info').first().textContent(), /\d/);
+  await questions.locator('.form-actions button.button-primary').last().click();
+  await result.waitFor();
+  const secondId = Number(page.url().match(/screening=(\d+)/)[1]);
+  assert.notEqual(secondId, firstId);
+  const second = await (await page.request.get(`${ctx.server.url}/api/v1/screenings/${secondId}`)).json();
+  assert.equal(second.screening.follows, firstId);
+  assert.equal(second.screening.instrument, 'full');
+  assert.equal(second.screening.person.reference, reference);
   await page.context().close();
 });
