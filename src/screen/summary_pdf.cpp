@@ -78,19 +78,21 @@ std::string action_of(const Json& view) {
   return "no_further_action";
 }
 
-// Question id -> text in a language, for the instrument the screening used.
-std::map<std::string, std::string> question_texts(const Json& screening, const std::string& lang) {
-  std::map<std::string, std::string> out;
+// Question id -> text in a language, for the instrument the screening used, in the order the
+// instrument asks them.
+std::vector<std::pair<std::string, std::string>> question_texts(const Json& screening,
+                                                                const std::string& lang) {
+  std::vector<std::pair<std::string, std::string>> out;
   try {
     if (screening.value("instrument", "") == "screener") {
       const Json doc = screener_json(lang);
       for (const auto& q : doc["questions"])
-        out[q["id"].get<std::string>()] = q["text"].get<std::string>();
+        out.emplace_back(q["id"].get<std::string>(), q["text"].get<std::string>());
     } else {
       const Json doc = instrument_json(screening["profile"].get<std::string>(), lang);
       for (const auto& d : doc["dimensions"])
         for (const auto& i : d["indicators"])
-          out[i["id"].get<std::string>()] = i["text"].get<std::string>();
+          out.emplace_back(i["id"].get<std::string>(), i["text"].get<std::string>());
     }
   } catch (const Error&) {
     out.clear();  // an instrument this binary no longer has: the ids are printed instead
@@ -239,15 +241,22 @@ std::string summary_pdf(const Json& view, const std::string& lang) {
   doc.rule();
 
   doc.paragraph(label("print.answers"), 12, true, 6);
-  auto primary = question_texts(s, interview_lang);
-  auto secondary = both ? question_texts(s, lang) : std::map<std::string, std::string>{};
+  const auto asked = question_texts(s, interview_lang);
+  std::map<std::string, std::string> primary(asked.begin(), asked.end()), secondary;
+  if (both)
+    for (auto& [id, text] : question_texts(s, lang)) secondary[id] = text;
   const Json answers = s.value("answers", Json::object());
-  for (const auto& [id, a] : answers.items()) {
+  // The answers in the order the instrument asks them, then any it no longer has.
+  std::vector<std::string> order;
+  for (const auto& [id, text] : asked)
+    if (answers.contains(id)) order.push_back(id);
+  for (const auto& [id, a] : answers.items())
+    if (!primary.count(id)) order.push_back(id);
+  for (const auto& id : order) {
     doc.keep(40);
-    auto text = primary.count(id) ? primary[id] : id;
-    doc.paragraph(text, 10, false, 1);
+    doc.paragraph(primary.count(id) ? primary[id] : id, 10, false, 1);
     if (both && secondary.count(id)) doc.paragraph(secondary[id], 9, false, 1, 12);
-    doc.paragraph("→ " + label_id("answer", a.get<std::string>()), 10, true, 6, 12);
+    doc.paragraph("→ " + label_id("answer", answers[id].get<std::string>()), 10, true, 6, 12);
   }
   doc.rule();
 

@@ -26,7 +26,10 @@ export function PrintSummary({ record, action, texts }: { record: ScreeningRecor
   const labelId = (prefix: string, id: string) =>
     both ? `${tid(prefix, id)} / ${translateId(interviewLang, prefix, id)}` : tid(prefix, id);
   const iv = s.interview;
-  const answers = Object.entries(s.answers ?? {});
+  // In the order the instrument asks them (then any the instrument no longer has).
+  const recorded = s.answers ?? {};
+  const order = Object.keys(texts?.primary ?? {}).filter((id) => id in recorded);
+  const answers = [...order, ...Object.keys(recorded).filter((id) => !order.includes(id))].map((id) => [id, recorded[id]] as const);
   return (
     <section class="print-summary" data-testid="print-summary" aria-hidden="true">
       <h1>
