@@ -183,6 +183,11 @@ class Document {
   double y_ = kMargin;
 };
 
+// A left-to-right value (a reference, a date, a username) isolated from the paragraph's
+// direction, so that an Arabic line does not reorder "2026-12-01" into "01-12-2026" (Unicode
+// Bidirectional Algorithm, UAX #9: LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE).
+std::string ltr(const std::string& value) { return "\u2066" + value + "\u2069"; }
+
 }  // namespace
 
 std::string summary_pdf(const Json& view, const std::string& lang) {
@@ -201,17 +206,17 @@ std::string summary_pdf(const Json& view, const std::string& lang) {
   const Json interview = s.value("interview", Json());
 
   Document doc;
-  doc.paragraph(label("print.title") + "  #" + std::to_string(s.at("id").get<int64_t>()), 16, true,
-                10);
+  doc.paragraph(label("print.title") + "  " + ltr("#" + std::to_string(s.at("id").get<int64_t>())),
+                16, true, 10);
   auto fact = [&](const std::string& key, const std::string& value) {
     doc.paragraph(label(key) + ": " + value, 10, false, 3);
   };
-  fact("screening.person_ref", s["person"]["reference"].get<std::string>());
-  fact("screening.date", s["encounter"]["date"].get<std::string>());
+  fact("screening.person_ref", ltr(s["person"]["reference"].get<std::string>()));
+  fact("screening.date", ltr(s["encounter"]["date"].get<std::string>()));
   if (interview.is_object() && !interview.value("place", "").empty())
     fact("screening.place", interview["place"].get<std::string>());
   fact("screening.source", label_id("source", s["encounter"]["source"].get<std::string>()));
-  fact("print.interviewer", s.value("interviewer", ""));
+  fact("print.interviewer", ltr(s.value("interviewer", "")));
   fact("screening.language",
        interview_lang + (interview.is_object() ? " · " + ui("screening.interface_language") + ": " +
                                                      interview.value("interface_language", "")
@@ -236,7 +241,7 @@ std::string summary_pdf(const Json& view, const std::string& lang) {
       label("result.outcome") + ": " + label_id("outcome", view["result"].value("outcome", "")), 11,
       true, 3);
   if (view.contains("case") && view["case"].is_object())
-    fact("print.case", "#" + std::to_string(view["case"]["id"].get<int64_t>()));
+    fact("print.case", ltr("#" + std::to_string(view["case"]["id"].get<int64_t>())));
   doc.space(6);
   doc.rule();
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PASSWORD, login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
+import { PASSWORD, SHOTS, login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 const ctx = serverAndBrowser();
 const ar = messages('ar');
@@ -216,6 +216,7 @@ test('Arabic, 390×844: consent → danger check → screener (reload in the mid
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   const bytes = await pdf.body();
   assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  writeFileSync(path.join(SHOTS, 'workflow-ar-summary.pdf'), bytes);
   const text = pdfText(bytes);
   if (text !== null) {
     assert.ok(text.includes(reference), 'the PDF names the person reference');
