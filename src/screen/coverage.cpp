@@ -101,6 +101,17 @@ Coverage compute_coverage(const std::vector<EncounterRow>& rows, const std::stri
   return out;
 }
 
+void suppress_small_cells(Coverage& coverage, int64_t k) {
+  auto small = [k](const CoverageCell& c) { return c.encountered < k; };
+  auto before = coverage.cells.size();
+  std::erase_if(coverage.cells, small);
+  coverage.suppressed_cells += static_cast<int64_t>(before - coverage.cells.size());
+  if (coverage.totals.encountered > 0 && small(coverage.totals)) {
+    coverage.totals = CoverageCell{};
+    coverage.totals_suppressed = true;
+  }
+}
+
 void check_months(const std::string& from_month, const std::string& to_month) {
   if (!from_month.empty() && !is_month(from_month)) invalid("from", "'from' must be YYYY-MM");
   if (!to_month.empty() && !is_month(to_month)) invalid("to", "'to' must be YYYY-MM");
@@ -111,7 +122,9 @@ Json to_json(const Coverage& coverage) {
   for (const auto& cell : coverage.cells) months.push_back(cell_json(cell, true));
   return {{"country", coverage.country.empty() ? Json() : Json(coverage.country)},
           {"months", months},
-          {"totals", cell_json(coverage.totals, false)}};
+          {"totals", cell_json(coverage.totals, false)},
+          {"suppressed_cells", coverage.suppressed_cells},
+          {"totals_suppressed", coverage.totals_suppressed}};
 }
 
 }  // namespace ctip::screen

@@ -36,7 +36,17 @@ struct Coverage {
   std::string country;
   std::vector<CoverageCell> cells;  // ordered by month, then source
   CoverageCell totals;              // month and source empty
+  int64_t suppressed_cells = 0;     // cells left out by suppress_small_cells
+  bool totals_suppressed = false;   // the totals too were below the threshold
 };
+
+// Small-cell suppression for what the API shows (issue #8 item 8): a month x source cell of
+// fewer than `k` persons encountered is left out (counted in suppressed_cells), and so are the
+// totals when they cover fewer than `k` (set to zero, totals_suppressed). Five is the usual
+// threshold of statistical offices for counts of persons (e.g. Eurostat, ONS "counts below 5
+// are suppressed"); a screened victim must not be recognisable from a count of one.
+inline constexpr int64_t kSmallCellThreshold = 5;
+void suppress_small_cells(Coverage& coverage, int64_t k = kSmallCellThreshold);
 
 Coverage compute_coverage(const std::vector<EncounterRow>& rows, const std::string& country);
 // Validates the optional bounds of a coverage query (YYYY-MM, empty for none); throws invalid

@@ -7,8 +7,10 @@
 #include "core/time.h"
 #include "screen/capability.h"
 #include "screen/intake.h"
+#include "screen/interview.h"
 #include "screen/screening.h"
 #include "screen/screening_service.h"
+#include "screen/summary_pdf.h"
 
 namespace ctip::screen {
 namespace {
@@ -39,8 +41,46 @@ Reply record_encounter(Call& call) {
 }
 
 Reply create_screening(Call& call) {
-  auto in = parse_new_screening(call.json(), today());
+  auto in = parse_screening_request(call.json(), today());
   return Reply::created(service(call).create_screening(call.actor(), in));
+}
+
+Reply list_drafts(Call& call) {
+  int64_t limit = call.query_int("limit", 100, 1, 1000);
+  return {200, {{"drafts", service(call).list_drafts(call.actor(), limit)}}};
+}
+
+Reply create_draft(Call& call) {
+  return Reply::created(
+      {{"draft", service(call).create_draft(call.actor(), parse_draft(call.json()))}});
+}
+
+Reply get_draft(Call& call) {
+  return {200, {{"draft", service(call).get_draft(call.actor(), call.object_id)}}};
+}
+
+Reply save_draft(Call& call) {
+  auto in = parse_draft(call.json());
+  return {200, {{"draft", service(call).save_draft(call.actor(), call.object_id, in)}}};
+}
+
+Reply discard_draft(Call& call) {
+  service(call).discard_draft(call.actor(), call.object_id);
+  return Reply::empty();
+}
+
+Reply summary(Call& call) {
+  std::string lang = lang_of(call);  // checked before anything is read or audited
+  auto view = service(call).export_summary(call.actor(), call.object_id);
+  Reply r = Reply::bytes(summary_pdf(view, lang), "application/pdf");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"screening-" +
+                                                    std::to_string(call.object_id) + ".pdf\"");
+  return r;
+}
+
+Reply correct(Call& call) {
+  auto in = parse_correction(call.json());
+  return Reply::created(service(call).correct(call.actor(), call.object_id, in));
 }
 
 Reply list_screenings(Call& call) {
@@ -61,14 +101,19 @@ Reply refer(Call& call) {
 }
 
 Reply coverage(Call& call) {
-  return {200, to_json(service(call).coverage(call.actor(), call.query_value("from").value_or(""),
-                                              call.query_value("to").value_or("")))};
+  auto cov = service(call).coverage(call.actor(), call.query_value("from").value_or(""),
+                                    call.query_value("to").value_or(""));
+  // What the API shows is suppressed below 5 persons a cell; the operator's `ctip screen
+  // coverage`, who holds the data directory, sees the exact counts.
+  suppress_small_cells(cov);
+  return {200, to_json(cov)};
 }
 
 }  // namespace
 
 std::vector<Route> routes() {
   const auto screening = Ownership::object("screening", ScreeningService::owner_of);
+  const auto draft = Ownership::object("screening_draft", ScreeningService::draft_owner_of);
   return {
       {"GET", "/api/v1/screen/profiles", "screen.instruments",
        [](Call& call) -> Reply {
@@ -103,6 +148,19 @@ std::vector<Route> routes() {
        screening},
       {"POST", "/api/v1/screenings/{id}/referrals", "screenings.refer", refer, "Make a referral",
        screening},
+      {"POST", "/api/v1/screenings/{id}/corrections", "screenings.correct", correct,
+       "Correct a screening's answers (re-evaluated; the previous ones kept)", screening},
+      {"GET", "/api/v1/screenings/{id}/summary.pdf", "screenings.export", summary,
+       "A screening's printable summary as PDF (audited)", screening},
+      {"GET", "/api/v1/screenings/drafts", "screenings.read", list_drafts,
+       "Open screening drafts, newest first", Ownership::organisation()},
+      {"POST", "/api/v1/screenings/drafts", "screenings.create", create_draft,
+       "Start a screening draft", Ownership::organisation()},
+      {"GET", "/api/v1/screenings/drafts/{id}", "screenings.read", get_draft, "One draft", draft},
+      {"POST", "/api/v1/screenings/drafts/{id}", "screenings.create", save_draft,
+       "Save a draft's state", draft},
+      {"DELETE", "/api/v1/screenings/drafts/{id}", "screenings.create", discard_draft,
+       "Discard a draft", draft},
   };
 }
 

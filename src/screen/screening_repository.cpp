@@ -163,6 +163,25 @@ std::optional<Json> screening_view(store::Connection& c, int64_t screening_id) {
            {screening_id}))
     refs.push_back(referral_json(row));
   out["referrals"] = refs;
+  // The interview setup and the screening followed (schema 0009), and the corrections.
+  auto iv = c.query_one("SELECT interview, follows_screening_id FROM screenings WHERE id = ?",
+                        {screening_id});
+  if (iv && !iv->is_null(0)) out["screening"]["interview"] = Json::parse(iv->text(0));
+  if (iv && !iv->is_null(1)) out["screening"]["follows"] = iv->integer(1);
+  Json corrections = Json::array();
+  for (const auto& row :
+       c.query("SELECT k.id, k.corrected_at, u.username, k.reason, k.changed, k.previous_outcome, "
+               "k.outcome FROM screening_corrections k JOIN users u ON u.id = k.corrected_by "
+               "WHERE k.screening_id = ? ORDER BY k.id",
+               {screening_id}))
+    corrections.push_back({{"id", row.integer(0)},
+                           {"corrected_at", row.text(1)},
+                           {"corrected_by", row.text(2)},
+                           {"reason", row.text(3)},
+                           {"changed", Json::parse(row.text(4))},
+                           {"previous_outcome", row.text(5)},
+                           {"outcome", row.text(6)}});
+  out["corrections"] = corrections;
   return out;
 }
 
@@ -264,6 +283,218 @@ CompactBatch compact_screenings(store::Connection& c, int64_t after_id, int64_t 
     ++(converted ? out.converted : out.kept);
   }
   return out;
+}
+
+// --- Drafts, the interview setup and corrections ------------------------------------------
+
+namespace {
+
+constexpr const char* kDraftColumns =
+    "d.id, d.status, d.revision, d.state, d.follows_screening_id, d.screening_id, d.created_at, "
+    "d.updated_at, cu.username, uu.username, d.org_id";
+constexpr const char* kDraftJoins =
+    " FROM screening_drafts d JOIN users cu ON cu.id = d.created_by "
+    "JOIN users uu ON uu.id = d.updated_by";
+
+Json draft_json(const store::Row& r) {
+  return {{"id", r.integer(0)},
+          {"status", r.text(1)},
+          {"revision", r.integer(2)},
+          {"state", Json::parse(r.text(3))},
+          {"follows", r.is_null(4) ? Json() : Json(r.integer(4))},
+          {"screening_id", r.is_null(5) ? Json() : Json(r.integer(5))},
+          {"created_at", r.text(6)},
+          {"updated_at", r.text(7)},
+          {"created_by", r.text(8)},
+          {"updated_by", r.text(9)}};
+}
+
+}  // namespace
+
+int64_t create_draft(store::Connection& c, const Recorder& by, const Json& state,
+                     std::optional<int64_t> follows) {
+  std::string now = now_iso();
+  return c
+      .query_row(
+          "INSERT INTO screening_drafts (org_id, created_by, updated_by, state, status, revision, "
+          "follows_screening_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?) "
+          "RETURNING id",
+          {by.org_id, by.user_id, by.user_id, state.dump(),
+           follows ? store::Value(*follows) : store::null_value, now, now})
+      .integer(0);
+}
+
+std::optional<int64_t> draft_owner(store::Connection& c, int64_t draft_id) {
+  auto r = c.query_one("SELECT org_id FROM screening_drafts WHERE id = ?", {draft_id});
+  if (!r) return std::nullopt;
+  return r->integer(0);
+}
+
+std::optional<Json> draft_view(store::Connection& c, int64_t draft_id) {
+  auto r = c.query_one(std::string("SELECT ") + kDraftColumns + kDraftJoins + " WHERE d.id = ?",
+                       {draft_id});
+  if (!r) return std::nullopt;
+  return draft_json(*r);
+}
+
+Json save_draft(store::Connection& c, const Recorder& by, int64_t draft_id, const Json& state,
+                std::optional<int64_t> revision) {
+  auto r = c.query_one("SELECT status, revision FROM screening_drafts WHERE id = ?", {draft_id});
+  if (!r) throw Error(ErrorCode::not_found, "no such draft", "id");
+  if (r->text(0) != "open")
+    throw Error(ErrorCode::conflict, "the draft is " + r->text(0) + ": it can no longer change",
+                "id");
+  if (revision && *revision != r->integer(1))
+    throw Error(ErrorCode::conflict,
+                "the draft was saved from another page since (revision " +
+                    std::to_string(r->integer(1)) + "): reload it",
+                "revision");
+  c.execute(
+      "UPDATE screening_drafts SET state = ?, revision = revision + 1, updated_by = ?, "
+      "updated_at = ? WHERE id = ?",
+      {state.dump(), by.user_id, now_iso(), draft_id});
+  auto view = draft_view(c, draft_id);
+  if (!view) throw Error(ErrorCode::internal, "the draft just saved cannot be read back");
+  return *view;
+}
+
+void close_draft(store::Connection& c, int64_t draft_id, const std::string& status,
+                 std::optional<int64_t> screening_id) {
+  auto r = c.query_one("SELECT status FROM screening_drafts WHERE id = ?", {draft_id});
+  if (!r) throw Error(ErrorCode::not_found, "no such draft", "draft_id");
+  if (r->text(0) == status && status == "discarded") return;  // discarding twice: done
+  if (r->text(0) != "open")
+    throw Error(ErrorCode::conflict, "the draft is already " + r->text(0), "draft_id");
+  c.execute(
+      "UPDATE screening_drafts SET status = ?, screening_id = ?, revision = revision + 1, "
+      "updated_at = ? WHERE id = ?",
+      {status, screening_id ? store::Value(*screening_id) : store::null_value, now_iso(),
+       draft_id});
+}
+
+Json list_drafts(store::Connection& c, std::optional<int64_t> org_id, int64_t limit) {
+  std::string sql =
+      std::string("SELECT ") + kDraftColumns + kDraftJoins + " WHERE d.status = 'open'";
+  store::Params params;
+  if (org_id) {
+    sql += " AND d.org_id = ?";
+    params.emplace_back(*org_id);
+  }
+  sql += " ORDER BY d.id DESC LIMIT ?";
+  params.emplace_back(limit);
+  Json out = Json::array();
+  for (const auto& r : c.query(sql, params)) {
+    Json d = draft_json(r);
+    const Json& state = d["state"];
+    Json reference;
+    if (state.contains("setup") && state["setup"].is_object() &&
+        state["setup"].contains("personRef") && state["setup"]["personRef"].is_string())
+      reference = state["setup"]["personRef"];
+    int64_t answered = 0;
+    if (state.contains("answers") && state["answers"].is_object())
+      for (const auto& [id, a] : state["answers"].items())
+        if (a != "unknown") ++answered;
+    out.push_back({{"id", d["id"]},
+                   {"revision", d["revision"]},
+                   {"step", state.value("step", std::string("setup"))},
+                   {"reference", reference},
+                   {"answered", answered},
+                   {"follows", d["follows"]},
+                   {"created_at", d["created_at"]},
+                   {"updated_at", d["updated_at"]},
+                   {"updated_by", d["updated_by"]}});
+  }
+  return out;
+}
+
+std::optional<FollowedScreening> followed_screening(store::Connection& c, int64_t screening_id) {
+  auto r = c.query_one(
+      "SELECT s.org_id, s.person_id, s.encounter_id, p.reference FROM screenings s "
+      "JOIN persons p ON p.id = s.person_id WHERE s.id = ?",
+      {screening_id});
+  if (!r) return std::nullopt;
+  return FollowedScreening{r->integer(0), r->integer(1), r->integer(2), r->text(3)};
+}
+
+void set_interview(store::Connection& c, int64_t screening_id, const Json& interview,
+                   std::optional<int64_t> follows) {
+  c.execute("UPDATE screenings SET interview = ?, follows_screening_id = ? WHERE id = ?",
+            {interview.is_null() ? store::null_value : store::Value(interview.dump()),
+             follows ? store::Value(*follows) : store::null_value, screening_id});
+}
+
+void recommend(store::Connection& c, const Recorder& by, int64_t screening_id,
+               const std::vector<std::string>& kinds) {
+  auto k = c.query_one("SELECT id FROM cases WHERE screening_id = ?", {screening_id});
+  std::string now = now_iso();
+  for (const auto& kind : kinds)
+    c.execute(
+        "INSERT INTO referrals (org_id, screening_id, case_id, kind, status, updated_at) "
+        "VALUES (?, ?, ?, ?, 'recommended', ?) ON CONFLICT (screening_id, kind) DO NOTHING",
+        {by.org_id, screening_id, k ? store::Value(k->integer(0)) : store::null_value, kind, now});
+}
+
+std::optional<StoredForCorrection> stored_for_correction(store::Connection& c,
+                                                         int64_t screening_id) {
+  auto r = c.query_one(
+      "SELECT org_id, person_id, outcome, answers, instrument, requested_profile, age, "
+      "may_be_minor, language, rule_version, result, profile FROM screenings WHERE id = ?",
+      {screening_id});
+  if (!r) return std::nullopt;
+  StoredForCorrection s;
+  s.org_id = r->integer(0);
+  s.person_id = r->integer(1);
+  s.outcome = r->text(2);
+  s.answers = unpack_answers(r->text(3));
+  s.instrument = r->text(4);
+  s.requested_profile = r->optional_text(5);
+  // A row written before the compact format names no requested profile: the full instrument
+  // was evaluated with its profile.
+  if (!s.requested_profile && !r->text(10).empty() && s.instrument == "full")
+    s.requested_profile = r->text(11);
+  s.age = r->optional_integer(6);
+  s.may_be_minor = r->integer(7) != 0;
+  s.language = r->text(8);
+  s.rule_version = r->text(9);
+  return s;
+}
+
+int64_t apply_correction(store::Connection& c, const Recorder& by, int64_t screening_id,
+                         const StoredForCorrection& before, const Json& answers, const Json& result,
+                         const std::vector<std::string>& changed, const std::string& reason) {
+  std::string outcome = result.value("outcome", "");
+  if (outcome.empty()) throw Error(ErrorCode::internal, "corrected result without an outcome");
+  std::string now = now_iso();
+  c.execute(
+      "UPDATE screenings SET answers = ?, outcome = ?, could_become = ?, instrument_version = ?, "
+      "rule_version = ?, result = '', requested_profile = ? WHERE id = ?",
+      {pack_answers(answers), outcome, result.value("could_become", outcome),
+       result.value("instrument_version", std::string("unknown")),
+       result.value("rule_version", std::string("unknown")),
+       before.requested_profile ? store::Value(*before.requested_profile) : store::null_value,
+       screening_id});
+  Json changed_json = changed;
+  int64_t id =
+      c.query_row(
+           "INSERT INTO screening_corrections (org_id, screening_id, corrected_by, reason, "
+           "changed, previous_answers, previous_outcome, outcome, corrected_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           {before.org_id, screening_id, by.user_id, reason, changed_json.dump(),
+            pack_answers(before.answers), before.outcome, outcome, now})
+          .integer(0);
+  if ((outcome == "presumed_trafficking" || outcome == "possible_trafficking")) {
+    std::string status = outcome == "presumed_trafficking" ? "presumed" : "possible";
+    auto k = c.query_one("SELECT id FROM cases WHERE screening_id = ?", {screening_id});
+    if (!k)
+      c.execute(
+          "INSERT INTO cases (org_id, person_id, screening_id, status, opened_at) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {before.org_id, before.person_id, screening_id, status, now});
+    else
+      c.execute("UPDATE cases SET status = ? WHERE id = ?", {status, k->integer(0)});
+  }
+  recommend(c, {by.user_id, before.org_id}, screening_id, recommended_referrals(outcome));
+  return id;
 }
 
 std::optional<std::string> setting(store::Connection& c, const std::string& key) {

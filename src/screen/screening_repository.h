@@ -64,6 +64,68 @@ struct CompactBatch {
 };
 CompactBatch compact_screenings(store::Connection& c, int64_t after_id, int64_t batch);
 
+// --- Drafts, the interview setup and corrections (schema/0010_screening_drafts.sql) ---------
+
+// A new open draft of the recorder's organisation. Returns its id.
+int64_t create_draft(store::Connection& c, const Recorder& by, const Json& state,
+                     std::optional<int64_t> follows);
+// The organisation owning a draft, or nullopt (the dispatcher's scope check).
+std::optional<int64_t> draft_owner(store::Connection& c, int64_t draft_id);
+// {"id","status","revision","state","follows","screening_id","created_at","updated_at",
+// "created_by","updated_by"}; nullopt when there is none.
+std::optional<Json> draft_view(store::Connection& c, int64_t draft_id);
+// Saves a new state of an open draft. Error conflict when it is no longer open, or when
+// `revision` is given and another save came first. Returns the draft's view.
+Json save_draft(store::Connection& c, const Recorder& by, int64_t draft_id, const Json& state,
+                std::optional<int64_t> revision);
+// Marks an open draft completed by `screening_id` or discarded; Error conflict when it is not
+// open.
+void close_draft(store::Connection& c, int64_t draft_id, const std::string& status,
+                 std::optional<int64_t> screening_id);
+// Open drafts, newest first, of one organisation or all: {"id","revision","step","reference",
+// "answered","follows","created_at","updated_at","updated_by"} (not the whole state).
+Json list_drafts(store::Connection& c, std::optional<int64_t> org_id, int64_t limit);
+
+// What a screening that another completes (a full interview after the screener) shares with
+// it: its organisation, person (and reference) and encounter.
+struct FollowedScreening {
+  int64_t org_id = 0;
+  int64_t person_id = 0;
+  int64_t encounter_id = 0;
+  std::string reference;
+};
+std::optional<FollowedScreening> followed_screening(store::Connection& c, int64_t screening_id);
+// Records the interview setup (JSON, may be null) and the screening followed.
+void set_interview(store::Connection& c, int64_t screening_id, const Json& interview,
+                   std::optional<int64_t> follows);
+// Recommends referrals of `kinds` for a screening (those already there stay as they are).
+void recommend(store::Connection& c, const Recorder& by, int64_t screening_id,
+               const std::vector<std::string>& kinds);
+
+// A stored screening as a correction needs it.
+struct StoredForCorrection {
+  int64_t org_id = 0;
+  int64_t person_id = 0;
+  std::string outcome;
+  Json answers;
+  // instrument, requested profile, age, may_be_minor, language, rule version
+  std::string instrument;
+  std::optional<std::string> requested_profile;
+  std::optional<int64_t> age;
+  bool may_be_minor = false;
+  std::string language;
+  std::string rule_version;
+};
+std::optional<StoredForCorrection> stored_for_correction(store::Connection& c,
+                                                         int64_t screening_id);
+// Replaces a screening's answers and evaluation by the corrected ones (`result`: the engine's
+// result for `answers`), keeps the previous answers and outcome with the reason and the
+// changed ids, opens a case when the new outcome calls for one and there is none, and
+// recommends the new outcome's referrals. Returns the correction's id.
+int64_t apply_correction(store::Connection& c, const Recorder& by, int64_t screening_id,
+                         const StoredForCorrection& before, const Json& answers, const Json& result,
+                         const std::vector<std::string>& changed, const std::string& reason);
+
 std::optional<std::string> setting(store::Connection& c, const std::string& key);
 void set_setting(store::Connection& c, const std::string& key, const std::string& value);
 

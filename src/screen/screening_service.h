@@ -17,6 +17,7 @@
 #include "core/json_input.h"
 #include "screen/coverage.h"
 #include "screen/intake.h"
+#include "screen/interview.h"
 #include "store/store.h"
 
 namespace ctip::screen {
@@ -40,6 +41,32 @@ class ScreeningService {
   // (audited "screenings.create"). Returns the screening's view (as get_screening).
   Json create_screening(const auth::Actor& actor, const NewScreening& in);
   Json create_screening(store::Connection& c, const auth::Actor& actor, const NewScreening& in);
+
+  // The workflow's form (issue #8): the screening with its interview setup, completing a
+  // draft (`draft_id`) and following a screening (`follows`: the full interview after a
+  // screener, recorded on the same person and encounter). A draft or a screening of another
+  // organisation is not found (404 naming the field), and nothing is stored. An urgent danger
+  // check recommends protection (kUrgentReferrals) whatever the outcome. Audited
+  // "screenings.create" (and "screenings.draft.complete").
+  Json create_screening(const auth::Actor& actor, const ScreeningRequest& in);
+
+  // Drafts (audited "screenings.draft.create|save|read|discard"); each belongs to the actor's
+  // organisation. save_draft: Error conflict when the draft is closed or `revision` is stale.
+  Json create_draft(const auth::Actor& actor, const DraftInput& in);
+  Json save_draft(const auth::Actor& actor, int64_t draft_id, const DraftInput& in);
+  Json get_draft(const auth::Actor& actor, int64_t draft_id);
+  void discard_draft(const auth::Actor& actor, int64_t draft_id);
+  Json list_drafts(const auth::Actor& actor, int64_t limit);
+  static std::optional<int64_t> draft_owner_of(store::Connection& c, int64_t draft_id);
+
+  // Corrects a recorded screening's answers: re-evaluated with its instrument, profile, age and
+  // rule version; the previous answers and outcome kept with the reason (audited
+  // "screenings.correct"). Error invalid naming "answers.<id>" for an id the instrument does
+  // not have, or "answers" when nothing changes. Returns the screening's view.
+  Json correct(const auth::Actor& actor, int64_t screening_id, const CorrectionInput& in);
+
+  // The screening's view for its printed summary (audited "screenings.export").
+  Json export_summary(const auth::Actor& actor, int64_t screening_id);
 
   // Summaries, newest first, of the organisations the actor may see (audited "screenings.read").
   Json list_screenings(const auth::Actor& actor, int64_t limit);

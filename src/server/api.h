@@ -93,7 +93,16 @@ struct Reply {
   Json body;
   bool no_content = false;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body that is not JSON (a PDF): sent as it is with `content_type`, `body` ignored.
+  std::optional<std::string> raw;
+  std::string content_type;
   static Reply created(Json body) { return Reply(201, std::move(body)); }
+  static Reply bytes(std::string content, std::string type) {
+    Reply r(200, Json());
+    r.raw = std::move(content);
+    r.content_type = std::move(type);
+    return r;
+  }
   static Reply empty() {
     Reply r(204, Json());
     r.no_content = true;

@@ -324,10 +324,14 @@ struct Server::Impl {
         }
         Reply reply = route.handler(call);
         for (const auto& [k, v] : reply.headers) res.set_header(k, v);
-        if (reply.no_content)
+        if (reply.no_content) {
           res.status = reply.status;
-        else
+        } else if (reply.raw) {
+          res.status = reply.status;
+          res.set_content(std::move(*reply.raw), reply.content_type);
+        } else {
           write_json(res, reply.status, reply.body);
+        }
       }
     } catch (const Error& e) {
       const std::string& field = e.field();

@@ -16,9 +16,19 @@ async function setUp(page, lang, reference) {
   await page.locator('#screening-age').fill('34');
   await page.locator('#screening-source').selectOption('labour_inspection');
   await page.locator('#screening-interpreter').check();
+  await page.locator('#screening-interpreter-language').fill(lang);
   await page.locator('#screening-nationality').fill('NG');
   await page.locator('#screening-person-ref').fill(reference);
   await page.locator('[data-testid=screening-setup] button[type=submit]').click();
+  // Consent with the confidentiality limits read out and the right to stop, then the danger
+  // check (issue #8); screening_workflow.test.mjs tests both steps.
+  await page.locator('#consent-confidentiality').check();
+  await page.locator('#consent-right-to-stop').check();
+  await page.locator('input[name=consent-given][value=yes]').check();
+  await page.locator('[data-testid=screening-consent] button.button-primary').click();
+  await page.locator('input[name=safety-someone-waiting][value=no]').check();
+  await page.locator('input[name=safety-family-at-risk][value=no]').check();
+  await page.locator('[data-testid=screening-safety] button.button-primary').click();
   await page.locator('[data-testid=screening-questions] fieldset.question').first().waitFor();
 }
 

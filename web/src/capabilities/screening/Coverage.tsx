@@ -135,6 +135,11 @@ export function Coverage() {
       {coverage.error && <ErrorNotice error={coverage.error} onRetry={coverage.reload} />}
       {!rows && !coverage.error && <p role="status">{t('common.loading')}</p>}
       {rows && rows.length === 0 && <p>{t('coverage.none')}</p>}
+      {(coverage.data?.suppressed_cells ?? 0) > 0 && (
+        <p class="muted" data-testid="coverage-suppressed">
+          {t('coverage.suppressed', { n: coverage.data?.suppressed_cells ?? 0 })}
+        </p>
+      )}
       {rows && rows.length > 0 && (
         <>
           {sources.length > 1 && (

@@ -1,6 +1,7 @@
 // Step 2: the questions, one per screen or grouped by dimension (the user's choice). Each is
 // answered yes / no / don't know with native radio buttons, so arrow keys and screen readers
 // work as everywhere else.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ScreeningKey } from './messages';
 import { useI18n } from '../../i18n';
@@ -20,6 +21,11 @@ interface Props {
   error: string | null;
   /** A note above the questions (answers carried over from the screener). */
   notice?: string;
+  /** Question texts in the interface language, when the interview is held in another. */
+  secondary?: Record<string, string>;
+  interviewLang?: string;
+  /** Shown under the question list: whether the answers are saved. */
+  saveStatus?: ComponentChildren;
 }
 
 function AnswerChoice({
@@ -27,17 +33,27 @@ function AnswerChoice({
   value,
   onChange,
   large,
+  secondary,
+  interviewLang,
 }: {
   question: Question;
   value: Answer | undefined;
   onChange: (answer: Answer) => void;
   large?: boolean;
+  /** The question in the interface language, when the interview is held in another. */
+  secondary?: string;
+  interviewLang?: string;
 }) {
   const { t } = useI18n<ScreeningKey>();
   const name = 'answer-' + question.id;
   return (
     <fieldset class={large ? 'question question-large' : 'question'} data-question-id={question.id}>
-      <legend class="question-text">{question.text}</legend>
+      <legend class="question-text">
+        <span lang={interviewLang} dir={interviewLang === 'ar' ? 'rtl' : interviewLang ? 'ltr' : undefined}>
+          {question.text}
+        </span>
+        {secondary && secondary !== question.text && <span class="question-secondary muted">{secondary}</span>}
+      </legend>
       <div class="answer-row">
         {ANSWERS.map((a) => (
           <label key={a} class={'answer answer-' + a + (value === a ? ' is-selected' : '')}>
@@ -50,7 +66,21 @@ function AnswerChoice({
   );
 }
 
-export function Questions({ instrument, answers, onAnswer, mode, onModeChange, onBack, onFinish, busy, error, notice }: Props) {
+export function Questions({
+  instrument,
+  answers,
+  onAnswer,
+  mode,
+  onModeChange,
+  onBack,
+  onFinish,
+  busy,
+  error,
+  notice,
+  secondary,
+  interviewLang,
+  saveStatus,
+}: Props) {
   const { t } = useI18n<ScreeningKey>();
   const questions = allQuestions(instrument);
   const total = questions.length;
@@ -116,7 +146,14 @@ export function Questions({ instrument, answers, onAnswer, mode, onModeChange, o
             value={answers[current.id]}
             onChange={(a) => onAnswer(current.id, a)}
             large
+            secondary={secondary?.[current.id]}
+            interviewLang={interviewLang}
           />
+          {groupOf(current)?.id === 'sensitive' && groupOf(current)?.description && (
+            <p class="notice notice-info interviewer-note" data-testid="sensitive-note">
+              {groupOf(current)!.description}
+            </p>
+          )}
           <div class="form-actions form-actions-split">
             <button type="button" class="button" onClick={() => go(index - 1)} disabled={index === 0}>
               <span aria-hidden="true" class="dir-arrow">
@@ -145,9 +182,16 @@ export function Questions({ instrument, answers, onAnswer, mode, onModeChange, o
           {instrument.groups.map((g) => (
             <section key={g.id} class="question-group" aria-labelledby={'group-' + g.id}>
               <h3 id={'group-' + g.id}>{g.title}</h3>
-              {g.description && <p class="muted">{g.description}</p>}
+              {g.description && <p class={g.id === 'sensitive' ? 'notice notice-info interviewer-note' : 'muted'}>{g.description}</p>}
               {g.questions.map((q) => (
-                <AnswerChoice key={q.id} question={q} value={answers[q.id]} onChange={(a) => onAnswer(q.id, a)} />
+                <AnswerChoice
+                  key={q.id}
+                  question={q}
+                  value={answers[q.id]}
+                  onChange={(a) => onAnswer(q.id, a)}
+                  secondary={secondary?.[q.id]}
+                  interviewLang={interviewLang}
+                />
               ))}
             </section>
           ))}
@@ -155,6 +199,7 @@ export function Questions({ instrument, answers, onAnswer, mode, onModeChange, o
       )}
 
       <p class="hint">{t('screening.unanswered_note')}</p>
+      {saveStatus}
       {error && (
         <p class="notice notice-error" role="alert">
           {t('common.error', { message: error })}

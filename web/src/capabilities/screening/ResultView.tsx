@@ -10,17 +10,29 @@ import { api } from '../../api/client';
 import type { Outcome, Profile, ReferralKind } from '../../api/types';
 import type { ScreeningKey } from './messages';
 import { useI18n } from '../../i18n';
-import { outcomeTone, type DimensionExplanation, type InstrumentTexts, type ScreeningRecord } from './model';
+import type { ScreeningView } from '../../api/types';
+import { API_BASE } from '../../api/client';
+import { Correction } from './Correction';
+import { PrintSummary, type QuestionTexts } from './PrintSummary';
+import { actionOf, outcomeTone, type DimensionExplanation, type InstrumentTexts, type ScreeningRecord } from './model';
 
 interface Props {
   record: ScreeningRecord;
   mayRefer: boolean;
+  mayCorrect?: boolean;
+  mayExport?: boolean;
   /** Dimension titles and question texts in the interface language, when loaded. */
   texts?: InstrumentTexts;
+  /** The recorded answers' question texts in both languages (print, corrections). */
+  questionTexts?: QuestionTexts;
   onNew: () => void;
   /** Starts the full interview of a profile (after the first-contact screener). */
   onFullInterview?: (profile: Profile) => void;
+  onCorrected?: (view: ScreeningView) => void;
 }
+
+/** Kinds offered when the action is to refer now but the outcome recommended none: protection. */
+const PROTECTION: ReferralKind[] = ['shelter', 'medical_care', 'legal_aid'];
 
 /** The questions to ask next shown at once; the rest behind a disclosure. */
 const ASK_NEXT_SHOWN = 5;
@@ -71,7 +83,17 @@ function Dimension({ d, texts }: { d: DimensionExplanation; texts?: InstrumentTe
   );
 }
 
-export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: Props) {
+export function ResultView({
+  record,
+  mayRefer,
+  mayCorrect,
+  mayExport,
+  texts,
+  questionTexts,
+  onNew,
+  onFullInterview,
+  onCorrected,
+}: Props) {
   const { t, tid, lang } = useI18n<ScreeningKey>();
   const { result } = record;
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -80,7 +102,8 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
   const initial: Record<string, ReferralState> = {};
   for (const k of record.referralsMade) initial[k] = { state: 'done' };
   const [referrals, setReferrals] = useState<Record<string, ReferralState>>(initial);
-  const kinds = result.referrals;
+  const action = actionOf(result, record.answers, record.urgent);
+  const kinds = result.referrals.length > 0 || action !== 'refer_now' || !record.screeningId ? result.referrals : PROTECTION;
 
   async function refer(kind: ReferralKind) {
     const id = record.screeningId;
@@ -97,7 +120,9 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
   const outcomeText = (id: Outcome) => tid('outcome', id);
   const dimensionTitle = (id: string) =>
     texts?.dimensions[id] ?? result.dimensions.find((d) => d.id === id)?.title ?? id.replace(/_/g, ' ');
-  const tone = outcomeTone(result.outcome);
+  // Only "no further action" may be shown in green (issue #8 item 1).
+  const outcomeToneRaw = outcomeTone(result.outcome);
+  const tone = outcomeToneRaw === 'calm' && action !== 'no_further_action' ? 'neutral' : outcomeToneRaw;
   const rule = result.rule;
   const ruleText = rule?.id ? tid('cclause', rule.id) : undefined;
   const ruleTextShown = ruleText && ruleText !== rule?.id?.replace(/[_-]+/g, ' ') ? ruleText : rule?.text;
@@ -105,12 +130,82 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
   const ageTextShown = ageText && ageText !== rule?.ageClause?.replace(/[_-]+/g, ' ') ? ageText : rule?.reason;
   const step = result.nextStep;
   const fullInterview = step?.action === 'full_interview' && step.profile ? step.profile : undefined;
+  // The full interview to complete (the screener's routed profile).
+  const fullInterviewProfile = fullInterview ?? (record.view?.screening.instrument === 'screener' ? result.profile : undefined);
 
   return (
     <section class="card result" aria-labelledby="result-title" data-testid="screening-result">
       <h2 id="result-title" ref={headingRef} tabIndex={-1}>
         {t('result.title')}
       </h2>
+
+      <div class={'action action-' + action} data-testid="result-action" data-action={action}>
+        <span class="action-label">{t('result.action')}</span>
+        <strong class="action-value">{tid('action', action)}</strong>
+        <p>{tid('action_text', action)}</p>
+        {record.urgent && <p data-testid="result-urgent">{t('result.urgent')}</p>}
+        {result.actionReasons.length > 0 && (
+          <ul class="action-reasons">
+            {result.actionReasons.map((r) => (
+              <li key={r.indicator}>
+                {texts?.questions[r.indicator] ?? r.indicator}
+                {lang === 'en' && r.reason && <span class="muted"> — {r.reason}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {record.caseId && <p class="action-case">{t('result.case', { id: record.caseId })}</p>}
+        {action === 'complete_interview' && fullInterviewProfile && onFullInterview && (
+          <button type="button" class="button button-primary" onClick={() => onFullInterview(fullInterviewProfile)}>
+            {t('result.start_full')}
+          </button>
+        )}
+      </div>
+
+      {kinds.length > 0 && (
+        <section class="result-section" aria-labelledby="referrals-title" data-testid="result-referrals">
+          <h3 id="referrals-title">{t('result.referrals')}</h3>
+          <p class="muted">
+            {record.screeningId && mayRefer ? t('result.referrals_intro') : t('result.referrals_need_record')}
+          </p>
+          <ul class="referrals">
+            {kinds.map((kind) => {
+              const st = referrals[kind] ?? { state: 'idle' };
+              return (
+                <li key={kind}>
+                  <button
+                    type="button"
+                    class={st.state === 'done' ? 'button referral is-done' : 'button referral'}
+                    data-referral={kind}
+                    disabled={!record.screeningId || !mayRefer || st.state === 'busy' || st.state === 'done'}
+                    onClick={() => void refer(kind)}
+                  >
+                    {st.state === 'done' && (
+                      <span aria-hidden="true" class="check">
+                        ✓{' '}
+                      </span>
+                    )}
+                    {tid('referral', kind)}
+                    {st.state === 'done' && <span class="visually-hidden"> ({t('result.referral_done')})</span>}
+                  </button>
+                  {st.state === 'failed' && (
+                    <p class="field-error" role="alert">
+                      {t('result.referral_failed', { message: st.message })}
+                    </p>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          <p class="visually-hidden" role="status">
+            {Object.entries(referrals)
+              .filter(([, s]) => s.state === 'done')
+              .map(([k]) => t('result.referral_done') + ': ' + tid('referral', k))
+              .join('. ')}
+          </p>
+        </section>
+      )}
+
 
       <div class={'outcome outcome-' + tone} data-testid="result-outcome" data-outcome={result.outcome}>
         <span class="outcome-label">{t('result.outcome')}</span>
@@ -170,7 +265,7 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
               })}
             </p>
           )}
-          {onFullInterview && (
+          {onFullInterview && action !== 'complete_interview' && (
             <button type="button" class="button" onClick={() => onFullInterview(fullInterview)}>
               {t('result.start_full')}
             </button>
@@ -226,55 +321,31 @@ export function ResultView({ record, mayRefer, texts, onNew, onFullInterview }: 
         </section>
       )}
 
-      {kinds.length > 0 && (
-        <section class="result-section" aria-labelledby="referrals-title" data-testid="result-referrals">
-          <h3 id="referrals-title">{t('result.referrals')}</h3>
-          <p class="muted">
-            {record.screeningId && mayRefer ? t('result.referrals_intro') : t('result.referrals_need_record')}
-          </p>
-          <ul class="referrals">
-            {kinds.map((kind) => {
-              const st = referrals[kind] ?? { state: 'idle' };
-              return (
-                <li key={kind}>
-                  <button
-                    type="button"
-                    class={st.state === 'done' ? 'button referral is-done' : 'button referral'}
-                    data-referral={kind}
-                    disabled={!record.screeningId || !mayRefer || st.state === 'busy' || st.state === 'done'}
-                    onClick={() => void refer(kind)}
-                  >
-                    {st.state === 'done' && (
-                      <span aria-hidden="true" class="check">
-                        ✓{' '}
-                      </span>
-                    )}
-                    {tid('referral', kind)}
-                    {st.state === 'done' && <span class="visually-hidden"> ({t('result.referral_done')})</span>}
-                  </button>
-                  {st.state === 'failed' && (
-                    <p class="field-error" role="alert">
-                      {t('result.referral_failed', { message: st.message })}
-                    </p>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-          <p class="visually-hidden" role="status">
-            {Object.entries(referrals)
-              .filter(([, s]) => s.state === 'done')
-              .map(([k]) => t('result.referral_done') + ': ' + tid('referral', k))
-              .join('. ')}
-          </p>
-        </section>
+      {record.view && mayCorrect && onCorrected && (
+        <Correction view={record.view} texts={questionTexts?.secondary} onCorrected={onCorrected} />
       )}
 
-      <div class="form-actions">
+      <div class="form-actions no-print">
+        {record.view && (
+          <button type="button" class="button" onClick={() => window.print()} data-testid="print">
+            {t('result.print')}
+          </button>
+        )}
+        {record.view && mayExport && (
+          <a
+            class="button"
+            href={`${API_BASE}/screenings/${record.view.screening.id}/summary.pdf?lang=${lang}`}
+            download={`screening-${record.view.screening.id}.pdf`}
+            data-testid="export-pdf"
+          >
+            {t('result.export_pdf')}
+          </a>
+        )}
         <button type="button" class="button button-primary" onClick={onNew}>
           {t('result.new')}
         </button>
       </div>
+      {record.view && <PrintSummary record={record} action={action} texts={questionTexts} />}
     </section>
   );
 }

@@ -1,16 +1,20 @@
 // Step 1 of a screening: the language, the instrument, and what is known of the person and of
 // the encounter. The person reference is a pseudonym; no name is ever asked.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ScreeningKey } from './messages';
 import { useI18n } from '../../i18n';
 import { LanguagePicker } from '../../shell/LanguagePicker';
 import { useMeta } from '../../api/meta';
 import { ErrorNotice, Select } from '../../ui';
-import type { ProfileInfo, ScreeningSetup } from './model';
+import { LANGUAGES, LANGUAGE_NAMES } from '../../i18n';
+import { SEXES, type ProfileInfo, type ScreeningSetup } from './model';
 
 interface Props {
   setup: ScreeningSetup;
   onChange: (setup: ScreeningSetup) => void;
+  /** The interface language changed and the interview's follows it (merged into the latest
+   * setup, not this render's: the other fields may have changed since). */
+  onFollowLanguage: (lang: ScreeningSetup['lang']) => void;
   onStart: () => void;
   /** Profiles the server offers (GET /screen/profiles), when it answered. */
   profiles: ProfileInfo[];
@@ -18,6 +22,8 @@ interface Props {
 }
 
 const NATIONALITY = /^[A-Za-z]{2}$/;
+const LANGUAGE_CODE = /^[A-Za-z]{2,3}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // A reference that reads like a person's name: two or more capitalised words ("Maria Lopez",
 // "José da Silva"), or an e-mail address. Only a warning: the server enforces the deployment's
 // pattern (by default letters, digits and '-', 4 to 32 characters; issue #7).
@@ -29,15 +35,23 @@ export function looksLikeName(reference: string): boolean {
   return LOOKS_LIKE_NAME.test(value) || EMAIL.test(value);
 }
 
-export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Props) {
-  const { t, tid } = useI18n<ScreeningKey>();
+export function SetupForm({ setup, onChange, onFollowLanguage, onStart, profiles, recordable }: Props) {
+  const { t, tid, lang } = useI18n<ScreeningKey>();
   const [touched, setTouched] = useState(false);
   const set = <K extends keyof ScreeningSetup>(key: K, value: ScreeningSetup[K]) => onChange({ ...setup, [key]: value });
+  // The interview's language follows the interface's until the screener chooses another.
+  const [interviewLangChosen, setInterviewLangChosen] = useState(setup.interviewLang !== setup.lang);
+  useEffect(() => {
+    if (!interviewLangChosen && setup.interviewLang !== lang) onFollowLanguage(lang);
+  }, [lang]);
 
   const ageNumber = Number(setup.age);
   const ageInvalid =
     !setup.ageUnknown && (setup.age.trim() === '' || !Number.isInteger(ageNumber) || ageNumber < 0 || ageNumber > 120);
   const nationalityInvalid = setup.nationality.trim() !== '' && !NATIONALITY.test(setup.nationality.trim());
+  const interpreterLanguageInvalid = setup.interpreter && !LANGUAGE_CODE.test(setup.interpreterLanguage.trim());
+  const today = new Date().toISOString().slice(0, 10);
+  const dateInvalid = setup.encounterDate !== '' && (!DATE.test(setup.encounterDate) || setup.encounterDate > today);
   // A recorded screening belongs to a person, named only by the organisation's pseudonym.
   const personRefInvalid = recordable && (setup.personRef.trim() === '' || setup.personRef.trim().length > 64);
   const personRefLooksLikeName = recordable && looksLikeName(setup.personRef);
@@ -50,8 +64,16 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
   function submit(e: Event) {
     e.preventDefault();
     setTouched(true);
-    if (ageInvalid || nationalityInvalid || personRefInvalid) {
-      const first = ageInvalid ? 'screening-age' : nationalityInvalid ? 'screening-nationality' : 'screening-person-ref';
+    if (ageInvalid || nationalityInvalid || personRefInvalid || interpreterLanguageInvalid || dateInvalid) {
+      const first = ageInvalid
+        ? 'screening-age'
+        : dateInvalid
+          ? 'screening-date'
+          : interpreterLanguageInvalid
+            ? 'screening-interpreter-language'
+            : nationalityInvalid
+              ? 'screening-nationality'
+              : 'screening-person-ref';
       document.getElementById(first)?.focus();
       return;
     }
@@ -63,7 +85,27 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
       <h2 id="setup-title">{t('screening.setup.title')}</h2>
       {!recordable && <p class="notice notice-info">{t('screening.evaluate_only')}</p>}
 
-      <LanguagePicker id="screening-language" label={t('screening.language')} />
+      <div class="field-row">
+        <LanguagePicker id="screening-language" label={t('screening.interface_language')} />
+        <div class="field field-inline">
+          <label for="screening-interview-language">{t('screening.language')}</label>
+          <select
+            id="screening-interview-language"
+            value={setup.interviewLang}
+            onChange={(e) => {
+              setInterviewLangChosen(true);
+              set('interviewLang', (e.currentTarget as HTMLSelectElement).value as ScreeningSetup['interviewLang']);
+            }}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <p class="hint">{t('screening.languages_hint')}</p>
 
       <fieldset class="field">
         <legend>{t('screening.instrument')}</legend>
@@ -156,6 +198,43 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
         onChange={(s) => set('encounterSource', s)}
       />
 
+      <div class="field-row">
+        <div class="field">
+          <label for="screening-date">{t('screening.date')}</label>
+          <input
+            id="screening-date"
+            type="date"
+            max={today}
+            dir="ltr"
+            aria-invalid={touched && dateInvalid ? true : undefined}
+            value={setup.encounterDate}
+            onInput={(e) => set('encounterDate', (e.currentTarget as HTMLInputElement).value)}
+          />
+          {touched && dateInvalid && <p class="field-error">{t('screening.date_invalid')}</p>}
+        </div>
+        <div class="field">
+          <label for="screening-place">
+            {t('screening.place')} <span class="muted">({t('common.optional')})</span>
+          </label>
+          <input
+            id="screening-place"
+            maxLength={120}
+            autocomplete="off"
+            value={setup.place}
+            onInput={(e) => set('place', (e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+      </div>
+
+      <Select
+        id="screening-sex"
+        label={t('screening.sex')}
+        value={setup.sex}
+        options={SEXES}
+        optionLabel={(s) => tid('sex', s)}
+        onChange={(s) => set('sex', s)}
+      />
+
       <label class="choice">
         <input
           type="checkbox"
@@ -165,6 +244,22 @@ export function SetupForm({ setup, onChange, onStart, profiles, recordable }: Pr
         />
         <span>{t('screening.interpreter')}</span>
       </label>
+      {setup.interpreter && (
+        <div class="field">
+          <label for="screening-interpreter-language">{t('screening.interpreter_language')}</label>
+          <input
+            id="screening-interpreter-language"
+            class="input-short"
+            maxLength={3}
+            dir="ltr"
+            autocomplete="off"
+            aria-invalid={touched && interpreterLanguageInvalid ? true : undefined}
+            value={setup.interpreterLanguage}
+            onInput={(e) => set('interpreterLanguage', (e.currentTarget as HTMLInputElement).value.toLowerCase())}
+          />
+          {touched && interpreterLanguageInvalid && <p class="field-error">{t('screening.interpreter_language_invalid')}</p>}
+        </div>
+      )}
 
       {recordable && (
         <div class="field-row">

@@ -8,8 +8,10 @@ import type {
   Coverage,
   DimensionResult,
   EncounterSource,
+  DraftState,
   Evaluation,
   IndicatorRef,
+  InterviewInput,
   InstrumentDoc,
   Language,
   NewScreening,
@@ -18,8 +20,10 @@ import type {
   ProfileList,
   ReferralKind,
   Result,
+  SafetyAnswer,
   ScreenerDoc,
   ScreeningView,
+  Sex,
 } from '../../api/types';
 
 export type { Answer };
@@ -124,6 +128,9 @@ export interface ScreeningResult {
   note: string;
   /** Referral kinds recommended for this screening (stored screenings only). */
   referrals: ReferralKind[];
+  /** The engine's recommended action and its reasons, when the engine gives them (issue #8). */
+  action?: NextAction;
+  actionReasons: ActionReason[];
 }
 
 export interface ScreeningRecord {
@@ -132,6 +139,12 @@ export interface ScreeningRecord {
   caseId?: number;
   /** Referral kinds already made. */
   referralsMade: ReferralKind[];
+  /** The answers as recorded (or as sent, for an evaluation). */
+  answers?: Record<string, Answer>;
+  /** The danger check was urgent. */
+  urgent: boolean;
+  /** The stored screening, for its printed summary and corrections. */
+  view?: ScreeningView;
 }
 
 export interface ProfileInfo {
@@ -218,16 +231,175 @@ export function carryOver(screener: Instrument, answers: Record<string, Answer>,
 // Requests
 
 export interface ScreeningSetup {
+  /** The interface language when the setup was made (the screener's). */
   lang: Language;
+  /** The language the interview is held in: the questions are asked in it (the screener also
+   * sees them in the interface language when it differs). */
+  interviewLang: Language;
   kind: 'screener' | 'profile';
   profile: Profile;
   age: string; // digits, or '' when unknown
   ageUnknown: boolean;
   mayBeMinor: boolean;
   encounterSource: EncounterSource;
+  /** YYYY-MM-DD */
+  encounterDate: string;
+  place: string;
+  sex: Sex;
   interpreter: boolean;
+  /** ISO 639-1 code of the interpreter's language, when one is used. */
+  interpreterLanguage: string;
   nationality: string;
   personRef: string;
+}
+
+/** Consent (adult) or assent (child), asked before any question. */
+export interface ConsentState {
+  confidentiality: boolean;
+  rightToStop: boolean;
+  /** true: agreed; false: refused (the interview stops); null: not asked yet. */
+  given: boolean | null;
+}
+
+/** The immediate-danger check. */
+export interface SafetyState {
+  someoneWaiting: SafetyAnswer | '';
+  familyAtRisk: SafetyAnswer | '';
+}
+
+export const SAFETY_ANSWERS: readonly SafetyAnswer[] = ['yes', 'no', 'declined'];
+export const SEXES: readonly Sex[] = ['female', 'male', 'other', 'not_recorded'];
+
+/** Child rules apply: under 18, or may be a minor (then assent, not consent). */
+export function isChild(setup: ScreeningSetup): boolean {
+  const n = Number(setup.age);
+  return setup.mayBeMinor || (!setup.ageUnknown && setup.age.trim() !== '' && Number.isFinite(n) && n < 18);
+}
+
+/** Someone waits outside or the family is at risk: protect first. */
+export function isUrgent(safety: SafetyState): boolean {
+  return safety.someoneWaiting === 'yes' || safety.familyAtRisk === 'yes';
+}
+
+export function interviewOf(setup: ScreeningSetup, consent: ConsentState, safety: SafetyState): InterviewInput {
+  const interview: InterviewInput = {
+    consent: {
+      kind: isChild(setup) ? 'assent' : 'consent',
+      given: consent.given === true,
+      confidentiality_explained: consent.confidentiality,
+      right_to_stop_explained: consent.rightToStop,
+    },
+    safety: {
+      someone_waiting: safety.someoneWaiting || 'declined',
+      family_at_risk: safety.familyAtRisk || 'declined',
+    },
+    sex: setup.sex,
+    interface_language: setup.lang,
+  };
+  if (setup.place.trim()) interview.place = setup.place.trim();
+  if (setup.interpreter && setup.interpreterLanguage.trim()) interview.interpreter_language = setup.interpreterLanguage.trim().toLowerCase();
+  return interview;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts: the page's state, saved on the server as it changes (POST /screenings/drafts...)
+
+export type Step = 'setup' | 'consent' | 'safety' | 'urgent' | 'questions' | 'result';
+
+export interface PageState {
+  step: Step;
+  setup: ScreeningSetup;
+  consent: ConsentState;
+  safety: SafetyState;
+  answers: Record<string, Answer>;
+  /** The screening this one completes (the full interview after a screener). */
+  follows?: number;
+  screeningId?: number;
+}
+
+export function draftStateOf(s: PageState): DraftState {
+  const state: DraftState = {
+    step: s.step,
+    setup: { ...s.setup, follows: s.follows ?? null },
+    consent: { ...s.consent },
+    safety: { ...s.safety },
+    answers: { ...s.answers },
+  };
+  if (s.screeningId) state.screening_id = s.screeningId;
+  return state;
+}
+
+const STEPS: readonly Step[] = ['setup', 'consent', 'safety', 'urgent', 'questions', 'result'];
+
+/** The page's state from a saved draft, over `base` (what a draft lacks keeps its default). */
+export function pageStateOf(state: DraftState, base: PageState): PageState {
+  const setup = { ...base.setup, ...(state.setup as unknown as Partial<ScreeningSetup> | undefined) } as ScreeningSetup & { follows?: number | null };
+  const follows = typeof setup.follows === 'number' ? setup.follows : undefined;
+  delete setup.follows;
+  const answers: Record<string, Answer> = {};
+  for (const [id, a] of Object.entries(state.answers ?? {})) if (a === 'yes' || a === 'no' || a === 'unknown') answers[id] = a;
+  return {
+    step: (STEPS as readonly string[]).includes(state.step) ? (state.step as Step) : 'setup',
+    setup,
+    consent: { ...base.consent, ...(state.consent as unknown as Partial<ConsentState> | undefined) },
+    safety: { ...base.safety, ...(state.safety as unknown as Partial<SafetyState> | undefined) },
+    answers,
+    follows,
+    screeningId: state.screening_id,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interview order
+
+/** Sensitive questions (sexual violence, sex in exchange for money): asked after the current
+ * situation, at the end, with a note to the interviewer (IOM Handbook on Direct Assistance,
+ * 2007, ch. 2: begin with less sensitive questions; WHO Ethical and safety recommendations for
+ * interviewing trafficked women, 2003, rec. 7). The instrument data stays as it is: only the
+ * order in which the page asks changes. */
+const SENSITIVE_IDS = new Set(['s_hurt', 's_sexual']);
+export function isSensitive(id: string): boolean {
+  return SENSITIVE_IDS.has(id) || /(^|_)sex(ual)?(_|$)|sexual|_rape|commercial_sex/.test(id);
+}
+
+/** The instrument's groups with the sensitive questions moved into a last group. */
+export function interviewOrder(instrument: Instrument, sensitiveTitle: string, sensitiveNote: string): Instrument {
+  const sensitive: Question[] = [];
+  const groups = instrument.groups
+    .map((g) => {
+      const kept = g.questions.filter((q) => !isSensitive(q.id));
+      sensitive.push(...g.questions.filter((q) => isSensitive(q.id)));
+      return { ...g, questions: kept };
+    })
+    .filter((g) => g.questions.length > 0);
+  if (sensitive.length) groups.push({ id: 'sensitive', title: sensitiveTitle, description: sensitiveNote, questions: sensitive });
+  return { ...instrument, groups };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What to do now (issue #8 item 1)
+
+export type NextAction = 'refer_now' | 'complete_interview' | 'no_further_action';
+
+export interface ActionReason {
+  indicator: string;
+  reason: string;
+}
+
+/** The engine's recommended action when its result carries one (issue #8); before it did, the
+ * action is derived from the outcome and the answers so that strong indicators never show as
+ * "nothing to do": possible or presumed trafficking, exploitation or coercion found -> refer
+ * now; anything answered yes or left open -> complete the interview; only all "no" -> no
+ * further action. An urgent danger check always refers now. */
+export function actionOf(result: ScreeningResult, answers: Record<string, Answer> | undefined, urgent: boolean): NextAction {
+  if (urgent) return 'refer_now';
+  if (result.action) return result.action;
+  const outcome = result.outcome as string;
+  if (['presumed_trafficking', 'possible_trafficking', 'coercion_only', 'exploitation_only'].includes(outcome)) return 'refer_now';
+  const values = Object.values(answers ?? {});
+  if (values.length === 0 || values.some((a) => a !== 'no')) return 'complete_interview';
+  if (result.dimensions.some((d) => d.indicators.length > 0)) return 'complete_interview';
+  return 'no_further_action';
 }
 
 export function profileOf(setup: ScreeningSetup): ProfileChoice {
@@ -252,25 +424,35 @@ export function evaluateBody(setup: ScreeningSetup, questions: Question[], answe
     age: ageValue(setup),
     may_be_minor: setup.mayBeMinor,
     answers: answersOf(questions, answers),
-    lang: setup.lang,
+    lang: setup.interviewLang,
   };
 }
 
 /** POST /screenings: the evaluation plus who was screened (a pseudonymous reference), how
- * they were met, and how the interview went. */
-export function createBody(setup: ScreeningSetup, questions: Question[], answers: Record<string, Answer>): NewScreening {
+ * they were met, and how the interview went; the draft it completes and the screening it
+ * follows. */
+export function createBody(
+  setup: ScreeningSetup,
+  questions: Question[],
+  answers: Record<string, Answer>,
+  extra: { interview?: InterviewInput; draftId?: number; follows?: number } = {},
+): NewScreening {
   const nationality = setup.nationality.trim().toUpperCase();
-  return {
+  const body: NewScreening = {
     profile: profileOf(setup),
     age: ageValue(setup),
     may_be_minor: setup.mayBeMinor,
     answers: answersOf(questions, answers),
     instrument: setup.kind === 'screener' ? 'screener' : 'full',
-    language: setup.lang,
+    language: setup.interviewLang,
     interpreter_used: setup.interpreter,
     person: nationality ? { reference: setup.personRef.trim(), nationality } : { reference: setup.personRef.trim() },
-    encounter: { source: setup.encounterSource },
+    encounter: setup.encounterDate ? { source: setup.encounterSource, date: setup.encounterDate } : { source: setup.encounterSource },
   };
+  if (extra.interview) body.interview = extra.interview;
+  if (extra.draftId) body.draft_id = extra.draftId;
+  if (extra.follows) body.follows = extra.follows;
+  return body;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,8 +477,16 @@ function readDimension(d: DimensionResult): DimensionExplanation {
   };
 }
 
+/** The fields issue #8 adds to the engine's result, read when present. */
+type ResultWithAction = Result & { action?: string; action_reasons?: { kind?: string; id?: string; text?: string }[] };
+
+function readAction(r: ResultWithAction): NextAction | undefined {
+  return r.action === 'refer_now' || r.action === 'complete_interview' || r.action === 'no_further_action' ? r.action : undefined;
+}
+
 export function readResult(r: Result): ScreeningResult {
   const step = r.next_step;
+  const withAction = r as ResultWithAction;
   return {
     outcome: r.outcome,
     profile: r.profile,
@@ -323,13 +513,15 @@ export function readResult(r: Result): ScreeningResult {
     },
     note: r.note,
     referrals: [],
+    action: readAction(withAction),
+    actionReasons: (withAction.action_reasons ?? []).map((a) => ({ indicator: a.id ?? '', reason: a.text ?? '' })),
   };
 }
 
 /** The answer of POST /screenings (a stored screening with its case and referrals) or of
  * POST /screen/evaluate (the result alone). */
-export function readRecord(answer: ScreeningView | Result): ScreeningRecord {
-  if (!('screening' in answer)) return { result: readResult(answer), referralsMade: [] };
+export function readRecord(answer: ScreeningView | Result, sent?: Record<string, Answer>): ScreeningRecord {
+  if (!('screening' in answer)) return { result: readResult(answer), referralsMade: [], answers: sent, urgent: false };
   const result = readResult(answer.result);
   result.referrals = answer.referrals.map((r) => r.kind);
   return {
@@ -337,21 +529,50 @@ export function readRecord(answer: ScreeningView | Result): ScreeningRecord {
     screeningId: answer.screening.id,
     caseId: answer.case?.id,
     referralsMade: answer.referrals.filter((r) => r.status === 'made').map((r) => r.kind),
+    answers: answer.screening.answers,
+    urgent: answer.screening.interview?.safety.urgent ?? false,
+    view: answer,
   };
 }
 
-/** A tone for the outcome badge. */
+/** The setup of a recorded screening (to continue it with the full interview). */
+export function setupOfView(view: ScreeningView, lang: Language): ScreeningSetup {
+  const s = view.screening;
+  const iv = s.interview;
+  return {
+    lang,
+    interviewLang: s.language,
+    kind: 'profile',
+    profile: s.profile,
+    age: s.age === 'unknown' ? '' : String(s.age),
+    ageUnknown: s.age === 'unknown',
+    mayBeMinor: s.may_be_minor,
+    encounterSource: s.encounter.source,
+    encounterDate: s.encounter.date,
+    place: iv?.place ?? '',
+    sex: iv?.sex ?? 'not_recorded',
+    interpreter: s.interpreter_used,
+    interpreterLanguage: iv?.interpreter_language ?? '',
+    nationality: s.person.nationality ?? '',
+    personRef: s.person.reference,
+  };
+}
+
+/** A tone for the outcome badge: only no indication is calm, and it is shown in green only when
+ * the action says nothing more is to be done (ResultView). */
 export function outcomeTone(outcome: Outcome): 'alert' | 'warn' | 'calm' {
-  switch (outcome) {
+  switch (outcome as string) {
     case 'presumed_trafficking':
+    case 'possible_trafficking':
     case 'coercion_only':
       return 'alert';
-    case 'possible_trafficking':
     case 'exploitation_only':
     case 'insufficient_information':
       return 'warn';
     case 'no_indication':
       return 'calm';
+    default:
+      return 'warn';
   }
 }
 
