@@ -93,7 +93,7 @@ Json screener_body(const std::string& ref, Json extra = Json::object()) {
                  {"s_little_or_no_pay", "yes"},
                  {"s_documents_kept", "yes"},
                  {"s_not_free_to_leave", "yes"},
-                 {"s_threatened", "yes"}}}};
+                 {"s_hurt", "yes"}}}};
   for (auto& [k, v] : extra.items()) body[k] = v;
   return body;
 }
@@ -240,7 +240,7 @@ TEST(Drafts, AnotherOrganisationsDraftIsNotFoundAndNothingIsStored) {
 
 TEST(Drafts, UrgentDangerRecommendsProtectionWhateverTheOutcome) {
   Fixture f;
-  Json all_no = {{"s_job_different", "no"}, {"s_long_hours", "no"}, {"s_threatened", "no"}};
+  Json all_no = {{"s_job_different", "no"}, {"s_long_hours", "no"}, {"s_hurt", "no"}};
   auto calm = f.svc.create_screening(
       f.actor,
       request(screener_body("CALM-0001", {{"answers", all_no}, {"interview", interview()}})));
@@ -317,7 +317,7 @@ TEST(Corrections, ReEvaluateKeepTheHistoryAndAreAudited) {
                {"s_little_or_no_pay", "yes"},
                {"s_documents_kept", "yes"},
                {"s_not_free_to_leave", "yes"},
-               {"s_threatened", "yes"}};
+               {"s_hurt", "yes"}};
   auto corrected = f.svc.correct(
       f.actor, id,
       parse_correction(Json{{"answers", more}, {"reason", "the person said more later"}}));

@@ -103,5 +103,8 @@ NewScreening parse_new_screening(const Json& body, const std::string& today);
 // medical care, legal aid, translation, temporary residence and work permit;
 // exploitation_only -> labour inspection and labour rights; otherwise none).
 std::vector<std::string> recommended_referrals(const Json& result);
+// Not an outcome string: it would convert to a JSON string and recommend nothing.
+std::vector<std::string> recommended_referrals(const std::string& outcome) = delete;
+std::vector<std::string> recommended_referrals(const char* outcome) = delete;
 
 }  // namespace ctip::screen

@@ -493,7 +493,7 @@ int64_t apply_correction(store::Connection& c, const Recorder& by, int64_t scree
     else
       c.execute("UPDATE cases SET status = ? WHERE id = ?", {status, k->integer(0)});
   }
-  recommend(c, {by.user_id, before.org_id}, screening_id, recommended_referrals(outcome));
+  recommend(c, {by.user_id, before.org_id}, screening_id, recommended_referrals(result));
   return id;
 }
 

@@ -172,7 +172,8 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
 }
 
 // Issue #8 item 3: a child's screening records the child referral set (child protection and a
-// guardian, no work permit), on both engines (schema 0009_referral_kinds_child widens the referral kinds).
+// guardian, no work permit), on both engines (schema 0009_referral_kinds_child widens the referral
+// kinds).
 TEST(ScreeningService, AChildIsReferredToChildProtectionAndAGuardian) {
   store::testing::TestDatabase db;
   auto store = db.open();

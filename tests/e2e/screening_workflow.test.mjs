@@ -17,7 +17,7 @@ const PHONE = { viewport: { width: 390, height: 844 }, locale: 'ar', hasTouch: t
 // Answers that give possible or presumed trafficking under the ILO rule (deceptive recruitment,
 // exploitation, coercion at destination), so "refer now" holds with or without the engine's
 // action field.
-const YES = ['s_job_different', 's_long_hours', 's_little_or_no_pay', 's_documents_kept', 's_not_free_to_leave', 's_threatened'];
+const YES = ['s_job_different', 's_long_hours', 's_little_or_no_pay', 's_documents_kept', 's_not_free_to_leave', 's_hurt'];
 
 async function arabicPage() {
   const page = await newPage(ctx.browser, PHONE);
