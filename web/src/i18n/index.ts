@@ -4,6 +4,7 @@
 // (capabilities/<id>/i18n/), loaded when its page is first opened (ensureMessages) and, for
 // every page opened so far, before the language changes (preloadLanguage). Question texts are
 // not here: they come from the API in the chosen language.
+import { IntlMessageFormat } from 'intl-messageformat';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import ar from './ar.json';
@@ -64,10 +65,31 @@ export function direction(lang: Lang): 'rtl' | 'ltr' {
 
 export type Params = Record<string, string | number>;
 
+// Messages with counts use ICU plural syntax (issue #8 item 9: no "1 forts"): e.g.
+// "{n, plural, one {# réponse} other {# réponses}}"; Arabic has six plural categories (zero,
+// one, two, few, many, other), chosen by Intl.PluralRules through FormatJS's intl-messageformat.
+const formats = new Map<string, IntlMessageFormat>();
+
+function formatPlural(lang: Lang, text: string, params: Params): string {
+  const id = lang + '\u0000' + text;
+  let format = formats.get(id);
+  if (!format) {
+    format = new IntlMessageFormat(text, lang);
+    formats.set(id, format);
+  }
+  return String(format.format(params));
+}
+
+/** Whether a message chooses its words by a count (ICU plural syntax). */
+export function isPluralMessage(text: string): boolean {
+  return /\{\s*\w+\s*,\s*plural\s*,/.test(text);
+}
+
 export function translate(lang: Lang, key: MessageKey | string, params?: Params): string {
   const messages = catalogues[lang] as Record<string, string>;
   const english = catalogues.en as Record<string, string>;
   let text = messages[key] ?? loaded[lang][key] ?? english[key] ?? loaded.en[key] ?? key;
+  if (params && isPluralMessage(text)) return formatPlural(lang, text, params);
   if (params) {
     text = text.replace(/\{(\w+)\}/g, (whole, name: string) =>
       name in params ? String(params[name]) : whole,
