@@ -27,14 +27,6 @@ std::string to_hex_text(const std::string& raw) {
   return to_hex({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()});
 }
 
-json head_json(const audit::SignedTreeHead& h) {
-  return {{"tree_size", h.tree_size},
-          {"root_hash", h.root_hash},
-          {"timestamp", h.timestamp},
-          {"signature", h.signature},
-          {"public_key", h.public_key}};
-}
-
 }  // namespace
 
 void add_commands(CLI::App& app) {
@@ -112,7 +104,7 @@ void add_commands(CLI::App& app) {
     audit::AuditLog log(*s, trust, system_clock(), options);
     auto h = log.head();
     if (head_out.empty()) {
-      std::cout << head_json(h).dump(2) << "\n";
+      std::cout << audit::head_to_json(h).dump(2) << "\n";
       return;
     }
     if (h.signature.empty())

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/capability.h"
+#include "audit/data_files.h"
 #include "audit/export.h"
 #include "core/error.h"
 
@@ -14,14 +15,6 @@ using server::Call;
 using server::Ownership;
 using server::Reply;
 using server::Route;
-
-Json head_json(const SignedTreeHead& h) {
-  return {{"tree_size", h.tree_size},
-          {"root_hash", h.root_hash},
-          {"timestamp", h.timestamp},
-          {"signature", h.signature},
-          {"public_key", h.public_key}};
-}
 
 // The auditor's criteria from the query string: actor, action, object_type, object_id, since,
 // until (RFC 3339), client_address. Each at most 200 characters.
@@ -78,11 +71,11 @@ Reply audit_verify(Call& call) {
               {"first_bad_entry", v.first_bad_entry ? Json(*v.first_bad_entry) : Json()},
               {"message", v.message},
               {"note", v.note.empty() ? Json() : Json(v.note)},
-              {"head", v.head ? head_json(*v.head) : Json()}};
+              {"head", v.head ? head_to_json(*v.head) : Json()}};
   return {200, out};
 }
 
-Reply audit_head(Call& call) { return {200, head_json(call.svc.audit.head())}; }
+Reply audit_head(Call& call) { return {200, head_to_json(call.svc.audit.head())}; }
 
 Reply inclusion_proof(Call& call) {
   auto head = call.svc.audit.head();

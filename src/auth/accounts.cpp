@@ -9,6 +9,7 @@
 #include "auth/permissions.h"
 #include "core/crypto.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/time.h"
 
 namespace ctip::auth {
@@ -42,12 +43,6 @@ class HashSlot {
     return s;
   }
 };
-
-std::string joined(const auto& list) {
-  std::string out;
-  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
-  return out;
-}
 
 }  // namespace
 
@@ -88,12 +83,12 @@ void validate_new_user(const NewUser& u) {
   check_password_policy(u.password, u.username);
   if (!PermissionMatrix::builtin().is_role(u.role))
     invalid("role", "unknown role '" + u.role + "' (one of " +
-                        joined(PermissionMatrix::builtin().roles()) + ")");
+                        core::joined(PermissionMatrix::builtin().roles()) + ")");
   if (u.org_name.empty() || u.org_name.size() > 200)
     invalid("org", "organisation name must be 1 to 200 characters");
   if (!is_org_kind(u.org_kind))
-    invalid("org-kind",
-            "unknown organisation kind '" + u.org_kind + "' (one of " + joined(kOrgKinds) + ")");
+    invalid("org-kind", "unknown organisation kind '" + u.org_kind + "' (one of " +
+                            core::joined(kOrgKinds) + ")");
 }
 
 Organisation ensure_organisation(store::Connection& c, const std::string& name,

@@ -8,18 +8,13 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/json_input.h"
+#include "core/text.h"
 
 namespace ctip::auth {
 namespace {
 
 // The operator at the command line holds the data directory: the audit log names them "cli".
 const Actor kOperator = Actor::operator_named("cli");
-
-std::string joined(const auto& list) {
-  std::string out;
-  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
-  return out;
-}
 
 }  // namespace
 
@@ -33,9 +28,9 @@ void add_commands(CLI::App& app) {
   cli::add_data_option(*add, data_dir);
   add->add_option("--name", name, "Username: 3-64 of a-z 0-9 . _ -")->required();
   add->add_option("--org", org, "Organisation name; created when new")->required();
-  add->add_option("--org-kind", org_kind, "Organisation kind: " + joined(kOrgKinds))
+  add->add_option("--org-kind", org_kind, "Organisation kind: " + core::joined(kOrgKinds))
       ->default_val("government_agency");
-  add->add_option("--role", role, "Role: " + joined(PermissionMatrix::builtin().roles()))
+  add->add_option("--role", role, "Role: " + core::joined(PermissionMatrix::builtin().roles()))
       ->required();
   add->add_flag("--password-stdin", password_stdin,
                 "Read the password (at least 12 characters, not a common one, not containing the "

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/json_input.h"
+#include "core/text.h"
 #include "screen/capability.h"
 #include "screen/screening.h"
 #include "screen/screening_service.h"
@@ -21,16 +22,11 @@ namespace {
 void print_json(const Json& j) { std::cout << j.dump(2) << "\n"; }
 
 // The help texts list the languages and profiles from their one definition (catalogue.h).
-std::string joined(const auto& list) {
-  std::string out;
-  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
-  return out;
-}
-const std::string kLanguageList = joined(kLanguages);
+const std::string kLanguageList = core::joined(kLanguages);
 std::string profile_list() {
   std::vector<std::string_view> ids;
   for (const auto& i : Catalogue::builtin().instruments) ids.push_back(i.profile);
-  return joined(ids);
+  return core::joined(ids);
 }
 
 Json read_answers(const std::string& path) {

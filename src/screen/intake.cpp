@@ -7,6 +7,7 @@
 
 #include "core/country.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "screen/catalogue.h"
 #include "screen/screening.h"
@@ -16,12 +17,6 @@ namespace {
 
 bool one_of(const auto& list, const std::string& v) {
   return std::find(std::begin(list), std::end(list), v) != std::end(list);
-}
-
-std::string joined(const auto& list) {
-  std::string out;
-  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
-  return out;
 }
 
 // The first code point of `s` at `i` (advancing i), or -1 when the bytes are not UTF-8.
@@ -135,7 +130,8 @@ EncounterInput parse_encounter(const Json& j, const std::string& today) {
   EncounterInput e;
   e.source = o.string("source");
   if (!one_of(kEncounterSources, e.source))
-    invalid("encounter.source", "encounter.source must be one of " + joined(kEncounterSources));
+    invalid("encounter.source",
+            "encounter.source must be one of " + core::joined(kEncounterSources));
   e.date = o.optional_string("date").value_or(today);
   check_date(e.date, "encounter.date");
   if (e.date > today) invalid("encounter.date", "encounter.date is in the future");
@@ -154,7 +150,7 @@ std::vector<std::string> recommended_referrals(const Json& result) {
 
 void check_referral_kind(const std::string& kind) {
   if (!one_of(kReferralKinds, kind))
-    invalid("kind", "kind must be one of " + joined(kReferralKinds));
+    invalid("kind", "kind must be one of " + core::joined(kReferralKinds));
 }
 
 NewEncounter parse_new_encounter(const Json& body, const std::string& today) {

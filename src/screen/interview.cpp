@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "screen/screening.h"
 
 namespace ctip::screen {
@@ -11,12 +12,6 @@ namespace {
 
 bool one_of(const auto& list, std::string_view v) {
   return std::find(std::begin(list), std::end(list), v) != std::end(list);
-}
-
-std::string joined(const auto& list) {
-  std::string out;
-  for (std::string_view s : list) out += (out.empty() ? "" : ", ") + std::string(s);
-  return out;
 }
 
 // Free text a person typed (the place): no control characters, which could hide or reorder
@@ -43,7 +38,7 @@ void check_answer_words(const Json& answers, const std::string& field) {
         }))
       invalid(f, "'" + f + "' is not a question id (lower case letters, digits and '_')");
     if (!v.is_string() || !one_of(kWords, v.get<std::string>()))
-      invalid(f, "'" + f + "' must be one of " + joined(kWords));
+      invalid(f, "'" + f + "' must be one of " + core::joined(kWords));
   }
 }
 
@@ -102,14 +97,14 @@ InterviewSetup parse_interview(const Json& j, bool child, bool interpreter_used)
                           std::pair{"family_at_risk", &s.family_at_risk}}) {
     *out = d.string(key);
     if (!one_of(kSafetyAnswers, *out))
-      invalid(d.field(key), d.field(key) + " must be one of " + joined(kSafetyAnswers));
+      invalid(d.field(key), d.field(key) + " must be one of " + core::joined(kSafetyAnswers));
   }
 
   s.place = o.optional_string("place", 120).value_or("");
   check_plain_text(s.place, "interview.place");
   s.sex = o.optional_string("sex").value_or("not_recorded");
   if (!one_of(kSexes, s.sex))
-    invalid("interview.sex", "interview.sex must be one of " + joined(kSexes));
+    invalid("interview.sex", "interview.sex must be one of " + core::joined(kSexes));
   s.interface_language = o.string("interface_language");
   check_language(s.interface_language, "interview.interface_language");
   s.interpreter_language = o.optional_string("interpreter_language", 3);
@@ -160,7 +155,7 @@ DraftInput parse_draft(const Json& body) {
   s.only({"step", "setup", "consent", "safety", "answers", "screening_id"});
   std::string step = s.string("step");
   if (!one_of(kDraftSteps, step))
-    invalid("state.step", "state.step must be one of " + joined(kDraftSteps));
+    invalid("state.step", "state.step must be one of " + core::joined(kDraftSteps));
   for (const char* key : {"setup", "consent", "safety"})
     if (s.has(key)) s.object(key);  // an object, whatever it holds
   if (s.has("setup")) {

@@ -1,8 +1,10 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -127,16 +129,23 @@ bool mutating(const std::string& method) {
 }
 
 // CTIP_API_RECORD: one JSON line per answered API request (docs/architecture.md), for the
-// OpenAPI check that validates every response the tests produce.
+// OpenAPI check that validates every response the tests produce. CTIP_API_RECORD names a file;
+// CTIP_API_RECORD_DIR names a folder in which each server writes its own file
+// (api-<pid>-<n>.jsonl, created at its first answer), so that tests running in parallel
+// (`make cpp-test`) record without sharing a file.
 class ResponseRecorder {
  public:
-  explicit ResponseRecorder(const char* path) {
-    if (path && *path) out_.open(path, std::ios::app);
+  ResponseRecorder(const char* file, const char* dir) {
+    if (file && *file)
+      out_.open(file, std::ios::app);
+    else if (dir && *dir)
+      dir_ = dir;
+    enabled_ = out_.is_open() || !dir_.empty();
   }
-  bool enabled() const { return out_.is_open(); }
+  bool enabled() const { return enabled_; }
   void record(const std::string& method, const std::string* route, const std::string& path,
               const HttpResponse& res) {
-    if (!out_.is_open()) return;
+    if (!enabled()) return;
     std::string content_type = res.header("Content-Type");
     Json body;  // null when empty or not JSON
     if (!res.body.empty() && content_type.rfind("application/json", 0) == 0)
@@ -145,6 +154,16 @@ class ResponseRecorder {
     Json line = {{"method", method},     {"route", route ? Json(*route) : Json()}, {"path", path},
                  {"status", res.status}, {"content_type", content_type},           {"body", body}};
     std::lock_guard lock(mu_);
+    if (!out_.is_open()) {
+      if (open_failed_) return;
+      static std::atomic<int> servers{0};
+      out_.open(dir_ + "/api-" + std::to_string(::getpid()) + "-" + std::to_string(++servers) +
+                ".jsonl");
+      if (!out_.is_open()) {
+        open_failed_ = true;  // the folder is gone: stop recording rather than fail the answer
+        return;
+      }
+    }
     out_ << line.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
     out_.flush();
   }
@@ -152,6 +171,9 @@ class ResponseRecorder {
  private:
   std::mutex mu_;
   std::ofstream out_;
+  std::string dir_;
+  bool enabled_ = false;
+  bool open_failed_ = false;
 };
 
 }  // namespace
@@ -184,7 +206,7 @@ struct Server::Impl {
   Impl(store::Store& store, audit::AuditLog& audit, ServerOptions o)
       : services{store, audit, {}, o.secure_cookies, nullptr, o.sessions},
         options(std::move(o)),
-        recorder(std::getenv("CTIP_API_RECORD")) {
+        recorder(std::getenv("CTIP_API_RECORD"), std::getenv("CTIP_API_RECORD_DIR")) {
     std::set<std::string> seen;
     for (const auto& r : all_routes()) {
       // A route that does not say whose data it serves could leak another organisation's.
