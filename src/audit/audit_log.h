@@ -110,6 +110,25 @@ struct EntryFilter {
   std::vector<std::string> object_ids;
 };
 
+// The filter's criteria, named once for the query string (GET /audit/entries), the CLI
+// (`ctip audit export --object-type ...`) and the export's "filter" object.
+struct EntryFilterField {
+  const char* name;  // as in the query string and the JSON; the CLI writes '-' for '_'
+  std::optional<std::string> EntryFilter::*slot;
+  const char* help;
+};
+inline constexpr EntryFilterField kEntryFilterFields[] = {
+    {"actor", &EntryFilter::actor, "Username of the actor"},
+    {"action", &EntryFilter::action, "Action, e.g. screenings.read"},
+    {"object_type", &EntryFilter::object_type, "Object type, e.g. screening"},
+    {"object_id", &EntryFilter::object_id,
+     "Object id (with object type screening, list reads that returned it too)"},
+    {"since", &EntryFilter::since, "From this time (RFC 3339, inclusive)"},
+    {"until", &EntryFilter::until, "Before this time (RFC 3339)"},
+    {"client_address", &EntryFilter::client_address,
+     "Address the request came from (\"cli\" for the command line)"},
+};
+
 class AuditLog {
  public:
   // Opens the log of a store. The Ed25519 signing key and the newest signed heads live in

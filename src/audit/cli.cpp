@@ -1,5 +1,6 @@
 // `ctip audit`: verify the tamper-evident audit log, print its signed tree head, and print
 // RFC 9162 inclusion and consistency proofs (src/audit/README.md).
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -183,13 +184,11 @@ void add_commands(CLI::App& app) {
       "RFC 9162 inclusion proof against the current signed head, as JSON. Recorded in the log\n"
       "as audit.export");
   cli::add_data_option(*exp, data_dir);
-  exp->add_option("--actor", filter.actor, "Username of the actor");
-  exp->add_option("--action", filter.action, "Action, e.g. screenings.read");
-  exp->add_option("--object-type", filter.object_type, "Object type, e.g. screening");
-  exp->add_option("--object-id", filter.object_id,
-                  "Object id (with --object-type screening, list reads that returned it too)");
-  exp->add_option("--since", filter.since, "From this time (RFC 3339, inclusive)");
-  exp->add_option("--until", filter.until, "Before this time (RFC 3339)");
+  for (const auto& field : audit::kEntryFilterFields) {
+    std::string flag = std::string("--") + field.name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    exp->add_option(flag, filter.*field.slot, field.help);
+  }
   exp->add_option("--limit", export_limit, "At most this many entries (newest first)")
       ->check(CLI::Range(1, 1'000'000));
   exp->add_option("--out", export_out, "Write to FILE (mode 0600) instead of standard output");

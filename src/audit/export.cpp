@@ -29,16 +29,8 @@ nlohmann::json entry_json(const Entry& e) {
 
 nlohmann::json filter_json(const EntryFilter& f) {
   nlohmann::json out = nlohmann::json::object();
-  auto put = [&](const char* k, const std::optional<std::string>& v) {
-    if (v) out[k] = *v;
-  };
-  put("actor", f.actor);
-  put("action", f.action);
-  put("object_type", f.object_type);
-  put("object_id", f.object_id);
-  put("since", f.since);
-  put("until", f.until);
-  put("client_address", f.client_address);
+  for (const auto& field : kEntryFilterFields)
+    if (const auto& v = f.*field.slot) out[field.name] = *v;
   if (!f.object_ids.empty()) out["object_ids"] = f.object_ids;
   return out;
 }

@@ -16,24 +16,18 @@ using server::Ownership;
 using server::Reply;
 using server::Route;
 
-// The auditor's criteria from the query string: actor, action, object_type, object_id, since,
-// until (RFC 3339), client_address. Each at most 200 characters.
+// The auditor's criteria from the query string (kEntryFilterFields), each at most 200
+// characters.
 EntryFilter filter_from(const Call& call) {
   EntryFilter f;
-  auto take = [&](const char* name, std::optional<std::string>& slot) {
-    auto v = call.query_value(name);
-    if (!v) return;
+  for (const auto& field : kEntryFilterFields) {
+    auto v = call.query_value(field.name);
+    if (!v) continue;
     if (v->empty() || v->size() > 200)
-      invalid(name, std::string("query parameter '") + name + "' must be 1 to 200 characters");
-    slot = *v;
-  };
-  take("actor", f.actor);
-  take("action", f.action);
-  take("object_type", f.object_type);
-  take("object_id", f.object_id);
-  take("since", f.since);
-  take("until", f.until);
-  take("client_address", f.client_address);
+      invalid(field.name,
+              std::string("query parameter '") + field.name + "' must be 1 to 200 characters");
+    f.*field.slot = *v;
+  }
   return f;
 }
 
