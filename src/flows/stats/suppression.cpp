@@ -91,6 +91,8 @@ struct LinearProgram {
   std::unique_ptr<glp_prob, decltype(&glp_delete_prob)> lp{glp_create_prob(), &glp_delete_prob};
 };
 
+std::vector<CellInterval> solve_intervals(const SuppressedTable& t, bool protection_only);
+
 }  // namespace
 
 SuppressedTable::SuppressedTable(const CountTable& table, SuppressionRule rule)
@@ -175,7 +177,7 @@ SuppressedTable suppress(const CountTable& table, const SuppressionRule& rule) {
   for (;;) {
     complete_lines(t, lines);
     bool all_protected = true;
-    for (const CellInterval& cell : audit(t)) {
+    for (const CellInterval& cell : solve_intervals(t, true)) {
       if (cell.is_protected) continue;
       all_protected = false;
       // Widen the failing cell's interval: hide the cheapest published cell of its row or
@@ -201,7 +203,16 @@ SuppressedTable suppress(const CountTable& table, const SuppressionRule& rule) {
   }
 }
 
-std::vector<CellInterval> audit(const SuppressedTable& t) {
+std::vector<CellInterval> audit(const SuppressedTable& t) { return solve_intervals(t, false); }
+
+namespace {
+
+// The feasible interval of every hidden cell (see audit()). With `protection_only`, what
+// suppress() needs and no more: secondary cells are not bounded, and a primary cell's minimum is
+// not solved when its maximum already lies at least the protection width above its true value
+// (the minimum is at most the true value), which halves the linear programs. The result is
+// then only good for is_protected; audit() always solves both bounds.
+std::vector<CellInterval> solve_intervals(const SuppressedTable& t, bool protection_only) {
   std::vector<CellInterval> intervals;
   std::vector<int> variable(t.rows() * t.columns(), 0);  // 1-based GLPK column, 0: published
   for (size_t r = 0; r < t.rows(); ++r) {
@@ -271,14 +282,21 @@ std::vector<CellInterval> audit(const SuppressedTable& t) {
   const int64_t width = width_required(t.rule());
   for (int j = 1; j <= static_cast<int>(intervals.size()); ++j) {
     CellInterval& cell = intervals[static_cast<size_t>(j - 1)];
-    const auto low = solve(j, GLP_MIN);
-    cell.lower = low ? std::llround(*low) : 0;
+    if (protection_only && cell.status != CellStatus::primary) continue;
     const auto high = solve(j, GLP_MAX);
     if (high) cell.upper = std::llround(*high);
+    if (protection_only &&
+        (!cell.upper || *cell.upper - t.true_value(cell.row, cell.column) >= width)) {
+      continue;  // protected whatever the minimum
+    }
+    const auto low = solve(j, GLP_MIN);
+    cell.lower = low ? std::llround(*low) : 0;
     cell.is_protected =
         cell.status != CellStatus::primary || !cell.upper || *cell.upper - cell.lower >= width;
   }
   return intervals;
 }
+
+}  // namespace
 
 }  // namespace ctip::flows::stats
