@@ -14,9 +14,10 @@ mode=${1:-build}
 build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libsodium-dev libssl-dev nlohmann-json3-dev
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev libboost1.81-dev iso-codes zlib1g-dev
             libgtest-dev libgmock-dev libbenchmark-dev python3
-            libcairo2-dev libpango1.0-dev fonts-dejavu-core)
+            libcairo2-dev libpango1.0-dev fonts-dejavu-core libglpk-dev)
 # libcairo2-dev, libpango1.0-dev, fonts-dejavu-core: the screening's PDF summary (Arabic shaped
 # by Pango/HarfBuzz, DejaVu Sans embedded); poppler-utils (pdftotext): its tests read it back.
+# libglpk-dev: the linear programs of the flows' suppression audit (src/flows/stats).
 # postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
 # clang-19 and libclang-rt-19-dev (libFuzzer, ASan, UBSan) and ccache: make fuzz.
 test_pkgs=(clang-format clang-tidy-19 chromium python3-jsonschema python3-yaml postgresql-15
