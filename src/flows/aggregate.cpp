@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 
 #include "core/error.h"
+#include "flows/import.h"
 
 namespace ctip::flows {
 namespace {
@@ -60,6 +62,12 @@ class Selection {
   int from_ = 0, to_ = 0;
 };
 
+// Years as array slots: the importers keep years within [kFirstYear, kLastYear].
+constexpr size_t kYears = kLastYear - kFirstYear + 1;
+size_t year_slot(int year) {
+  return year < kFirstYear ? SIZE_MAX : static_cast<size_t>(year - kFirstYear);
+}
+
 }  // namespace
 
 CorridorMatrix corridors(const RecordTable& table, const Filter& filter) {
@@ -111,17 +119,21 @@ DomesticShares domestic_share(const RecordTable& table, DomesticBy by, const Fil
   Selection sel(table, filter);
   DomesticShares out;
   out.by = by;
-  std::map<int, DomesticShareRow> rows;
+  // Dense rows: by year (offset from kFirstYear) or by country code; no map lookup per record.
+  std::vector<DomesticShareRow> dense(by == DomesticBy::year ? kYears : 26 * 26 * 26 + 1);
+  std::vector<bool> used(dense.size(), false);
   for (size_t i = 0; i < table.size(); ++i) {
     if (!sel.keeps(i)) continue;
     ++out.records;
     CountryCode c = table.citizenship[i], e = table.exploitation[i];
     int key = by == DomesticBy::year ? table.year[i] : e;
-    if (key == 0) {
+    size_t slot = by == DomesticBy::year ? year_slot(key) : static_cast<size_t>(key);
+    if (key == 0 || slot >= dense.size()) {
       ++out.unknown;
       continue;
     }
-    auto& row = rows[key];
+    auto& row = dense[slot];
+    used[slot] = true;
     if (c == kUnknownCountry || e == kUnknownCountry) {
       ++row.unknown;
       ++out.unknown;
@@ -130,11 +142,13 @@ DomesticShares domestic_share(const RecordTable& table, DomesticBy by, const Fil
     ++row.total_known;
     row.domestic += c == e;
   }
-  for (auto& [key, row] : rows) {
+  for (size_t slot = 0; slot < dense.size(); ++slot) {
+    if (!used[slot]) continue;
+    auto& row = dense[slot];
     if (by == DomesticBy::year)
-      row.year = key;
+      row.year = kFirstYear + static_cast<int>(slot);
     else
-      row.country = static_cast<CountryCode>(key);
+      row.country = static_cast<CountryCode>(slot);
     row.share = row.total_known ? double(row.domestic) / double(row.total_known) : 0.0;
     out.rows.push_back(row);
   }
@@ -150,17 +164,19 @@ CategoriesByYear categories_by_year(const RecordTable& table, FlagGroup group,
   out.categories.assign(cats.begin(), cats.end());
   const auto& masks = table.flags[static_cast<size_t>(group)];
   uint32_t informative = ~not_specified_mask(group);
-  std::map<int, CategoryYear> years;
+  std::vector<CategoryYear> years(kYears);
   for (size_t i = 0; i < table.size(); ++i) {
     if (!sel.keeps(i)) continue;
     ++out.records;
     int y = table.year[i];
-    if (y == 0) {
+    size_t slot = year_slot(y);
+    if (y == 0 || slot >= years.size()) {
       ++out.unknown_year;
       ++out.unknown;
       continue;
     }
-    auto& row = years[y];
+    auto& row = years[slot];
+    row.year = y;
     if (row.counts.empty()) row.counts.assign(cats.size(), 0);
     ++row.records;
     uint32_t m = masks[i];
@@ -176,10 +192,8 @@ CategoriesByYear categories_by_year(const RecordTable& table, FlagGroup group,
       m &= m - 1;
     }
   }
-  for (auto& [y, row] : years) {
-    row.year = y;
-    out.years.push_back(std::move(row));
-  }
+  for (auto& row : years)
+    if (row.records > 0) out.years.push_back(std::move(row));
   return out;
 }
 

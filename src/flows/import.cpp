@@ -256,6 +256,17 @@ bool is_missing(std::string_view v) {
 enum class FlagValue { set, unset, invalid };
 // 0/1, 0.0/1.0, true/false (any case), empty and -99 (missing: not set).
 FlagValue parse_flag(std::string_view v) {
+  // The common spellings first, without comparing strings (a million records a second).
+  if (v.empty()) return FlagValue::unset;
+  if (v.size() == 1) {
+    if (v[0] == '1') return FlagValue::set;
+    if (v[0] == '0') return FlagValue::unset;
+  }
+  if (v.size() == 3 && v[1] == '.' && v[2] == '0') {
+    if (v[0] == '1') return FlagValue::set;
+    if (v[0] == '0') return FlagValue::unset;
+  }
+  if (v.size() == 3 && v[0] == '-' && v[1] == '9' && v[2] == '9') return FlagValue::unset;
   v = trim(v);
   if (v == "1" || v == "1.0" || iequals(v, "true")) return FlagValue::set;
   if (v.empty() || v == "0" || v == "0.0" || v == "-99" || v == "-99.0" || iequals(v, "false"))
@@ -264,6 +275,7 @@ FlagValue parse_flag(std::string_view v) {
 }
 
 std::optional<AgeGroup> ctdc_age(std::string_view v) {
+  if (v.empty() || v[0] < '0' || v[0] > '9') return std::nullopt;  // "", "-99", "Unknown"
   static constexpr std::pair<std::string_view, AgeGroup> bands[] = {
       {"0--8", AgeGroup::age_0_8},     {"9--17", AgeGroup::age_9_17},
       {"18--20", AgeGroup::age_18_20}, {"21--23", AgeGroup::age_21_23},
@@ -524,6 +536,11 @@ class Importer {
           if (parse_flag(v) == FlagValue::invalid) return bad_flag(line, i, v);
           break;
         case Kind::flag:
+          // "0" and "1" inline: most of a CTDC file's fields are flags.
+          if (v.size() == 1 && (v[0] == '0' || v[0] == '1')) {
+            if (v[0] == '1') r.flags[static_cast<size_t>(col.group)] |= 1u << col.bit;
+            break;
+          }
           switch (parse_flag(v)) {
             case FlagValue::set:
               r.flags[static_cast<size_t>(col.group)] |= 1u << col.bit;
