@@ -74,7 +74,7 @@ CorridorMatrix corridors(const RecordTable& table, const Filter& filter) {
   Selection sel(table, filter);
   CorridorMatrix out;
   // Countries met get a dense index so that the matrix is a flat array (about 250 x 250).
-  std::vector<uint16_t> dense(26 * 26 * 26 + 1, 0);
+  std::vector<uint16_t> dense(kCountryCodes, 0);
   std::vector<CountryCode> codes{kUnknownCountry};
   auto index = [&](CountryCode c) {
     if (dense[c] == 0) {
@@ -120,7 +120,7 @@ DomesticShares domestic_share(const RecordTable& table, DomesticBy by, const Fil
   DomesticShares out;
   out.by = by;
   // Dense rows: by year (offset from kFirstYear) or by country code; no map lookup per record.
-  std::vector<DomesticShareRow> dense(by == DomesticBy::year ? kYears : 26 * 26 * 26 + 1);
+  std::vector<DomesticShareRow> dense(by == DomesticBy::year ? kYears : kCountryCodes);
   std::vector<bool> used(dense.size(), false);
   for (size_t i = 0; i < table.size(); ++i) {
     if (!sel.keeps(i)) continue;

@@ -52,7 +52,7 @@ Filter make_filter(const SummaryArgs& a) {
   if (!a.country.empty()) {
     auto c = country_code(a.country);
     if (!c) invalid("country", "\"" + a.country + "\" is not an ISO 3166 alpha-2 or alpha-3 code");
-    f.country = *c;
+    f.country = c;
   }
   if (!a.region.empty()) {
     countries_in_region(a.region);  // throws, naming the regions, for an unknown name

@@ -38,7 +38,7 @@ enum Col : size_t {
   kSource
 };
 
-std::string_view trim(std::string_view s) {
+std::string_view strip(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -49,7 +49,7 @@ double ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : double(a) / double(
 }  // namespace
 
 std::optional<Count> parse_glotip_count(std::string_view text) {
-  text = trim(text);
+  text = strip(text);
   if (text == "<5") return Count{1, 4};
   if (text.empty()) return std::nullopt;
   // Digits, optionally in groups of three separated by commas ("1,192").
@@ -57,7 +57,7 @@ std::optional<Count> parse_glotip_count(std::string_view text) {
   size_t group = 0;
   bool commas = text.find(',') != std::string_view::npos;
   size_t first_group = commas ? text.find(',') : text.size();
-  if (first_group == 0 || first_group > 3 * (commas ? 1 : 8)) return std::nullopt;
+  if (first_group == 0 || first_group > (commas ? size_t{3} : size_t{24})) return std::nullopt;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == ',') {
@@ -155,7 +155,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
   std::vector<std::string> header(reader.fields().begin(), reader.fields().end());
   for (size_t i = 0; i < header.size(); ++i)
     for (size_t k = 0; k < kColumns.size(); ++k)
-      if (trim(header[i]) == kColumns[k]) at[k] = i;
+      if (strip(header[i]) == kColumns[k]) at[k] = i;
   for (size_t k : {kIso3, kIndicator, kDimension, kCategory, kSex, kAge, kYear, kValue})
     if (at[k] == SIZE_MAX)
       throw Error(ErrorCode::invalid_argument,
@@ -183,7 +183,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
     auto f = reader.fields();
     size_t line = reader.line();
     GlotipValue v;
-    auto year_text = trim(f[at[kYear]]);
+    auto year_text = strip(f[at[kYear]]);
     int year = 0;
     auto [ptr, ec] = std::from_chars(year_text.data(), year_text.data() + year_text.size(), year);
     if (ec != std::errc() || ptr != year_text.data() + year_text.size()) {
@@ -195,7 +195,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
       continue;
     }
     v.year = year;
-    auto iso = trim(f[at[kIso3]]);
+    auto iso = strip(f[at[kIso3]]);
     if (auto code = country_code(iso); code && iso.size() == 3) {
       v.country = *code;
     } else {
@@ -227,6 +227,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
   }
   s.skipped = s.rows_read - s.imported - s.malformed.size();
   std::vector<UnknownValue> list;
+  list.reserve(unknown.size());
   for (auto& [key, n] : unknown) list.push_back({key.first, key.second, n});
   std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
     return a.column != b.column ? a.column > b.column : a.count > b.count;  // Iso3_code first
@@ -297,6 +298,7 @@ std::vector<GlotipCorridor> glotip_corridors(const GlotipData& data, std::string
     sums[{from, v.country}] += v.value;
   }
   std::vector<GlotipCorridor> out;
+  out.reserve(sums.size());
   for (const auto& [key, c] : sums) out.push_back({key.first, key.second, c});
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.count.hi > b.count.hi; });

@@ -19,8 +19,8 @@ bool letter(char c) { return c >= 'A' && c <= 'Z'; }
 // ISO 3166 from iso-codes, indexed for a lookup without allocation (a million records a second
 // each resolve two countries).
 struct CountryIndex {
-  std::array<CountryCode, 26 * 26> by_alpha2{};
-  std::bitset<26 * 26 * 26 + 1> alpha3_known;
+  std::array<CountryCode, size_t{26} * 26> by_alpha2{};
+  std::bitset<kCountryCodes> alpha3_known;
   CountryIndex() {
     for (const auto& c : all_countries()) {
       if (c.alpha2.size() != 2 || c.alpha3.size() != 3) continue;

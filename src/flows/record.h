@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -20,6 +21,8 @@ namespace ctip::flows {
 // An ISO 3166-1 alpha-3 code packed as 1 + ((c0-'A')*26 + c1-'A')*26 + c2-'A'; 0 is unknown.
 using CountryCode = uint16_t;
 inline constexpr CountryCode kUnknownCountry = 0;
+// The number of codes (unknown included): the size of an array indexed by CountryCode.
+inline constexpr size_t kCountryCodes = size_t{26} * 26 * 26 + 1;
 
 // The code of an upper-case alpha-3 string that ISO 3166 lists (Debian's iso-codes, through
 // src/core/country.h); alpha-2 codes are accepted too. nullopt for anything else ("00", "XK"

@@ -25,7 +25,7 @@ const M49Region* m49_region(CountryCode country);
 const std::vector<std::string>& m49_region_names();
 // The countries of a region, sub-region or intermediate region (exact name); throws
 // Error(invalid_argument, field "region") naming the known regions for an unknown name.
-using CountrySet = std::bitset<26 * 26 * 26 + 1>;
+using CountrySet = std::bitset<kCountryCodes>;
 CountrySet countries_in_region(std::string_view name);
 
 }  // namespace ctip::flows
