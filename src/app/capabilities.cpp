@@ -4,6 +4,7 @@
 
 #include "audit/capability.h"
 #include "auth/capability.h"
+#include "flows/capability.h"
 #include "jobs/capability.h"
 #include "jobs/job_service.h"
 #include "screen/capability.h"
@@ -25,6 +26,10 @@ const std::vector<Capability>& capabilities() {
        "cancellation and a result",
        jobs::routes, [](CLI::App& app) { jobs::add_commands(app, job_kinds); }, jobs::add_meta,
        jobs::add_kinds},
+      {"flows",
+       "Trafficking flows: case records (CTDC, HTCDS) and UNODC country data (GLOTIP) read into "
+       "corridors, domestic shares and forms of exploitation",
+       flows::routes, flows::add_commands, flows::add_meta},
   };
   return list;
 }

@@ -13,6 +13,7 @@ constexpr const char* kIsoCodesPath = "/usr/share/iso-codes/json/iso_3166-1.json
 
 struct CountryTable {
   std::unordered_map<std::string, Country> by_code;  // alpha-2 and alpha-3, upper case
+  std::vector<Country> all;
   size_t count = 0;
 };
 
@@ -27,6 +28,7 @@ const CountryTable& table() {
       Country country{c.value("alpha_2", ""), c.value("alpha_3", ""), c.value("name", "")};
       t.by_code[country.alpha2] = country;
       t.by_code[country.alpha3] = country;
+      t.all.push_back(country);
       ++t.count;
     }
     return t;
@@ -45,6 +47,8 @@ std::optional<Country> find_country(std::string_view code) {
   if (it == t.by_code.end()) return std::nullopt;
   return it->second;
 }
+
+const std::vector<Country>& all_countries() { return table().all; }
 
 size_t country_count() { return table().count; }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ctip {
 
@@ -16,6 +17,8 @@ struct Country {
 
 // Looks up an alpha-2 or alpha-3 code, case-insensitively. nullopt when unknown.
 std::optional<Country> find_country(std::string_view code);
+// Every country loaded, in the file's order (empty if the file is missing).
+const std::vector<Country>& all_countries();
 // The number of countries loaded (249 in iso-codes 4.15); 0 if the file is missing.
 size_t country_count();
 
