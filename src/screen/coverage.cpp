@@ -18,9 +18,19 @@ int severity(const std::optional<std::string>& outcome) {
   return 0;
 }
 
+// Urgency order of actions (decision_rule.h Action): the most urgent action a person's
+// screenings gave counts, as the most severe outcome does. 0: none known.
+int urgency(const std::optional<std::string>& action) {
+  if (!action) return 0;
+  for (auto a : {Action::no_further_action, Action::complete_interview, Action::refer_now})
+    if (*action == to_string(a)) return static_cast<int>(a) + 1;
+  return 0;
+}
+
 struct PersonState {
   bool screened = false;
   std::optional<std::string> outcome;
+  std::optional<std::string> action;
   bool own_national = false;
 };
 
@@ -35,11 +45,21 @@ void tally(CoverageCell& cell, const std::map<int64_t, PersonState>& persons) {
       if (p.own_national) ++cell.presumed_own_national;
     } else if (p.outcome == "possible_trafficking") {
       ++cell.possible_trafficking;
+    } else if (p.outcome == "coercion_only") {
+      ++cell.coercion_only;
     } else if (p.outcome == "exploitation_only") {
       ++cell.exploitation_only;
     } else if (p.outcome == "no_indication") {
       ++cell.no_indication;
+    } else if (p.outcome == "insufficient_information") {
+      ++cell.insufficient_information;
     }
+    if (p.action == "refer_now")
+      ++cell.refer_now;
+    else if (p.action == "complete_interview")
+      ++cell.complete_interview;
+    else if (p.action == "no_further_action")
+      ++cell.no_further_action;
   }
 }
 
@@ -50,6 +70,7 @@ void merge(std::map<int64_t, PersonState>& persons, const EncounterRow& r,
   if (r.outcome) {
     p.screened = true;
     if (severity(r.outcome) > severity(p.outcome)) p.outcome = r.outcome;
+    if (urgency(r.action) > urgency(p.action)) p.action = r.action;
   }
 }
 
@@ -63,8 +84,13 @@ Json cell_json(const CoverageCell& c, bool with_keys) {
   j["screened"] = c.screened;
   j["outcomes"] = {{"presumed_trafficking", c.presumed_trafficking},
                    {"possible_trafficking", c.possible_trafficking},
+                   {"coercion_only", c.coercion_only},
                    {"exploitation_only", c.exploitation_only},
-                   {"no_indication", c.no_indication}};
+                   {"no_indication", c.no_indication},
+                   {"insufficient_information", c.insufficient_information}};
+  j["actions"] = {{"refer_now", c.refer_now},
+                  {"complete_interview", c.complete_interview},
+                  {"no_further_action", c.no_further_action}};
   j["presumed"] = c.presumed;
   j["presumed_own_national"] = c.presumed_own_national;
   j["own_national_share"] =

@@ -1,7 +1,7 @@
 // Screening coverage for policy response 1 ("screen every smuggled migrant as a potential
-// victim"): per month and encounter source, persons encountered vs persons screened, the
-// outcomes, and the share of own nationals among presumed victims (policy response 2: domestic
-// victims are missed). A pure function over encounter rows.
+// victim"): per month and encounter source, persons encountered vs persons screened, the six
+// outcomes and the three actions (issue #8), and the share of own nationals among presumed
+// victims (policy response 2: domestic victims are missed). A pure function over encounter rows.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,9 @@ struct EncounterRow {
   int64_t person_id = 0;
   std::optional<std::string> nationality;
   std::optional<std::string> outcome;  // of one screening in that encounter, if any
+  // That screening's action (refer_now, ...), if known; a default, so that rows written as
+  // {month, source, person, nationality, outcome} stay valid.
+  std::optional<std::string> action = std::nullopt;
 };
 
 struct CoverageCell {
@@ -26,8 +29,11 @@ struct CoverageCell {
   std::string source;
   int64_t encountered = 0;  // distinct persons encountered
   int64_t screened = 0;     // distinct persons screened
-  int64_t presumed_trafficking = 0, possible_trafficking = 0, exploitation_only = 0,
-          no_indication = 0;
+  // Persons by their most severe outcome (decision_rule.h kOutcomes), and by their most urgent
+  // action; each set sums to `screened`.
+  int64_t presumed_trafficking = 0, possible_trafficking = 0, coercion_only = 0,
+          exploitation_only = 0, no_indication = 0, insufficient_information = 0;
+  int64_t refer_now = 0, complete_interview = 0, no_further_action = 0;
   int64_t presumed = 0;               // persons presumed victims
   int64_t presumed_own_national = 0;  // of whom nationals of `country`
 };

@@ -257,6 +257,10 @@ TEST(Drafts, UrgentDangerRecommendsProtectionWhateverTheOutcome) {
   std::set<std::string> kinds;
   for (const auto& r : urgent["referrals"]) kinds.insert(r["kind"].get<std::string>());
   EXPECT_EQ(kinds, (std::set<std::string>{"shelter", "medical_care", "legal_aid"}));
+  // The urgent referrals belong to a case opened for them (schema 0011); the calm one has none.
+  EXPECT_TRUE(calm["case"].is_null());
+  ASSERT_TRUE(urgent["case"].is_object());
+  EXPECT_EQ(urgent["case"]["status"], "urgent");
   // Without consent nothing is recorded; a child's consent must be an assent.
   Json refused = interview();
   refused["consent"]["given"] = false;

@@ -148,6 +148,15 @@ std::vector<std::string> recommended_referrals(const Json& result) {
   return out;
 }
 
+std::optional<std::string> case_status(const Json& result) {
+  if (!result.is_object()) return std::nullopt;
+  std::string outcome = result.value("outcome", "");
+  if (outcome == "presumed_trafficking") return "presumed";
+  if (outcome == "possible_trafficking") return "possible";
+  if (result.value("action", "") == "refer_now") return "indicators";
+  return std::nullopt;
+}
+
 void check_referral_kind(const std::string& kind) {
   if (!one_of(kReferralKinds, kind))
     invalid("kind", "kind must be one of " + core::joined(kReferralKinds));

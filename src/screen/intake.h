@@ -107,4 +107,11 @@ std::vector<std::string> recommended_referrals(const Json& result);
 std::vector<std::string> recommended_referrals(const std::string& outcome) = delete;
 std::vector<std::string> recommended_referrals(const char* outcome) = delete;
 
+// Why a screening opens a case (schema/0011_cases_on_refer_now.sql), from the engine's result:
+// "presumed" (presumed_trafficking), "possible" (possible_trafficking), "indicators" (the action
+// is refer_now with a lesser outcome: coercion only, a strong indicator, a child with any
+// indicator met; issue #8 item 1), or nullopt: no case. The fourth status, "urgent", is the
+// service's: the danger check found the person at immediate risk (interview.h).
+std::optional<std::string> case_status(const Json& result);
+
 }  // namespace ctip::screen

@@ -32,6 +32,40 @@ std::pair<int64_t, int64_t> record_encounter(store::Connection& c, const Recorde
   return {person_id, encounter_id};
 }
 
+namespace {
+
+// The engine's action as stored in screenings.action (NULL when the result has none).
+store::Value action_value(const Json& result) {
+  std::string action = result.is_object() ? result.value("action", "") : "";
+  return action.empty() ? store::null_value : store::Value(action);
+}
+
+// Opens the screening's case when its result calls for one (case_status), or brings an open
+// case's status up to date; nothing is closed or removed when the result no longer calls for
+// one (a correction never takes protection away). Returns the case's id, if any.
+std::optional<int64_t> open_case(store::Connection& c, int64_t org_id, int64_t person_id,
+                                 int64_t screening_id, const Json& result, const std::string& now) {
+  auto status = case_status(result);
+  auto k = c.query_one("SELECT id, status FROM cases WHERE screening_id = ?", {screening_id});
+  if (k) {
+    if (status && *status != k->text(1))
+      c.execute("UPDATE cases SET status = ? WHERE id = ?", {*status, k->integer(0)});
+    return k->integer(0);
+  }
+  if (!status) return std::nullopt;
+  int64_t id = c.query_row(
+                    "INSERT INTO cases (org_id, person_id, screening_id, status, opened_at) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    {org_id, person_id, screening_id, *status, now})
+                   .integer(0);
+  // Referrals recommended or made before the case was opened (a correction) belong to it.
+  c.execute("UPDATE referrals SET case_id = ? WHERE screening_id = ? AND case_id IS NULL",
+            {id, screening_id});
+  return id;
+}
+
+}  // namespace
+
 int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_id,
                        int64_t encounter_id, const ScreeningInput& s) {
   std::string outcome = s.result.value("outcome", "");
@@ -43,7 +77,8 @@ int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_
            "INSERT INTO screenings (org_id, encounter_id, person_id, interviewer_id, language, "
            "interpreter_used, instrument, profile, age, may_be_minor, answers, outcome, "
            "could_become, instrument_version, rule_version, result, requested_profile, "
-           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           "created_at, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+           "RETURNING id",
            {by.org_id, encounter_id, person_id, by.user_id, s.language, int64_t{s.interpreter_used},
             s.instrument, s.profile, s.age ? store::Value(*s.age) : store::null_value,
             int64_t{s.may_be_minor}, pack_answers(s.answers), outcome, could_become,
@@ -51,17 +86,10 @@ int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_
             s.result.value("rule_version", std::string("unknown")),
             // '' = recomputed on read (stored_screening.h): the rendered result is not stored.
             std::string(),
-            s.requested_profile ? store::Value(*s.requested_profile) : store::null_value, now})
+            s.requested_profile ? store::Value(*s.requested_profile) : store::null_value, now,
+            action_value(s.result)})
           .integer(0);
-  std::optional<int64_t> case_id;
-  if (outcome == "presumed_trafficking" || outcome == "possible_trafficking") {
-    case_id = c.query_row(
-                   "INSERT INTO cases (org_id, person_id, screening_id, status, opened_at) "
-                   "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                   {by.org_id, person_id, id,
-                    std::string(outcome == "presumed_trafficking" ? "presumed" : "possible"), now})
-                  .integer(0);
-  }
+  std::optional<int64_t> case_id = open_case(c, by.org_id, person_id, id, s.result, now);
   for (const auto& kind : recommended_referrals(s.result))
     c.execute(
         "INSERT INTO referrals (org_id, screening_id, case_id, kind, status, updated_at) "
@@ -168,12 +196,15 @@ std::optional<Json> screening_view(store::Connection& c, int64_t screening_id) {
                         {screening_id});
   if (iv && !iv->is_null(0)) out["screening"]["interview"] = Json::parse(iv->text(0));
   if (iv && !iv->is_null(1)) out["screening"]["follows"] = iv->integer(1);
+  // Each correction with its changes, from -> to: a correction's "to" is what the next one
+  // found (its previous answers), or the current answers for the last.
   Json corrections = Json::array();
+  std::vector<Json> previous;
   for (const auto& row :
        c.query("SELECT k.id, k.corrected_at, u.username, k.reason, k.changed, k.previous_outcome, "
-               "k.outcome FROM screening_corrections k JOIN users u ON u.id = k.corrected_by "
-               "WHERE k.screening_id = ? ORDER BY k.id",
-               {screening_id}))
+               "k.outcome, k.previous_answers FROM screening_corrections k "
+               "JOIN users u ON u.id = k.corrected_by WHERE k.screening_id = ? ORDER BY k.id",
+               {screening_id})) {
     corrections.push_back({{"id", row.integer(0)},
                            {"corrected_at", row.text(1)},
                            {"corrected_by", row.text(2)},
@@ -181,6 +212,21 @@ std::optional<Json> screening_view(store::Connection& c, int64_t screening_id) {
                            {"changed", Json::parse(row.text(4))},
                            {"previous_outcome", row.text(5)},
                            {"outcome", row.text(6)}});
+    previous.push_back(unpack_answers(row.text(7)));
+  }
+  auto answer_in = [](const Json& answers, const std::string& id) {
+    return answers.is_object() && answers.contains(id) ? answers[id] : Json("unknown");
+  };
+  for (size_t i = 0; i < corrections.size(); ++i) {
+    const Json& after = i + 1 < previous.size() ? previous[i + 1] : out["screening"]["answers"];
+    Json changes = Json::array();
+    for (const auto& id : corrections[i]["changed"]) {
+      std::string q = id.get<std::string>();
+      changes.push_back(
+          {{"id", q}, {"from", answer_in(previous[i], q)}, {"to", answer_in(after, q)}});
+    }
+    corrections[i]["changes"] = changes;
+  }
   out["corrections"] = corrections;
   return out;
 }
@@ -223,8 +269,8 @@ std::vector<EncounterRow> coverage_rows(store::Connection& c, std::optional<int6
   // Every screening of the encounter is a row (the most severe outcome counts, as in
   // compute_coverage); an encounter without one counts as encountered but not screened.
   std::string sql =
-      "SELECT substr(e.occurred_on, 1, 7), e.source, e.person_id, p.nationality, s.outcome "
-      "FROM encounters e JOIN persons p ON p.id = e.person_id "
+      "SELECT substr(e.occurred_on, 1, 7), e.source, e.person_id, p.nationality, s.outcome, "
+      "s.action, s.id FROM encounters e JOIN persons p ON p.id = e.person_id "
       "LEFT JOIN screenings s ON s.encounter_id = e.id WHERE 1 = 1";
   store::Params params;
   if (org_id) {
@@ -240,8 +286,29 @@ std::vector<EncounterRow> coverage_rows(store::Connection& c, std::optional<int6
     params.emplace_back(to_month + "-31");
   }
   std::vector<EncounterRow> rows;
-  for (const auto& r : c.query(sql, params))
-    rows.push_back({r.text(0), r.text(1), r.integer(2), r.optional_text(3), r.optional_text(4)});
+  std::vector<std::pair<size_t, int64_t>> without_action;  // row, screening id
+  for (const auto& r : c.query(sql, params)) {
+    rows.push_back({r.text(0), r.text(1), r.integer(2), r.optional_text(3), r.optional_text(4),
+                    r.optional_text(5)});
+    if (!r.is_null(6) && r.is_null(5)) without_action.emplace_back(rows.size() - 1, r.integer(6));
+  }
+  // Screenings recorded before schema 0011 have no stored action: the engine gives it again
+  // from the stored evaluation (pure: the action given at creation). One that cannot be
+  // evaluated again (its instrument version is gone; reading it is an integrity error too)
+  // counts as screened, under no action.
+  for (const auto& [row, id] : without_action) {
+    auto stored = stored_for_correction(c, id);
+    if (!stored) continue;
+    try {
+      Json result = recompute_result({stored->instrument, stored->requested_profile, stored->age,
+                                      stored->may_be_minor, stored->answers, stored->language,
+                                      stored->rule_version});
+      if (result.contains("action") && result["action"].is_string())
+        rows[row].action = result["action"].get<std::string>();
+    } catch (const Error&) {
+      // ignored: see above; the outcome is still counted
+    }
+  }
   return rows;
 }
 
@@ -423,6 +490,20 @@ void set_interview(store::Connection& c, int64_t screening_id, const Json& inter
              follows ? store::Value(*follows) : store::null_value, screening_id});
 }
 
+int64_t ensure_case(store::Connection& c, int64_t screening_id, const std::string& status) {
+  auto k = c.query_one("SELECT id FROM cases WHERE screening_id = ?", {screening_id});
+  if (k) return k->integer(0);
+  auto s = c.query_row("SELECT org_id, person_id FROM screenings WHERE id = ?", {screening_id});
+  int64_t id = c.query_row(
+                    "INSERT INTO cases (org_id, person_id, screening_id, status, opened_at) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    {s.integer(0), s.integer(1), screening_id, status, now_iso()})
+                   .integer(0);
+  c.execute("UPDATE referrals SET case_id = ? WHERE screening_id = ? AND case_id IS NULL",
+            {id, screening_id});
+  return id;
+}
+
 void recommend(store::Connection& c, const Recorder& by, int64_t screening_id,
                const std::vector<std::string>& kinds) {
   auto k = c.query_one("SELECT id FROM cases WHERE screening_id = ?", {screening_id});
@@ -467,12 +548,12 @@ int64_t apply_correction(store::Connection& c, const Recorder& by, int64_t scree
   std::string now = now_iso();
   c.execute(
       "UPDATE screenings SET answers = ?, outcome = ?, could_become = ?, instrument_version = ?, "
-      "rule_version = ?, result = '', requested_profile = ? WHERE id = ?",
+      "rule_version = ?, result = '', requested_profile = ?, action = ? WHERE id = ?",
       {pack_answers(answers), outcome, result.value("could_become", outcome),
        result.value("instrument_version", std::string("unknown")),
        result.value("rule_version", std::string("unknown")),
        before.requested_profile ? store::Value(*before.requested_profile) : store::null_value,
-       screening_id});
+       action_value(result), screening_id});
   Json changed_json = changed;
   int64_t id =
       c.query_row(
@@ -482,17 +563,7 @@ int64_t apply_correction(store::Connection& c, const Recorder& by, int64_t scree
            {before.org_id, screening_id, by.user_id, reason, changed_json.dump(),
             pack_answers(before.answers), before.outcome, outcome, now})
           .integer(0);
-  if ((outcome == "presumed_trafficking" || outcome == "possible_trafficking")) {
-    std::string status = outcome == "presumed_trafficking" ? "presumed" : "possible";
-    auto k = c.query_one("SELECT id FROM cases WHERE screening_id = ?", {screening_id});
-    if (!k)
-      c.execute(
-          "INSERT INTO cases (org_id, person_id, screening_id, status, opened_at) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {before.org_id, before.person_id, screening_id, status, now});
-    else
-      c.execute("UPDATE cases SET status = ? WHERE id = ?", {status, k->integer(0)});
-  }
+  open_case(c, before.org_id, before.person_id, screening_id, result, now);
   recommend(c, {by.user_id, before.org_id}, screening_id, recommended_referrals(result));
   return id;
 }

@@ -28,8 +28,9 @@ std::pair<int64_t, int64_t> record_encounter(store::Connection& c, const Recorde
                                              const PersonInput& person,
                                              const EncounterInput& encounter);
 
-// Stores the screening, opens a case on possible/presumed trafficking and records the
-// referrals recommended for the outcome (intake.h). Returns the screening id.
+// Stores the screening with its outcome and action, opens a case when the result calls for one
+// (case_status, intake.h: possible or presumed trafficking, or any action refer_now) and records
+// the referrals recommended for the result, attached to the case. Returns the screening id.
 int64_t save_screening(store::Connection& c, const Recorder& by, int64_t person_id,
                        int64_t encounter_id, const ScreeningInput& s);
 
@@ -98,6 +99,9 @@ std::optional<FollowedScreening> followed_screening(store::Connection& c, int64_
 // Records the interview setup (JSON, may be null) and the screening followed.
 void set_interview(store::Connection& c, int64_t screening_id, const Json& interview,
                    std::optional<int64_t> follows);
+// Opens a case of `status` for a screening that has none (a screening whose answers call for
+// no case, but whose danger check does). Returns the case's id, the existing one's if any.
+int64_t ensure_case(store::Connection& c, int64_t screening_id, const std::string& status);
 // Recommends referrals of `kinds` for a screening (those already there stay as they are).
 void recommend(store::Connection& c, const Recorder& by, int64_t screening_id,
                const std::vector<std::string>& kinds);
@@ -120,7 +124,8 @@ std::optional<StoredForCorrection> stored_for_correction(store::Connection& c,
                                                          int64_t screening_id);
 // Replaces a screening's answers and evaluation by the corrected ones (`result`: the engine's
 // result for `answers`), keeps the previous answers and outcome with the reason and the
-// changed ids, opens a case when the new outcome calls for one and there is none, and
+// changed ids, opens a case when the new result calls for one and there is none (or brings the
+// case's status up to date; a case is never closed by a correction), and
 // recommends the new outcome's referrals. Returns the correction's id.
 int64_t apply_correction(store::Connection& c, const Recorder& by, int64_t screening_id,
                          const StoredForCorrection& before, const Json& answers, const Json& result,

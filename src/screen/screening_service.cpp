@@ -80,9 +80,13 @@ Json ScreeningService::create_screening(const auth::Actor& actor, const Screenin
     }
     int64_t id = repository::save_screening(c, by, person_id, encounter_id, in.screening);
     repository::set_interview(c, id, req.interview ? to_json(*req.interview) : Json(), req.follows);
-    if (req.interview && req.interview->urgent())
+    if (req.interview && req.interview->urgent()) {
+      // The page refers an urgent danger check now whatever the answers: a case is opened
+      // (status "urgent" unless the answers opened one already) for the referrals to belong to.
+      repository::ensure_case(c, id, "urgent");
       repository::recommend(
           c, by, id, std::vector<std::string>(kUrgentReferrals.begin(), kUrgentReferrals.end()));
+    }
     audit_.append(c, actor.event("screenings.create", "screening", std::to_string(id)));
     if (req.draft_id) {
       repository::close_draft(c, *req.draft_id, "completed", id);

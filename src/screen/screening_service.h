@@ -37,8 +37,9 @@ class ScreeningService {
   EncounterRecorded record_encounter(store::Connection& c, const auth::Actor& actor,
                                      const NewEncounter& in);
 
-  // Records the encounter and the evaluated screening, opens a case and recommends referrals
-  // (audited "screenings.create"). Returns the screening's view (as get_screening).
+  // Records the encounter and the evaluated screening, opens a case when the result refers now
+  // (case_status, intake.h) and recommends referrals (audited "screenings.create"). Returns the
+  // screening's view (as get_screening).
   Json create_screening(const auth::Actor& actor, const NewScreening& in);
   Json create_screening(store::Connection& c, const auth::Actor& actor, const NewScreening& in);
 
@@ -46,7 +47,7 @@ class ScreeningService {
   // draft (`draft_id`) and following a screening (`follows`: the full interview after a
   // screener, recorded on the same person and encounter). A draft or a screening of another
   // organisation is not found (404 naming the field), and nothing is stored. An urgent danger
-  // check recommends protection (kUrgentReferrals) whatever the outcome. Audited
+  // check recommends protection (kUrgentReferrals) and opens a case whatever the outcome. Audited
   // "screenings.create" (and "screenings.draft.complete").
   Json create_screening(const auth::Actor& actor, const ScreeningRequest& in);
 

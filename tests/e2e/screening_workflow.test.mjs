@@ -165,6 +165,7 @@ test('Arabic, 390×844: consent → danger check → screener (reload in the mid
   assert.equal((await action.locator('.action-value').textContent()).trim(), ar['action.refer_now']);
   const outcome = await result.locator('[data-testid=result-outcome]').getAttribute('data-outcome');
   assert.ok(['possible_trafficking', 'presumed_trafficking'].includes(outcome), outcome);
+  assert.match(await action.locator('.action-case').textContent(), /\d/, 'the case is offered with the action');
   // Not green: only "no further action" is.
   assert.equal(await result.locator('.outcome-calm, .action-no_further_action').count(), 0);
   // The referrals come right after the action, before the explanation.
@@ -244,6 +245,8 @@ test('Arabic, 390×844: the danger check goes straight to an urgent referral', a
   await result.waitFor();
   assert.equal(await result.locator('[data-testid=result-action]').getAttribute('data-action'), 'refer_now');
   await result.locator('[data-testid=result-urgent]').waitFor();
+  // The case is offered right there (schema 0011: an urgent danger check opens one).
+  await result.locator('[data-testid=result-action] .action-case').waitFor();
   const kinds = await result.locator('[data-testid=result-referrals] button[data-referral]').evaluateAll((b) => b.map((e) => e.dataset.referral));
   for (const kind of ['shelter', 'medical_care', 'legal_aid']) assert.ok(kinds.includes(kind), `${kind} offered at once`);
   await noSidewaysScroll(page);

@@ -1,6 +1,7 @@
 // Screening coverage (screenings.coverage): per month and encounter source, persons encountered
-// against persons screened, the outcomes, and the share of own nationals among presumed
-// victims. Two ECharts charts, and the same figures as a table for screen readers and print.
+// against persons screened, the six outcomes and the three actions (in the table), and the share
+// of own nationals among presumed victims. Two ECharts charts, and the same figures as a table
+// for screen readers and print.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Outcome } from '../../api/types';
@@ -8,7 +9,7 @@ import { ErrorNotice, useResource } from '../../ui';
 import type { ScreeningKey } from './messages';
 import { useI18n } from '../../i18n';
 import type { ChartHandle, ChartOption } from './coverageChart';
-import { readCoverage, type CoverageRow } from './model';
+import { readCoverage, type CoverageRow, type NextAction } from './model';
 
 const ALL = '';
 
@@ -18,12 +19,16 @@ const COLOURS = {
   screened: '#1f6f8b',
   share: '#b5651d',
 };
+// Most serious first: the order of the legend and of the table's columns.
 const OUTCOME_COLOURS: Record<string, string> = {
   presumed_trafficking: '#b23a48',
   possible_trafficking: '#d08c2e',
+  coercion_only: '#a4527a',
   exploitation_only: '#6b5ca5',
   no_indication: '#6c8a6b',
+  insufficient_information: '#8a8f94',
 };
+const ACTIONS: NextAction[] = ['refer_now', 'complete_interview', 'no_further_action'];
 
 interface MonthTotals {
   month: string;
@@ -183,6 +188,11 @@ export function Coverage() {
                         {tid('outcome', id)}
                       </th>
                     ))}
+                    {ACTIONS.map((id) => (
+                      <th key={id} scope="col" class="num">
+                        {tid('action', id)}
+                      </th>
+                    ))}
                     <th scope="col" class="num">
                       {shareLabel}
                     </th>
@@ -200,6 +210,11 @@ export function Coverage() {
                       {outcomeIds.map((id) => (
                         <td key={id} class="num">
                           {r.outcomes[id] ?? 0}
+                        </td>
+                      ))}
+                      {ACTIONS.map((id) => (
+                        <td key={id} class="num" data-action={id}>
+                          {r.actions?.[id] ?? 0}
                         </td>
                       ))}
                       <td class="num">{percent(r.ownShare, lang)}</td>

@@ -585,6 +585,8 @@ export interface CoverageRow {
   encountered: number;
   screened: number;
   outcomes: Record<Outcome, number>;
+  /** Persons by the most urgent action their screenings gave. */
+  actions: Record<NextAction, number>;
   presumed: number;
   ownNationals: number;
   /** 0..1, when there are presumed victims. */
@@ -597,9 +599,9 @@ function readCoverageRow(m: CoverageMonth): CoverageRow {
     source: m.source,
     encountered: m.encountered,
     screened: m.screened,
-    // The coverage counts the four outcomes of rule v1 (coercion only and insufficient
-    // information are counted as screened, not by outcome).
+    // The six outcomes and the three actions (issue #8).
     outcomes: m.outcomes as Record<Outcome, number>,
+    actions: m.actions,
     presumed: m.presumed,
     ownNationals: m.presumed_own_national,
     ownShare: m.own_national_share ?? undefined,
