@@ -59,6 +59,24 @@ Localized localized(const Json& j, const std::string& field) {
   return out;
 }
 
+// A question's wording addressed to a woman or a girl: French and Arabic only (the languages
+// whose second person or agreements mark the addressee's gender), each text present, not empty,
+// and different from the default wording it replaces.
+Localized feminine(const Json& j, const std::string& field, const Localized& default_wording) {
+  JsonObject o(j, field + ".");
+  o.only({"fr", "ar"});
+  Localized out;
+  for (std::string_view lang : {"fr", "ar"}) {
+    if (!o.has(lang)) continue;
+    auto text = nonempty_string(o, lang);
+    if (text == default_wording.at(std::string(lang)))
+      invalid(o.field(lang), "the feminine wording is the same as the default one");
+    out.emplace(std::string(lang), std::move(text));
+  }
+  if (out.empty()) invalid(field, "a feminine wording in fr or ar");
+  return out;
+}
+
 std::vector<Source> sources(const JsonObject& o) {
   std::vector<Source> out;
   const auto& arr = o.array("sources");
@@ -156,7 +174,8 @@ Instrument load_instrument(const Json& j) {
   std::set<std::string> ids;
   for (size_t i = 0; i < arr.size(); ++i) {
     JsonObject d(arr[i], at("indicators", i) + ".");
-    d.only({"id", "dimension", "strength", "label", "question", "note", "decisive"});
+    d.only({"id", "dimension", "strength", "label", "question", "question_feminine", "note",
+            "decisive"});
     Indicator ind;
     ind.id = d.string("id");
     check_pattern(ind.id, kSnake, d.field("id"), "snake_case");
@@ -172,6 +191,9 @@ Instrument load_instrument(const Json& j) {
     ind.strength = *s;
     ind.label = nonempty_string(d, "label");
     ind.question = localized(d.raw("question"), d.field("question"));
+    if (d.has("question_feminine"))
+      ind.question_feminine =
+          feminine(d.raw("question_feminine"), d.field("question_feminine"), ind.question);
     if (d.has("note")) ind.note = nonempty_string(d, "note");
     if (d.has("decisive")) ind.decisive = d.boolean("decisive");
     if (ind.decisive && in.population != Population::child)
@@ -496,7 +518,8 @@ Screener load_screener(const Json& j) {
             "the screener has 1 to " + std::to_string(kMaxScreenerQuestions) + " questions");
   for (size_t i = 0; i < qs.size(); ++i) {
     JsonObject q(qs[i], at("questions", i) + ".");
-    q.only({"id", "dimension", "text", "marks", "note"});
+    q.only({"id", "dimension", "text", "text_feminine", "text_child", "text_child_feminine",
+            "marks", "note"});
     ScreenerQuestion sq;
     sq.id = q.string("id");
     check_pattern(sq.id, std::regex("^s_[a-z0-9_]+$"), q.field("id"), "s_ and snake_case");
@@ -504,6 +527,14 @@ Screener load_screener(const Json& j) {
     sq.dimension = q.string("dimension");
     if (!is_dimension(sq.dimension)) invalid(q.field("dimension"), "unknown dimension");
     sq.text = localized(q.raw("text"), q.field("text"));
+    // Every question has a child wording (issue #8 item 3): the screener comes before the
+    // routing, and a child is asked it whatever profile follows.
+    sq.text_child = localized(q.raw("text_child"), q.field("text_child"));
+    if (q.has("text_feminine"))
+      sq.text_feminine = feminine(q.raw("text_feminine"), q.field("text_feminine"), sq.text);
+    if (q.has("text_child_feminine"))
+      sq.text_child_feminine =
+          feminine(q.raw("text_child_feminine"), q.field("text_child_feminine"), sq.text_child);
     if (q.has("note")) sq.note = nonempty_string(q, "note");
     for (const auto& [profile, ids] : q.object("marks").items()) {
       std::string f = q.field("marks") + "." + profile;
@@ -660,6 +691,26 @@ const std::string& text_in(const Localized& texts, std::string_view lang) {
   auto it = texts.find(lang);
   if (it != texts.end()) return it->second;
   return texts.at("en");
+}
+
+namespace {
+// The feminine wording in `lang` when it exists, else the default wording.
+const std::string& gendered(const Localized& wording, const Localized& feminine,
+                            std::string_view lang, bool female) {
+  if (female)
+    if (auto it = feminine.find(lang); it != feminine.end()) return it->second;
+  return text_in(wording, lang);
+}
+}  // namespace
+
+const std::string& question_in(const Indicator& indicator, std::string_view lang, Addressee to) {
+  return gendered(indicator.question, indicator.question_feminine, lang, to.female);
+}
+
+const std::string& question_in(const ScreenerQuestion& question, std::string_view lang,
+                               Addressee to) {
+  if (to.child) return gendered(question.text_child, question.text_child_feminine, lang, to.female);
+  return gendered(question.text, question.text_feminine, lang, to.female);
 }
 
 Catalogue Catalogue::load(const std::vector<embedded::File>& files) {

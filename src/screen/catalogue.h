@@ -36,8 +36,11 @@ struct Indicator {
   std::string id;
   std::string dimension;
   Strength strength = Strength::medium;
-  std::string label;  // English name of the indicator
-  Localized question;
+  std::string label;   // English name of the indicator
+  Localized question;  // the default wording (French inclusive "(e)", Arabic masculine generic)
+  // Addressed to a woman or a girl (issue #8 item 9): French and Arabic only, each different from
+  // the default; used when the recorded sex is female (question_in).
+  Localized question_feminine;
   std::string note;  // why this strength, where the source is uncertain or silent
   // Makes its dimension positive on its own for a child (e.g. ILO C182 art. 3); the note
   // gives the legal source. Only in child instruments.
@@ -68,7 +71,10 @@ struct DimensionInfo {
 struct ScreenerQuestion {
   std::string id;
   std::string dimension;
-  Localized text;
+  Localized text;                 // as asked of an adult
+  Localized text_feminine;        // of a woman (fr, ar; see Indicator::question_feminine)
+  Localized text_child;           // of a child or a person who may be a minor, in every language
+  Localized text_child_feminine;  // of a girl (fr, ar)
   std::map<std::string, std::vector<std::string>, std::less<>> marks;  // profile -> indicators
   std::string note;
 };
@@ -120,5 +126,17 @@ struct Catalogue {
 
 // Looks up a text in `lang`, falling back to English.
 const std::string& text_in(const Localized& texts, std::string_view lang);
+
+// To whom a question is addressed (issue #8 items 3 and 9): a woman or a girl (the recorded sex
+// is female) is asked the feminine wording where French or Arabic has one; a child, or a person
+// who may be a minor, the screener's child wording. Everyone else is asked the default wording.
+struct Addressee {
+  bool female = false;
+  bool child = false;
+};
+// The wording of a question in `lang` for the addressee.
+const std::string& question_in(const Indicator& indicator, std::string_view lang, Addressee to);
+const std::string& question_in(const ScreenerQuestion& question, std::string_view lang,
+                               Addressee to);
 
 }  // namespace ctip::screen

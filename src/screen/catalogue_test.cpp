@@ -201,6 +201,31 @@ TEST(Loader, RefusesAMissingOrEmptyTranslation) {
   EXPECT_NE(g.load().find("must not be empty"), std::string::npos);
 }
 
+TEST(Loader, RefusesAFeminineWordingThatIsTheDefaultOrInALanguageWithoutOne) {
+  Files f;
+  auto& ind = f.edit("adult_labour.json")["indicators"][0];
+  ind["question_feminine"]["ar"] = ind["question"]["ar"];
+  auto msg = f.load();
+  EXPECT_NE(msg.find("indicators[0].question_feminine.ar"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the same as the default"), std::string::npos) << msg;
+  Files g;
+  g.edit("adult_labour.json")["indicators"][0]["question_feminine"]["en"] = "Are you?";
+  EXPECT_NE(g.load().find("indicators[0].question_feminine.en"), std::string::npos);
+  Files h;
+  h.edit("screener.json")["questions"][2]["text_child_feminine"] = Json::object();
+  EXPECT_NE(h.load().find("questions[2].text_child_feminine"), std::string::npos);
+}
+
+TEST(Loader, RefusesAScreenerQuestionWithoutAChildWording) {
+  Files f;
+  f.edit("screener.json")["questions"][3].erase("text_child");
+  auto msg = f.load();
+  EXPECT_NE(msg.find("questions[3].text_child"), std::string::npos) << msg;
+  Files g;
+  g.edit("screener.json")["questions"][0]["text_child"].erase("es");
+  EXPECT_NE(g.load().find("questions[0].text_child.es"), std::string::npos);
+}
+
 TEST(Loader, RefusesAnUnknownStrengthOrDimension) {
   Files f;
   f.edit("adult_labour.json")["indicators"][0]["strength"] = "very strong";

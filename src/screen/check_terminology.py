@@ -14,9 +14,10 @@ LANGS = ("en", "es", "fr", "ar")
 
 
 def localized_strings(node, path=""):
-    """Yields (path, lang, text) for every {"en","es","fr","ar"} object in a data file."""
+    """Yields (path, lang, text) for every object of texts by language in a data file: the
+    {"en","es","fr","ar"} texts and the partial ones (the fr and ar feminine forms)."""
     if isinstance(node, dict):
-        if set(node) == set(LANGS) and all(isinstance(v, str) for v in node.values()):
+        if node and set(node) <= set(LANGS) and all(isinstance(v, str) for v in node.values()):
             for lang, text in node.items():
                 yield path, lang, text
             return

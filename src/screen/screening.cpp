@@ -300,6 +300,14 @@ Json answers_json(const Catalogue& c, std::string_view lang) {
   return out;
 }
 
+// A question's other wordings in `lang`, beside its default "text", for the client to choose from
+// what it knows of the person (issue #8 items 3 and 9; question_in() chooses the same way):
+// "text_feminine" only where the language has one.
+void add_feminine(Json& question, const char* key, const Localized& feminine,
+                  std::string_view lang) {
+  if (auto it = feminine.find(lang); it != feminine.end()) question[key] = it->second;
+}
+
 std::string group_of(const DecisionRule& rule, std::string_view dimension) {
   for (const auto& g : rule.groups)
     if (std::find(g.dimensions.begin(), g.dimensions.end(), dimension) != g.dimensions.end())
@@ -324,6 +332,7 @@ Json instrument_json(std::string_view profile, std::string_view lang, const Cata
                  {"label", i.label},
                  {"text", text_in(i.question, lang)},
                  {"decisive", i.decisive}};
+      add_feminine(ij, "text_feminine", i.question_feminine, lang);
       if (!i.note.empty()) ij["note"] = i.note;
       indicators.push_back(std::move(ij));
     }
@@ -361,6 +370,7 @@ Json indicators_json(std::string_view profile, std::string_view lang, const Cata
                {"text", text_in(i.question, lang)},
                {"label", i.label},
                {"decisive", i.decisive}};
+    add_feminine(ij, "text_feminine", i.question_feminine, lang);
     if (!i.note.empty()) ij["note"] = i.note;
     out.push_back(std::move(ij));
   }
@@ -378,7 +388,10 @@ Json screener_json(std::string_view lang, const Catalogue& c) {
                {"dimension", q.dimension},
                {"dimension_title", text_in(c.find_dimension(q.dimension)->title, lang)},
                {"text", text_in(q.text, lang)},
+               {"text_child", text_in(q.text_child, lang)},
                {"marks", std::move(marks)}};
+    add_feminine(qj, "text_feminine", q.text_feminine, lang);
+    add_feminine(qj, "text_child_feminine", q.text_child_feminine, lang);
     if (!q.note.empty()) qj["note"] = q.note;
     questions.push_back(std::move(qj));
   }

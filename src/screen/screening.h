@@ -58,13 +58,17 @@ std::string to_text(const Result& result);
 //  "languages":[...],"rule_version","screener":{"id","version","title"}}
 Json profiles_json(std::string_view lang = "en", const Catalogue& catalogue = Catalogue::builtin());
 // The instrument rendered for a form: dimensions with titles and their indicators with the
-// question text in `lang`. Throws invalid naming "profile" or "lang".
+// question text in `lang` (and "text_feminine" where fr or ar has one). Throws invalid naming
+// "profile" or "lang".
 Json instrument_json(std::string_view profile, std::string_view lang,
                      const Catalogue& catalogue = Catalogue::builtin());
-// [{"id","dimension","strength","text","label"}] (the `ctip screen indicators` contract).
+// [{"id","dimension","strength","text","text_feminine"?,"label","decisive","note"?}] (the
+// `ctip screen indicators` contract). "text_feminine": the fr or ar wording for a woman or a girl.
 Json indicators_json(std::string_view profile, std::string_view lang,
                      const Catalogue& catalogue = Catalogue::builtin());
-// The first-contact screener in `lang`: questions (with what each marks) and the routing.
+// The first-contact screener in `lang`: questions (with what each marks) and the routing. Each
+// question has "text" (an adult), "text_child" (a child or a person who may be a minor) and, in
+// fr and ar, "text_feminine" and "text_child_feminine" (see question_in() in catalogue.h).
 Json screener_json(std::string_view lang, const Catalogue& catalogue = Catalogue::builtin());
 
 // Throws invalid naming `field` unless lang is one of kLanguages.

@@ -78,8 +78,23 @@ std::string action_of(const Json& view) {
   return "no_further_action";
 }
 
+// The wording a question was asked in (issue #8 items 3 and 9): the feminine one when the
+// recorded sex is female, the screener's child wording when the child rules applied.
+std::string addressed(const Json& question, const Json& screening) {
+  const Json interview = screening.value("interview", Json());
+  const bool female = interview.is_object() && interview.value("sex", "") == "female";
+  const Json age = screening.value("age", Json());
+  const bool child =
+      screening.value("may_be_minor", false) ||
+      (age.is_number_integer() && age.get<int64_t>() < Catalogue::builtin().rule().age.minor_below);
+  for (const char* key : {child && female ? "text_child_feminine" : "", child ? "text_child" : "",
+                          female ? "text_feminine" : ""})
+    if (*key && question.contains(key)) return question[key].get<std::string>();
+  return question["text"].get<std::string>();
+}
+
 // Question id -> text in a language, for the instrument the screening used, in the order the
-// instrument asks them.
+// instrument asks them, in the wording the person was asked.
 std::vector<std::pair<std::string, std::string>> question_texts(const Json& screening,
                                                                 const std::string& lang) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -87,12 +102,12 @@ std::vector<std::pair<std::string, std::string>> question_texts(const Json& scre
     if (screening.value("instrument", "") == "screener") {
       const Json doc = screener_json(lang);
       for (const auto& q : doc["questions"])
-        out.emplace_back(q["id"].get<std::string>(), q["text"].get<std::string>());
+        out.emplace_back(q["id"].get<std::string>(), addressed(q, screening));
     } else {
       const Json doc = instrument_json(screening["profile"].get<std::string>(), lang);
       for (const auto& d : doc["dimensions"])
         for (const auto& i : d["indicators"])
-          out.emplace_back(i["id"].get<std::string>(), i["text"].get<std::string>());
+          out.emplace_back(i["id"].get<std::string>(), addressed(i, screening));
     }
   } catch (const Error&) {
     out.clear();  // an instrument this binary no longer has: the ids are printed instead

@@ -28,20 +28,31 @@ async function arabicPage() {
   return page;
 }
 
-async function setUp(page, reference) {
+async function setUp(page, reference, { age = '29', interviewLang = 'ar', sex = 'female' } = {}) {
   await page.goto(ctx.server.url + '/#/screening');
   const setup = page.locator('[data-testid=screening-setup]');
   await setup.waitFor();
-  await page.locator('#screening-interview-language').selectOption('ar');
+  await page.locator('#screening-interview-language').selectOption(interviewLang);
   await page.locator('input[name=instrument-kind][value=screener]').check();
-  await page.locator('#screening-age').fill('29');
+  await page.locator('#screening-age').fill(age);
   await page.locator('#screening-source').selectOption('border');
   await page.locator('#screening-place').fill('معبر الحدود');
-  await page.locator('#screening-sex').selectOption('female');
+  await page.locator('#screening-sex').selectOption(sex);
   await page.locator('#screening-interpreter').check();
   await page.locator('#screening-interpreter-language').fill('ar');
   await page.locator('#screening-person-ref').fill(reference);
   await setup.locator('button[type=submit]').click();
+}
+
+/** The screener's questions as the API serves them in `lang`, by id (text, text_feminine,
+ * text_child, text_child_feminine). */
+async function screenerTexts(page, lang) {
+  const doc = await (await page.request.get(`${ctx.server.url}/api/v1/screen/screener?lang=${lang}`)).json();
+  return Object.fromEntries(doc.questions.map((q) => [q.id, q]));
+}
+
+async function legendOf(page, id) {
+  return (await page.locator(`fieldset[data-question-id=${id}] legend > span`).first().textContent()).trim();
 }
 
 async function consent(page, ui = ar) {
@@ -58,10 +69,10 @@ async function consent(page, ui = ar) {
   await step.locator('button.button-primary').click();
 }
 
-async function dangerCheck(page, someoneWaiting, familyAtRisk) {
+async function dangerCheck(page, someoneWaiting, familyAtRisk, interview = ar) {
   const step = page.locator('[data-testid=screening-safety]');
   await step.waitFor();
-  assert.match(await step.textContent(), new RegExp(ar['safety.someone_waiting'].slice(0, 12)));
+  assert.match(await step.textContent(), new RegExp(interview['safety.someone_waiting'].slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await step.locator(`input[name=safety-someone-waiting][value=${someoneWaiting}]`).check();
   await step.locator(`input[name=safety-family-at-risk][value=${familyAtRisk}]`).check();
   await step.locator('button.button-primary').click();
@@ -124,6 +135,12 @@ test('Arabic, 390×844: consent → danger check → screener (reload in the mid
   const lastGroup = questions.locator('section.question-group').last();
   assert.equal((await lastGroup.locator('h3').textContent()).trim(), ar['sensitive.title']);
   assert.equal((await lastGroup.locator('.interviewer-note').textContent()).trim(), ar['sensitive.note']);
+  // Asked of a woman: the Arabic feminine wording (تُحبسين, not تُحبس), and the page says so.
+  const texts = await screenerTexts(page, 'ar');
+  assert.match(texts.s_not_free_to_leave.text_feminine, /تُحبسين/);
+  assert.equal(await legendOf(page, 's_not_free_to_leave'), texts.s_not_free_to_leave.text_feminine);
+  assert.equal(await legendOf(page, 's_long_hours'), texts.s_long_hours.text_feminine);
+  assert.equal((await questions.locator('[data-testid=question-wording]').textContent()).trim(), ar['screening.wording.female']);
   await noSidewaysScroll(page);
 
   // Half of the answers, each saved on the server as it is given.
@@ -277,6 +294,48 @@ test('the interview in Arabic, the interface in French: the screener sees both',
   assert.match(await first.locator('legend span[lang=ar]').textContent(), /[\u0600-\u06FF]/, 'asked in Arabic');
   await first.locator('.question-secondary').waitFor();
   assert.doesNotMatch(await first.locator('.question-secondary').textContent(), /[\u0600-\u06FF]/, 'shown in French too');
+  // Both in the feminine, the person being a woman: Arabic تُحبسين, French « enfermée ».
+  await page.locator('input[name=question-mode][value=grouped]').check();
+  const [arTexts, frTexts] = [await screenerTexts(page, 'ar'), await screenerTexts(page, 'fr')];
+  const locked = page.locator('fieldset[data-question-id=s_not_free_to_leave]');
+  assert.equal((await locked.locator('legend > span').first().textContent()).trim(), arTexts.s_not_free_to_leave.text_feminine);
+  assert.match(frTexts.s_not_free_to_leave.text_feminine, /enfermée/);
+  assert.equal((await locked.locator('.question-secondary').textContent()).trim(), frTexts.s_not_free_to_leave.text_feminine);
+  await page.context().close();
+});
+
+test('a girl of 15, interviewed in French: the screener in its child wording, in the feminine, with the English below', async () => {
+  const en = messages('en');
+  const page = await newPage(ctx.browser);
+  await login(page, ctx.server.url, 'screener');
+  await setUp(page, 'E2E-FR-CHILD-1', { age: '15', interviewLang: 'fr' });
+  const step = page.locator('[data-testid=screening-consent]');
+  await step.waitFor();
+  await page.locator('#consent-confidentiality').check();
+  await page.locator('#consent-right-to-stop').check();
+  await step.locator('input[name=consent-given][value=yes]').check();
+  await step.locator('button.button-primary').click();
+  await dangerCheck(page, 'no', 'no', messages('fr'));
+  const questions = page.locator('[data-testid=screening-questions]');
+  await questions.locator('fieldset.question').first().waitFor();
+  await page.locator('input[name=question-mode][value=grouped]').check();
+  const [frTexts, enTexts] = [await screenerTexts(page, 'fr'), await screenerTexts(page, 'en')];
+  const ids = await questions.locator('fieldset.question').evaluateAll((f) => f.map((e) => e.dataset.questionId));
+  assert.equal(ids.length, Object.keys(frTexts).length);
+  for (const id of ids) {
+    const q = frTexts[id];
+    const legend = await legendOf(page, id);
+    assert.equal(legend, q.text_child_feminine ?? q.text_child, `${id} in the child wording`);
+    assert.doesNotMatch(legend, /\bvous\b|contrat/i, `${id}: informal, no adult terms`);
+    const secondary = page.locator(`fieldset[data-question-id=${id}] .question-secondary`);
+    assert.equal((await secondary.textContent()).trim(), enTexts[id].text_child, `${id} in English below`);
+  }
+  // A girl: « frappée », not « frappé(e) ».
+  assert.match(await legendOf(page, 's_hurt'), /t'a frappée/);
+  const wording = (await questions.locator('[data-testid=question-wording]').textContent()).trim();
+  assert.ok(wording.includes(en['screening.wording.child']) && wording.includes(en['screening.wording.female']), wording);
+  await screenshot(page, 'workflow-fr-child');
+  assert.deepEqual(page.consoleErrors.filter((e) => !/^Failed to load resource/.test(e)), []);
   await page.context().close();
 });
 

@@ -21,6 +21,8 @@ interface Props {
   error: string | null;
   /** A note above the questions (answers carried over from the screener). */
   notice?: string;
+  /** How the questions are worded for the person (a child, a woman or a girl), if not the default. */
+  wording?: string[];
   /** Question texts in the interface language, when the interview is held in another. */
   secondary?: Record<string, string>;
   interviewLang?: string;
@@ -77,6 +79,7 @@ export function Questions({
   busy,
   error,
   notice,
+  wording,
   secondary,
   interviewLang,
   saveStatus,
@@ -128,6 +131,11 @@ export function Questions({
       </div>
 
       {instrument.intro && <p class="muted">{instrument.intro}</p>}
+      {wording && wording.length > 0 && (
+        <p class="muted" data-testid="question-wording">
+          {wording.join(' ')}
+        </p>
+      )}
       {notice && <p class="notice notice-info">{notice}</p>}
       <p class="progress-line">
         <span>{t('screening.answered', { n: answered, total })}</span>

@@ -24,6 +24,7 @@ import { ResultView } from './ResultView';
 import { ConsentStep, SafetyStep, UrgentPanel } from './Safeguards';
 import { SetupForm } from './SetupForm';
 import {
+  addresseeOf,
   allQuestions,
   carryOver,
   createBody,
@@ -41,6 +42,7 @@ import {
   SCREENER_PROFILE,
   setupOfView,
   textsOf,
+  type Addressee,
   type Answer,
   type Instrument,
   type InstrumentTexts,
@@ -128,12 +130,13 @@ function writePending(id: number | null, state: PageState | null) {
   }
 }
 
-async function loadDoc(profile: string, lang: Language): Promise<Instrument> {
+/** An instrument in a language, worded for the person (feminine, child) when `to` is given. */
+async function loadDoc(profile: string, lang: Language, to?: Addressee): Promise<Instrument> {
   const doc =
     profile === SCREENER_PROFILE
       ? await api.get('/screen/screener', { query: { lang } })
       : await api.get('/screen/instruments/{profile}', { path: { profile: profile as Profile }, query: { lang } });
-  return readInstrument(doc);
+  return readInstrument(doc, to);
 }
 
 function questionTextsOf(instrument: Instrument): Record<string, string> {
@@ -289,14 +292,21 @@ export function ScreeningPage({ me }: PageProps) {
   }
 
   // The questions in the interview's language (sensitive ones last), and in the interface's
-  // when it differs; fetched again when a language changes, the answers (keyed by question id)
-  // are kept.
+  // when it differs, both worded for the person (a woman or a girl, a child); fetched again when
+  // a language or the person changes, the answers (keyed by question id) are kept.
   const profile = profileOf(setup);
+  const { female, child } = addresseeOf(setup);
+  const to: Addressee = { female, child };
+  // Said above the questions: the screener and the child instruments are worded for a child (an
+  // adult instrument for a person who may be a minor is not); French and Arabic have feminine forms.
+  const wordingNotes: string[] = [];
+  if (child && (profile === SCREENER_PROFILE || profile.startsWith('child_'))) wordingNotes.push(t('screening.wording.child'));
+  if (female && [setup.interviewLang, lang].some((l) => l === 'fr' || l === 'ar')) wordingNotes.push(t('screening.wording.female'));
   useEffect(() => {
     if (step !== 'questions') return;
     let cancelled = false;
     setInstrumentError(null);
-    loadDoc(profile, setup.interviewLang)
+    loadDoc(profile, setup.interviewLang, to)
       .then((doc) => {
         if (!cancelled) setInstrument(interviewOrder(doc, t('sensitive.title'), t('sensitive.note')));
       })
@@ -304,7 +314,7 @@ export function ScreeningPage({ me }: PageProps) {
         if (!cancelled) setInstrumentError(message(e));
       });
     if (setup.interviewLang !== lang)
-      loadDoc(profile, lang)
+      loadDoc(profile, lang, to)
         .then((doc) => {
           if (!cancelled) setSecondary(questionTextsOf(doc));
         })
@@ -313,7 +323,7 @@ export function ScreeningPage({ me }: PageProps) {
     return () => {
       cancelled = true;
     };
-  }, [step, profile, setup.interviewLang, lang]);
+  }, [step, profile, setup.interviewLang, lang, female, child]);
 
   // Texts of the evaluated profile in the interface language: the result of a recorded
   // screening, or of the screener (routed to a profile), may come in another.
@@ -321,7 +331,7 @@ export function ScreeningPage({ me }: PageProps) {
   useEffect(() => {
     if (step !== 'result' || !resultProfile) return;
     let cancelled = false;
-    loadDoc(resultProfile, lang)
+    loadDoc(resultProfile, lang, to)
       .then((doc) => {
         if (!cancelled) setTexts(textsOf(doc));
       })
@@ -331,7 +341,7 @@ export function ScreeningPage({ me }: PageProps) {
     return () => {
       cancelled = true;
     };
-  }, [step, resultProfile, lang]);
+  }, [step, resultProfile, lang, female, child]);
 
   // The recorded answers' questions in both languages, for the printed summary and corrections.
   const recordedKind = record?.view ? (record.view.screening.instrument === 'screener' ? SCREENER_PROFILE : record.view.screening.profile) : undefined;
@@ -339,7 +349,7 @@ export function ScreeningPage({ me }: PageProps) {
   useEffect(() => {
     if (!recordedKind || !recordedLang) return setQuestionTexts(undefined);
     let cancelled = false;
-    Promise.all([loadDoc(recordedKind, recordedLang), loadDoc(recordedKind, lang)])
+    Promise.all([loadDoc(recordedKind, recordedLang, to), loadDoc(recordedKind, lang, to)])
       .then(([primary, second]) => {
         if (!cancelled) setQuestionTexts({ primary: questionTextsOf(primary), secondary: questionTextsOf(second) });
       })
@@ -347,7 +357,7 @@ export function ScreeningPage({ me }: PageProps) {
     return () => {
       cancelled = true;
     };
-  }, [recordedKind, recordedLang, lang]);
+  }, [recordedKind, recordedLang, lang, female, child]);
 
   function changeMode(next: QuestionMode) {
     setMode(next);
@@ -552,6 +562,7 @@ export function ScreeningPage({ me }: PageProps) {
               busy={busy}
               error={submitError}
               notice={carried > 0 ? t('screening.carried_over', { n: carried }) : undefined}
+              wording={wordingNotes}
               secondary={secondary}
               interviewLang={setup.interviewLang}
               saveStatus={saveNote}

@@ -164,9 +164,34 @@ function isScreener(doc: InstrumentDoc | ScreenerDoc): doc is ScreenerDoc {
   return doc.profile === SCREENER_PROFILE;
 }
 
+/** To whom the questions are addressed (issue #8 items 3 and 9): a woman or a girl is asked the
+ * feminine wording where French or Arabic has one; a child, or a person who may be a minor, the
+ * screener's child wording (informal address, no adult terms). Everyone else: the default. */
+export interface Addressee {
+  female: boolean;
+  child: boolean;
+}
+
+export function addresseeOf(setup: ScreeningSetup): Addressee {
+  return { female: setup.sex === 'female', child: isChild(setup) };
+}
+
+interface Wordings {
+  text: string;
+  text_feminine?: string;
+  text_child?: string;
+  text_child_feminine?: string;
+}
+
+/** The wording of a question for the addressee (src/screen question_in() chooses the same way). */
+export function wordingFor(q: Wordings, to?: Addressee): string {
+  if (to?.child && q.text_child) return (to.female && q.text_child_feminine) || q.text_child;
+  return (to?.female && q.text_feminine) || q.text;
+}
+
 /** An instrument (GET /screen/instruments/{profile}) or the screener (GET /screen/screener),
- * rendered by the server in the requested language. */
-export function readInstrument(doc: InstrumentDoc | ScreenerDoc): Instrument {
+ * rendered by the server in the requested language, in the wording for `to`. */
+export function readInstrument(doc: InstrumentDoc | ScreenerDoc, to?: Addressee): Instrument {
   let groups: QuestionGroup[];
   if (isScreener(doc)) {
     // A flat list of questions: grouped by their dimension, in order of first appearance.
@@ -174,7 +199,7 @@ export function readInstrument(doc: InstrumentDoc | ScreenerDoc): Instrument {
     for (const q of doc.questions) {
       if (!byDimension.has(q.dimension))
         byDimension.set(q.dimension, { id: q.dimension, title: q.dimension_title, questions: [] });
-      byDimension.get(q.dimension)!.questions.push({ id: q.id, text: q.text, dimension: q.dimension, marks: q.marks });
+      byDimension.get(q.dimension)!.questions.push({ id: q.id, text: wordingFor(q, to), dimension: q.dimension, marks: q.marks });
     }
     groups = [...byDimension.values()];
   } else {
@@ -182,7 +207,7 @@ export function readInstrument(doc: InstrumentDoc | ScreenerDoc): Instrument {
       id: d.id,
       title: d.title,
       description: d.description,
-      questions: d.indicators.map((i) => ({ id: i.id, text: i.text, strength: i.strength, dimension: d.id })),
+      questions: d.indicators.map((i) => ({ id: i.id, text: wordingFor(i, to), strength: i.strength, dimension: d.id })),
     }));
   }
   const dimensionTitles: Record<string, string> = {};
