@@ -157,8 +157,11 @@ EvaluationInput parse_evaluation_input(const Json& body, const Catalogue& c) {
 EvaluationInput parse_screener_input(const Json& body, const Catalogue& c) {
   JsonObject o(body);
   o.only({"profile", "age", "may_be_minor", "answers", "lang", "rule_version"});
-  std::optional<std::string> given = o.optional_string("profile");
-  if (given && *given == kScreenerProfile) given.reset();
+  // The profile the caller chose; none when absent or "screener" (an empty optional built
+  // directly: resetting one made GCC 12 warn of a maybe-uninitialized string).
+  std::optional<std::string> given;
+  if (auto named = o.optional_string("profile"); named && *named != kScreenerProfile)
+    given = std::move(*named);
   if (given) (void)instrument_or_throw(c, *given);
   auto common = parse_common(o, c);
   const auto& rule = rule_for(c, common.rule_version);
