@@ -275,7 +275,9 @@ TEST(Addressing, TheCatalogueServesEveryWording) {
     EXPECT_TRUE(q.contains("text_child_feminine")) << q["id"];
   }
   // English has no feminine wording: the field is absent, the client shows "text".
-  for (const auto& q : screener_json("en")["questions"]) {
+  // Named: a range over a member of a temporary would dangle (caught by ASan).
+  const Json english = screener_json("en");
+  for (const auto& q : english["questions"]) {
     EXPECT_TRUE(q.contains("text_child"));
     EXPECT_FALSE(q.contains("text_feminine"));
   }
