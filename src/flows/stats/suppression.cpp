@@ -184,11 +184,13 @@ SuppressedTable suppress(const CountTable& table, const SuppressionRule& rule) {
       // column (complete_lines then pairs it), else the cheapest published cell anywhere; then
       // audit again.
       std::vector<std::pair<size_t, size_t>> near;
+      near.reserve(t.columns() + t.rows());
       for (size_t c = 0; c < t.columns(); ++c) near.emplace_back(cell.row, c);
       for (size_t r = 0; r < t.rows(); ++r) near.emplace_back(r, cell.column);
       std::pair<size_t, size_t> chosen;
       if (!cheapest(t, near, chosen)) {
         std::vector<std::pair<size_t, size_t>> everywhere;
+        everywhere.reserve(t.rows() * t.columns());
         for (size_t r = 0; r < t.rows(); ++r) {
           for (size_t c = 0; c < t.columns(); ++c) everywhere.emplace_back(r, c);
         }
