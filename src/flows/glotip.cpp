@@ -11,6 +11,7 @@
 #include "core/csv.h"
 #include "core/embedded.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace ctip::embedded {
 const std::vector<File>& flows_data();  // data/flows/*, embedded by src/flows/CMakeLists.txt
@@ -38,18 +39,12 @@ enum Col : size_t {
   kSource
 };
 
-std::string_view strip(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 double ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : double(a) / double(b); }
 
 }  // namespace
 
 std::optional<Count> parse_glotip_count(std::string_view text) {
-  text = strip(text);
+  text = core::trim_blanks(text);
   if (text == "<5") return Count{1, 4};
   if (text.empty()) return std::nullopt;
   // Digits, optionally in groups of three separated by commas ("1,192").
@@ -155,7 +150,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
   std::vector<std::string> header(reader.fields().begin(), reader.fields().end());
   for (size_t i = 0; i < header.size(); ++i)
     for (size_t k = 0; k < kColumns.size(); ++k)
-      if (strip(header[i]) == kColumns[k]) at[k] = i;
+      if (core::trim_blanks(header[i]) == kColumns[k]) at[k] = i;
   for (size_t k : {kIso3, kIndicator, kDimension, kCategory, kSex, kAge, kYear, kValue})
     if (at[k] == SIZE_MAX)
       throw Error(ErrorCode::invalid_argument,
@@ -183,7 +178,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
     auto f = reader.fields();
     size_t line = reader.line();
     GlotipValue v;
-    auto year_text = strip(f[at[kYear]]);
+    auto year_text = core::trim_blanks(f[at[kYear]]);
     int year = 0;
     auto [ptr, ec] = std::from_chars(year_text.data(), year_text.data() + year_text.size(), year);
     if (ec != std::errc() || ptr != year_text.data() + year_text.size()) {
@@ -195,7 +190,7 @@ GlotipData read_glotip(std::istream& in, const CitizenshipMap& map, const Import
       continue;
     }
     v.year = year;
-    auto iso = strip(f[at[kIso3]]);
+    auto iso = core::trim_blanks(f[at[kIso3]]);
     if (auto code = country_code(iso); code && iso.size() == 3) {
       v.country = *code;
     } else {

@@ -6,6 +6,7 @@
 
 #include "core/csv.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace ctip::flows {
 namespace {
@@ -231,23 +232,6 @@ uint8_t labour_of_isic(char section) {
   }
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // CTDC's missing values: empty, -99 and 0 (issue #9).
 bool is_missing(std::string_view v) {
   return v.empty() || v == "-99" || v == "0" || v == "-99.0" || v == "0.0";
@@ -267,9 +251,10 @@ FlagValue parse_flag(std::string_view v) {
     if (v[0] == '0') return FlagValue::unset;
   }
   if (v.size() == 3 && v[0] == '-' && v[1] == '9' && v[2] == '9') return FlagValue::unset;
-  v = trim(v);
-  if (v == "1" || v == "1.0" || iequals(v, "true")) return FlagValue::set;
-  if (v.empty() || v == "0" || v == "0.0" || v == "-99" || v == "-99.0" || iequals(v, "false"))
+  v = core::trim_blanks(v);
+  if (v == "1" || v == "1.0" || core::iequals(v, "true")) return FlagValue::set;
+  if (v.empty() || v == "0" || v == "0.0" || v == "-99" || v == "-99.0" ||
+      core::iequals(v, "false"))
     return FlagValue::unset;
   return FlagValue::invalid;
 }
@@ -302,9 +287,11 @@ AgeGroup age_of_years(int years) {
 }
 
 std::optional<Sex> ctdc_sex(std::string_view v) {
-  if (iequals(v, "female") || iequals(v, "woman") || iequals(v, "f")) return Sex::female;
-  if (iequals(v, "male") || iequals(v, "man") || iequals(v, "m")) return Sex::male;
-  if (iequals(v, "transgender") || iequals(v, "Trans/Transgender/NonConforming"))
+  if (core::iequals(v, "female") || core::iequals(v, "woman") || core::iequals(v, "f"))
+    return Sex::female;
+  if (core::iequals(v, "male") || core::iequals(v, "man") || core::iequals(v, "m"))
+    return Sex::male;
+  if (core::iequals(v, "transgender") || core::iequals(v, "Trans/Transgender/NonConforming"))
     return Sex::transgender;
   return std::nullopt;
 }
@@ -314,7 +301,7 @@ void for_each_item(std::string_view v, F&& f) {
   size_t start = 0;
   for (size_t i = 0; i <= v.size(); ++i) {
     if (i == v.size() || v[i] == ';' || v[i] == '|' || v[i] == ',') {
-      auto item = trim(v.substr(start, i - start));
+      auto item = core::trim_blanks(v.substr(start, i - start));
       if (!item.empty()) f(item);
       start = i + 1;
     }
@@ -388,7 +375,7 @@ class Importer {
     auto header = reader.fields();
     size_t recognised = 0;
     for (size_t i = 0; i < header.size(); ++i) {
-      auto name = trim(header[i]);
+      auto name = core::trim_blanks(header[i]);
       Column col{std::string(name), Kind::ignored, FlagGroup::exploitation, 0};
       for (const auto& s : specs_) {
         if (s.name == name) {
@@ -463,14 +450,14 @@ class Importer {
   }
 
   CountryCode country(size_t column, std::string_view v) {
-    if (auto c = country_code(trim(v))) return *c;
+    if (auto c = country_code(core::trim_blanks(v))) return *c;
     unknown(column, v);
     return kUnknownCountry;
   }
 
   // Reads a year; false (and an error) when it is neither missing nor a possible year.
   bool year(size_t line, size_t column, std::string_view v, int16_t& out) {
-    v = trim(v);
+    v = core::trim_blanks(v);
     if (is_missing(v)) {
       unknown(column, v);
       return true;
@@ -496,7 +483,7 @@ class Importer {
 
   // The year of a date written YYYY, YYYY-MM-DD or YYYY/MM/DD.
   bool date_year(size_t line, size_t column, std::string_view v, int16_t& out) {
-    v = trim(v);
+    v = core::trim_blanks(v);
     if (v.empty()) return true;
     if (v.size() >= 4 && (v.size() == 4 || v[4] == '-' || v[4] == '/'))
       return year(line, column, v.substr(0, 4), out);
@@ -555,7 +542,7 @@ class Importer {
           if (!year(line, i, v, r.year)) return skip();
           break;
         case Kind::source: {
-          auto s = trim(v);
+          auto s = core::trim_blanks(v);
           if (is_missing(s)) {
             unknown(i, v);
           } else {
@@ -565,7 +552,7 @@ class Importer {
           break;
         }
         case Kind::gender: {
-          auto s = trim(v);
+          auto s = core::trim_blanks(v);
           if (auto sex = ctdc_sex(s))
             r.sex = *sex;
           else
@@ -573,16 +560,16 @@ class Importer {
           break;
         }
         case Kind::age_broad:
-          if (auto a = ctdc_age(trim(v)))
+          if (auto a = ctdc_age(core::trim_blanks(v)))
             r.age = *a;
           else
             unknown(i, v);
           break;
         case Kind::majority: {
-          auto s = trim(v);
-          if (iequals(s, "minor"))
+          auto s = core::trim_blanks(v);
+          if (core::iequals(s, "minor"))
             majority = majority ? majority : 1;
-          else if (iequals(s, "adult"))
+          else if (core::iequals(s, "adult"))
             majority = majority ? majority : 2;
           else
             unknown(i, v);
@@ -596,7 +583,7 @@ class Importer {
           r.exploitation = country(i, v);
           break;
         case Kind::h_gender: {
-          auto s = trim(v);
+          auto s = core::trim_blanks(v);
           if (s == "Feminine")
             r.sex = Sex::female;
           else if (s == "Masculine")
@@ -621,7 +608,7 @@ class Importer {
           break;
         }
         case Kind::h_age: {
-          auto s = trim(v);
+          auto s = core::trim_blanks(v);
           int years = -1;
           auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), years);
           if (s.empty()) {
@@ -647,7 +634,7 @@ class Importer {
           picks(i, v, kHtcdsRelationship, r);
           break;
         case Kind::h_labour_industry: {
-          auto s = trim(v);
+          auto s = core::trim_blanks(v);
           if (s.size() >= 2 && s[1] == '_' && s[0] >= 'A' && s[0] <= 'U')
             r.flags[static_cast<size_t>(FlagGroup::labour)] |= 1u << labour_of_isic(s[0]);
           else if (!s.empty())
@@ -658,10 +645,10 @@ class Importer {
           if (!date_year(line, i, v, r.year)) return skip();
           break;
         case Kind::hte_country:
-          if (!trim(v).empty()) event_country = country(i, v);
+          if (!core::trim_blanks(v).empty()) event_country = country(i, v);
           break;
         case Kind::hte_type:
-          event_is_exploitation = trim(v) == "Exploitation";
+          event_is_exploitation = core::trim_blanks(v) == "Exploitation";
           break;
         case Kind::hte_date:
           if (!date_year(line, i, v, event_year)) return skip();

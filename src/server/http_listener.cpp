@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace ctip::server {
 
@@ -31,17 +32,6 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -87,25 +77,25 @@ std::string url_decode(std::string_view text, bool plus_is_space) {
 
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
+    if (core::iequals(k, name)) return v;
   return {};
 }
 
 std::vector<std::string> HttpRequest::header_values(std::string_view name) const {
   std::vector<std::string> out;
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) out.push_back(v);
+    if (core::iequals(k, name)) out.push_back(v);
   return out;
 }
 
 void HttpResponse::set_header(std::string name, std::string value) {
-  std::erase_if(headers, [&](const auto& h) { return iequals(h.first, name); });
+  std::erase_if(headers, [&](const auto& h) { return core::iequals(h.first, name); });
   headers.emplace_back(std::move(name), std::move(value));
 }
 
 std::string HttpResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
+    if (core::iequals(k, name)) return v;
   return {};
 }
 
@@ -249,7 +239,7 @@ class Session : public std::enable_shared_from_this<Session> {
       request_.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     request_.remote_addr = address_;
     keep_alive_ = h.keep_alive();
-    expect_continue_ = iequals(request_.header("Expect"), "100-continue");
+    expect_continue_ = core::iequals(request_.header("Expect"), "100-continue");
     net::post(l_.workers, [self = shared_from_this()] { self->handle(); });
   }
 
@@ -323,9 +313,9 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [k, v] : l_.opt.default_headers) r->set(k, v);
     bool close_asked = false;
     for (const auto& [k, v] : res.headers) {
-      if (iequals(k, "Connection")) {
-        close_asked = close_asked || iequals(v, "close");
-      } else if (iequals(k, "Set-Cookie")) {
+      if (core::iequals(k, "Connection")) {
+        close_asked = close_asked || core::iequals(v, "close");
+      } else if (core::iequals(k, "Set-Cookie")) {
         r->insert(k, v);
       } else {
         r->set(k, v);
