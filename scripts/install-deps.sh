@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-build}
 
 build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libsodium-dev libssl-dev nlohmann-json3-dev
-            libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev libboost1.81-dev iso-codes zlib1g-dev
+            libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev libboost-dev iso-codes zlib1g-dev
             libgtest-dev libgmock-dev libbenchmark-dev python3
             libcairo2-dev libpango1.0-dev fonts-dejavu-core libglpk-dev)
 # libcairo2-dev, libpango1.0-dev, fonts-dejavu-core: the screening's PDF summary (Arabic shaped

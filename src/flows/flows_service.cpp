@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <list>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <streambuf>
@@ -202,6 +203,32 @@ RecordCache& record_cache() {
   return cache;
 }
 
+// Results of k-suppression, newest first (FlowsService::suppressed).
+constexpr size_t kSuppressionCacheEntries = 16;
+struct SuppressionCache {
+  std::mutex mutex;
+  std::list<std::pair<std::string, Json>> entries;
+};
+SuppressionCache& suppression_cache() {
+  static SuppressionCache cache;
+  return cache;
+}
+
+std::string filter_key(const Filter& f) {
+  std::string k;
+  auto opt = [&](const char* name, const auto& v) {
+    if (v) k += std::string(name) + "=" + std::to_string(static_cast<int64_t>(*v)) + ";";
+  };
+  opt("from", f.year_from);
+  opt("to", f.year_to);
+  opt("country", f.country);
+  if (f.region) k += "region=" + *f.region + ";";
+  if (f.source) k += "source=" + *f.source + ";";
+  if (f.sex) k += "sex=" + std::to_string(static_cast<int>(*f.sex)) + ";";
+  if (f.age) k += "age=" + std::to_string(static_cast<int>(*f.age)) + ";";
+  return k;
+}
+
 // The dataset names a release reads, for the epsilon ledger.
 std::vector<std::string> datasets_of(store::Connection& c, bool with_cases) {
   std::vector<std::string> out;
@@ -274,7 +301,7 @@ void FlowsService::discard_job(store::Connection& c, int64_t job_id) {
   repository::delete_import_of_job(c, job_id);
 }
 
-std::shared_ptr<const RecordTable> FlowsService::records() {
+FlowsService::Loaded FlowsService::load() {
   std::string fingerprint;
   std::vector<repository::CaseBasis> cases;
   store_.read([&](store::Connection& c) {
@@ -295,12 +322,14 @@ std::shared_ptr<const RecordTable> FlowsService::records() {
       cache.fingerprint = fingerprint;
     }
     imported = cache.table;
+    fingerprint = cache.fingerprint;
   }
-  if (cases.empty()) return imported;
+  if (cases.empty()) return {imported, fingerprint};
   // ctip's own cases, as data source "ctip", appended to a copy (the cached table stays as the
-  // imports made it).
+  // imports made it). The key covers what they contribute, so cached results follow them.
   auto all = std::make_shared<RecordTable>(*imported);
   const uint8_t ctip = all->source_index("ctip");
+  std::string basis;
   for (const auto& b : cases) {
     CaseRecord r;
     r.year = static_cast<int16_t>(b.year >= kFirstYear && b.year <= kLastYear ? b.year : 0);
@@ -309,8 +338,40 @@ std::shared_ptr<const RecordTable> FlowsService::records() {
     r.age = age_band(b.age, b.may_be_minor);
     if (b.nationality) r.citizenship = country_code(*b.nationality).value_or(kUnknownCountry);
     all->push_back(r);
+    basis += std::to_string(r.year) + ":" + std::to_string(r.citizenship) + ":" +
+             std::to_string(static_cast<int>(r.sex)) + ":" +
+             std::to_string(static_cast<int>(r.age)) + ";";
   }
-  return all;
+  return {all, fingerprint + "/ctip:" + to_hex(sha256(basis))};
+}
+
+std::shared_ptr<const RecordTable> FlowsService::records() { return load().table; }
+
+Json FlowsService::suppressed(const Filter& filter, int64_t k) {
+  if (k < 2) invalid("k", "k must be at least 2: a threshold of 1 suppresses nothing");
+  auto loaded = load();
+  auto counts = corridor_table(*loaded.table, filter);
+  const size_t cells = counts.rows.size() * counts.columns.size();
+  if (cells > kMaxReleaseCells)
+    invalid("region", "the corridor table has " + std::to_string(counts.rows.size()) + " x " +
+                          std::to_string(counts.columns.size()) +
+                          " countries; proving every suppressed cell safe takes too long above " +
+                          std::to_string(kMaxReleaseCells) +
+                          " cells: narrow it with region, country or years");
+  // Proving a large table safe takes seconds (linear programs per suppressed cell): the same
+  // table is answered from memory while the data do not change.
+  const std::string key = loaded.key + "|" + filter_key(filter) + "|k=" + std::to_string(k);
+  auto& cache = suppression_cache();
+  {
+    std::lock_guard lock(cache.mutex);
+    for (const auto& [cached_key, value] : cache.entries)
+      if (cached_key == key) return value;
+  }
+  Json out = published_json(stats::suppress(counts, {k}));
+  std::lock_guard lock(cache.mutex);
+  cache.entries.emplace_front(key, out);
+  if (cache.entries.size() > kSuppressionCacheEntries) cache.entries.pop_back();
+  return out;
 }
 
 Json FlowsService::overview() {
@@ -425,17 +486,12 @@ Json FlowsService::glotip(DomesticBy by, const Filter& filter) {
   return {{"by", by == DomesticBy::year ? "year" : "country"}, {"rows", std::move(out_rows)}};
 }
 
-Json FlowsService::preview(const Filter& filter, int64_t k) {
-  if (k < 2) invalid("k", "k must be at least 2: a threshold of 1 suppresses nothing");
-  auto table = corridor_table(*records(), filter);
-  return published_json(stats::suppress(table, {k}));
-}
+Json FlowsService::preview(const Filter& filter, int64_t k) { return suppressed(filter, k); }
 
 Json FlowsService::release(const auth::Actor& actor, const ReleaseRequest& req) {
   if (req.k.has_value() == req.epsilon.has_value())
     invalid("method", "give either k (suppression) or epsilon (differential privacy)");
   auto table = records();
-  auto counts = corridor_table(*table, req.filter);
   const bool with_cases =
       std::find(table->sources().begin(), table->sources().end(), "ctip") != table->sources().end();
   Json parameters = req.filter_json;
@@ -444,7 +500,7 @@ Json FlowsService::release(const auth::Actor& actor, const ReleaseRequest& req) 
   if (req.k) {
     if (*req.k < 2) invalid("k", "k must be at least 2: a threshold of 1 suppresses nothing");
     parameters["k"] = *req.k;
-    published = published_json(stats::suppress(counts, {*req.k}));
+    published = suppressed(req.filter, *req.k);
   } else {
     const double eps = *req.epsilon;
     if (!(eps > 0) || !std::isfinite(eps)) invalid("epsilon", "epsilon must be above 0");
@@ -455,8 +511,8 @@ Json FlowsService::release(const auth::Actor& actor, const ReleaseRequest& req) 
     // The noise is drawn against a one-off ledger; the store's ledgers are spent below, in the
     // transaction that records the release.
     stats::PrivacyBudget once("release", eps);
-    published = published_json(
-        stats::release_private(counts, {eps, req.max_records_per_person}, once, "release"));
+    published = published_json(stats::release_private(
+        corridor_table(*table, req.filter), {eps, req.max_records_per_person}, once, "release"));
     spent = eps;
   }
   Json result;

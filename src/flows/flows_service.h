@@ -56,6 +56,10 @@ class ImportRejected : public Error {
   Json summary;
 };
 
+// The largest corridor table (citizenships x countries of exploitation) k-suppression takes: the
+// interval audit solves linear programs per suppressed cell, about 10 s for 120 x 90 on 2 cores.
+inline constexpr size_t kMaxReleaseCells = 12000;
+
 struct ReleaseRequest {
   std::optional<int64_t> k;       // k-threshold suppression, or
   std::optional<double> epsilon;  // a differentially private release
@@ -103,6 +107,14 @@ class FlowsService {
   std::shared_ptr<const RecordTable> records();
 
  private:
+  struct Loaded {
+    std::shared_ptr<const RecordTable> table;
+    std::string key;  // changes whenever the records do
+  };
+  Loaded load();
+  // The corridor table after k-suppression (preview and release), cached by data, filter and k.
+  Json suppressed(const Filter& filter, int64_t k);
+
   store::Store& store_;
   audit::AuditLog& audit_;
 };
