@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/country.h"
 #include "flows/capability.h"
 #include "flows/demo_data.h"
 #include "flows/publish.h"
@@ -129,6 +130,28 @@ TEST(FlowsService, AKReleaseLeavesNoSmallCellRecoverableFromItsMargins) {
             std::string::npos);
   req.k = 1;
   EXPECT_THROW(svc.release(kOperator, req), Error);
+}
+
+TEST(FlowsService, ATableTooLargeToProveSafeIsRefusedNamingTheFilters) {
+  Env env("flows-wide");
+  FlowsService svc(*env.store, *env.audit);
+  // Every citizenship with every country of exploitation: about 249 x 249 cells.
+  std::string text = "yearOfRegistration,citizenship,CountryOfExploitation\n";
+  const auto& all = all_countries();
+  for (size_t i = 0; i < all.size(); ++i)
+    text += "2019," + all[i].alpha2 + "," + all[(i * 7 + 3) % all.size()].alpha2 + "\n" +
+            "2019," + all[(i * 11 + 5) % all.size()].alpha2 + "," + all[i].alpha2 + "\n";
+  import_text(svc, text);
+  try {
+    svc.preview({}, 11);
+    FAIL() << "a table above kMaxReleaseCells must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "region");
+    EXPECT_NE(std::string(e.what()).find("narrow it"), std::string::npos);
+  }
+  Filter one;
+  one.country = country_code("UKR");
+  EXPECT_NO_THROW(svc.preview(one, 11));
 }
 
 TEST(FlowsService, TheEpsilonBudgetHoldsAcrossServicesAndRestarts) {
