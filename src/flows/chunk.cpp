@@ -29,7 +29,7 @@ template <class T>
 void take(std::string_view& in, std::vector<T>& column, size_t n) {
   size_t at = column.size();
   column.resize(at + n);
-  std::memcpy(column.data() + at, in.data(), n * sizeof(T));
+  std::memcpy(column.data() + at, in.substr(0, n * sizeof(T)).begin(), n * sizeof(T));
   in.remove_prefix(n * sizeof(T));
 }
 

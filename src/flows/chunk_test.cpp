@@ -57,8 +57,9 @@ TEST(Chunk, DamageIsReportedNotRead) {
   const std::vector<uint8_t> map = {0};
   RecordTable out;
   std::string packed = pack_chunk(t, 0, 1);
-  for (std::string bad : {std::string("r2:") + packed.substr(3), std::string("r1:!!!"),
-                          std::string("r1:") + packed.substr(3, packed.size() - 8), std::string()}) {
+  for (std::string bad :
+       {std::string("r2:") + packed.substr(3), std::string("r1:!!!"),
+        std::string("r1:") + packed.substr(3, packed.size() - 8), std::string()}) {
     try {
       unpack_chunk(bad, map, out);
       FAIL() << "accepted a damaged chunk: " << bad;

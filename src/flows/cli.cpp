@@ -289,8 +289,8 @@ void import_command(const ImportArgs& a) {
     return;
   }
   const auto& sm = result.summary;
-  std::cout << (a.dry_run ? "dry run, nothing stored: "
-                          : "import " + std::to_string(*result.import_id) + ": ")
+  std::cout << (result.import_id ? "import " + std::to_string(*result.import_id) + ": "
+                                 : std::string("dry run, nothing stored: "))
             << sm["rows_read"] << " rows read, " << sm["imported"] << " imported, " << sm["skipped"]
             << " skipped\n";
   if (sm.contains("ignored_columns") && !sm["ignored_columns"].empty())

@@ -155,6 +155,7 @@ RecordTable load_records(store::Connection& c) {
   for (const auto& imp : complete_imports(c)) {
     if (imp.format == Format::glotip) continue;
     std::vector<uint8_t> map;
+    map.reserve(imp.sources.size());
     for (const auto& s : imp.sources) map.push_back(table.source_index(s));
     for (const auto& r : c.query(
              "SELECT data FROM flow_record_chunks WHERE import_id = ? ORDER BY chunk", {imp.id}))

@@ -91,8 +91,8 @@ TEST(FlowsService, StoredRecordsAggregateAsTheFileDoes) {
   EXPECT_EQ(svc.corridors(f)["corridors"], corridors_json(corridors(file.table, f)));
   EXPECT_EQ(svc.domestic(DomesticBy::country, {})["rows"],
             domestic_json(domestic_share(file.table, DomesticBy::country)));
-  EXPECT_EQ(svc.categories(FlagGroup::control, f), to_json(categories_by_year(file.table,
-                                                                             FlagGroup::control, f)));
+  EXPECT_EQ(svc.categories(FlagGroup::control, f),
+            to_json(categories_by_year(file.table, FlagGroup::control, f)));
   // A second import joins the first; the cache sees the change.
   import_text(svc, demo_ctdc_csv(1000, 12));
   EXPECT_EQ(svc.records()->size(), 141000u);
@@ -139,8 +139,8 @@ TEST(FlowsService, ATableTooLargeToProveSafeIsRefusedNamingTheFilters) {
   std::string text = "yearOfRegistration,citizenship,CountryOfExploitation\n";
   const auto& all = all_countries();
   for (size_t i = 0; i < all.size(); ++i)
-    text += "2019," + all[i].alpha2 + "," + all[(i * 7 + 3) % all.size()].alpha2 + "\n" +
-            "2019," + all[(i * 11 + 5) % all.size()].alpha2 + "," + all[i].alpha2 + "\n";
+    text += "2019," + all[i].alpha2 + "," + all[(i * 7 + 3) % all.size()].alpha2 + "\n" + "2019," +
+            all[(i * 11 + 5) % all.size()].alpha2 + "," + all[i].alpha2 + "\n";
   import_text(svc, text);
   try {
     svc.preview({}, 11);
@@ -163,8 +163,7 @@ TEST(FlowsService, TheEpsilonBudgetHoldsAcrossServicesAndRestarts) {
     import_text(svc, demo_ctdc_csv(3000, 9), req);
     ReleaseRequest r;
     r.epsilon = 0.7;
-    EXPECT_NEAR(svc.release(kOperator, r)["release"]["epsilon_remaining"].get<double>(), 0.3,
-                1e-9);
+    EXPECT_NEAR(svc.release(kOperator, r)["release"]["epsilon_remaining"].get<double>(), 0.3, 1e-9);
   }
   env.open(false);  // another process on the same store
   FlowsService again(*env.store, *env.audit);

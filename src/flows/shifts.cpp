@@ -24,6 +24,16 @@ std::string country_name(CountryCode code) {
   return c ? c->name : alpha3(code);
 }
 
+// The keys of an unordered map in ascending order: series come out in a stable order.
+template <class Map>
+std::vector<typename Map::key_type> sorted_keys(const Map& map) {
+  std::vector<typename Map::key_type> keys;
+  keys.reserve(map.size());
+  for (const auto& entry : map) keys.push_back(entry.first);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
 int64_t years_in(const stats::Period& p) { return p.last_year - p.first_year + 1; }
 
 Json estimate_json(const stats::Estimate& e) {
@@ -159,10 +169,7 @@ ShiftReport find_shifts(const RecordTable& t, const Filter& filter,
   const Pair years{years_in(b), years_in(k)};
 
   add("domestic_share", "Domestic share", stats::Measure::share, domestic, both_known);
-  std::vector<CountryCode> countries;
-  for (const auto& [c, n] : known_by_country) countries.push_back(c);
-  std::sort(countries.begin(), countries.end());
-  for (CountryCode c : countries)
+  for (CountryCode c : sorted_keys(known_by_country))
     add("domestic_share", "Domestic share in " + country_name(c), stats::Measure::share,
         dom_by_country[c], known_by_country[c]);
   for (size_t c = 0; c < forms.size(); ++c)
@@ -170,10 +177,7 @@ ShiftReport find_shifts(const RecordTable& t, const Filter& filter,
       add("category_share",
           "Share of " + category_words(forms[c]) + " among records with a known form",
           stats::Measure::share, form[c], form_known);
-  std::vector<uint32_t> corridors_met;
-  for (const auto& [key, n] : corridor) corridors_met.push_back(key);
-  std::sort(corridors_met.begin(), corridors_met.end());
-  for (uint32_t key : corridors_met) {
+  for (uint32_t key : sorted_keys(corridor)) {
     auto cit = static_cast<CountryCode>(key >> 16);
     auto exp = static_cast<CountryCode>(key & 0xffff);
     if (cit == exp) continue;  // the domestic share covers them
@@ -181,10 +185,7 @@ ShiftReport find_shifts(const RecordTable& t, const Filter& filter,
         "Records from " + country_name(cit) + " exploited in " + country_name(exp),
         stats::Measure::rate, corridor[key], years);
   }
-  std::vector<CountryCode> exploited;
-  for (const auto& [c, n] : records_by_country) exploited.push_back(c);
-  std::sort(exploited.begin(), exploited.end());
-  for (CountryCode c : exploited)
+  for (CountryCode c : sorted_keys(records_by_country))
     add("records", "Records exploited in " + country_name(c), stats::Measure::rate,
         records_by_country[c], years);
 
@@ -202,10 +203,7 @@ ShiftReport find_shifts(const RecordTable& t, const Filter& filter,
     }
   };
   changepoints(yearly("Records a year", per_year, per_year));
-  std::vector<CountryCode> yearly_countries;
-  for (const auto& [c, m] : per_year_by_country) yearly_countries.push_back(c);
-  std::sort(yearly_countries.begin(), yearly_countries.end());
-  for (CountryCode c : yearly_countries)
+  for (CountryCode c : sorted_keys(per_year_by_country))
     changepoints(
         yearly("Records exploited in " + country_name(c), per_year_by_country[c], per_year));
   return out;

@@ -32,14 +32,16 @@ TEST(Shifts, TheDemoDatasRiseInDomesticTraffickingIsFlagged) {
   ASSERT_NE(domestic, nullptr);
   EXPECT_EQ(domestic->verdict, stats::Verdict::shift);
   EXPECT_GT(domestic->ratio.lower, 1.0);
-  EXPECT_TRUE(domestic->explanation.starts_with("Domestic share rose from ")) << domestic->explanation;
+  EXPECT_TRUE(domestic->explanation.starts_with("Domestic share rose from "))
+      << domestic->explanation;
   const auto* labour = find(report, "Share of forced labour among records with a known form");
   ASSERT_NE(labour, nullptr);
   EXPECT_EQ(labour->verdict, stats::Verdict::shift);
   // The changepoint of the yearly counts is 2020, where the generator moves registrations.
   bool at_2020 = false;
   for (size_t i = 0; i < report.changepoints.size(); ++i)
-    at_2020 |= report.changepoint_labels[i] == "Records a year" && report.changepoints[i].year == 2020;
+    at_2020 |=
+        report.changepoint_labels[i] == "Records a year" && report.changepoints[i].year == 2020;
   EXPECT_TRUE(at_2020);
   Json j = to_json(report);
   EXPECT_EQ(j["shifts"][0]["verdict"], "shift");
