@@ -70,7 +70,7 @@ function Panels({ overview, mayPublish, onPublished }: { overview: FlowOverview;
       </p>
       <Filters overview={overview} filter={filter} onApply={apply} />
       <CorridorPanels key={filterKey(filter)} filter={filter} overview={overview} names={names} />
-      <div class="chart-grid">
+      <div class="chart-grid flows-charts">
         <DomesticTrend filter={filter} />
         <CategoriesChart filter={filter} />
       </div>

@@ -2,7 +2,8 @@
 // the series flagged as shifts first (after Benjamini–Hochberg control of the false-discovery
 // rate), each with the server's one-sentence explanation; then the series without a shift, and
 // those with too few records to judge (never shown as "no change"); and the changepoints found
-// along the yearly series.
+// along the yearly series. The labels and explanations are the server's (in English); dir="auto"
+// keeps their punctuation in place on a right-to-left page.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -102,7 +103,9 @@ function Shifts({ shifts }: { shifts: FlowShifts }) {
               <span class="badge badge-info" dir="ltr">
                 {c.year}
               </span>{' '}
-              <span class="flows-explanation">{c.explanation}</span>
+              <span class="flows-explanation" dir="auto">
+                {c.explanation}
+              </span>
             </li>
           ))}
         </ul>
@@ -118,13 +121,13 @@ function ShiftItems({ items, testId }: { items: FlowShift[]; testId: string }) {
       {items.map((s) => (
         <li key={s.kind + '|' + s.label} data-verdict={s.verdict}>
           <span class={VERDICT_BADGE[s.verdict]}>{t(('flows.verdict.' + s.verdict) as FlowKey)}</span>{' '}
-          <strong>{s.label}</strong>
-          <p class="flows-explanation" data-testid="shift-explanation">
+          <strong dir="auto">{s.label}</strong>
+          <p class="flows-explanation" data-testid="shift-explanation" dir="auto">
             {s.explanation}
           </p>
           {s.verdict !== 'too_few_records' && (
             <p class="muted flows-test" dir="ltr">
-              {s.test} · p = {formatP(s.p_value)} · q = {formatP(s.q_value)}
+              {s.test} · p {formatP(s.p_value)} · q {formatP(s.q_value)}
             </p>
           )}
         </li>
@@ -134,6 +137,5 @@ function ShiftItems({ items, testId }: { items: FlowShift[]; testId: string }) {
 }
 
 function formatP(p: number): string {
-  if (p < 0.001) return '< 0.001';
-  return p.toFixed(3);
+  return p < 0.001 ? '< 0.001' : '= ' + p.toFixed(3);
 }
