@@ -27,9 +27,10 @@ const std::vector<Capability>& capabilities() {
        jobs::routes, [](CLI::App& app) { jobs::add_commands(app, job_kinds); }, jobs::add_meta,
        jobs::add_kinds},
       {"flows",
-       "Trafficking flows: case records (CTDC, HTCDS) and UNODC country data (GLOTIP) read into "
-       "corridors, domestic shares and forms of exploitation",
-       flows::routes, flows::add_commands, flows::add_meta},
+       "Trafficking flows: case records (CTDC, HTCDS) and UNODC country data (GLOTIP) imported "
+       "into corridors, domestic shares, forms of exploitation and shifts, published with "
+       "disclosure control",
+       flows::routes, flows::add_commands, flows::add_meta, flows::add_job_kinds},
   };
   return list;
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
@@ -10,6 +11,8 @@
 #include "cli/serve.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "flows/demo_data.h"
+#include "flows/flows_service.h"
 #include "screen/screening.h"
 #include "screen/screening_service.h"
 
@@ -163,6 +166,19 @@ bool seed(store::Store& store, audit::AuditLog& log) {
   return true;
 }
 
+// The flows page's data: a generated CTDC-format dataset (flows/demo_data.h), imported through
+// the same use case as `ctip flows import`, once (a store with flows data keeps it).
+constexpr size_t kDemoFlowRecords = 30000;
+bool seed_flows(store::Store& store, audit::AuditLog& log) {
+  flows::FlowsService svc(store, log);
+  if (svc.overview()["imports"].size() > 0) return false;
+  std::istringstream in(flows::demo_ctdc_csv(kDemoFlowRecords));
+  flows::ImportRequest req;
+  req.file_name = "demo_ctdc.csv (generated)";
+  svc.import(auth::Actor::operator_named("demo"), in, req);
+  return true;
+}
+
 }  // namespace
 
 void add_demo_command(CLI::App& app) {
@@ -182,6 +198,9 @@ void add_demo_command(CLI::App& app) {
       audit::DirectoryTrustStore trust(audit_files_dir(data_dir), audit_key_file());
       audit::AuditLog log(*store, trust);
       bool seeded = seed(*store, log);
+      if (seed_flows(*store, log))
+        std::cout << "demo flows dataset: " << kDemoFlowRecords
+                  << " generated case records (ctip flows imports --data DIR)\n";
       std::cout << (seeded ? "demo data loaded into " : "demo store already present in ")
                 << (store->engine() == "sqlite" ? data_dir : std::string("the PostgreSQL store"))
                 << "\n";

@@ -25,7 +25,8 @@ const CountryTable& table() {
     auto doc = nlohmann::json::parse(in, nullptr, false);
     if (doc.is_discarded() || !doc.contains("3166-1")) return t;
     for (const auto& c : doc["3166-1"]) {
-      Country country{c.value("alpha_2", ""), c.value("alpha_3", ""), c.value("name", "")};
+      Country country{c.value("alpha_2", ""), c.value("alpha_3", ""), c.value("name", ""),
+                      c.value("numeric", "")};
       t.by_code[country.alpha2] = country;
       t.by_code[country.alpha3] = country;
       t.all.push_back(country);

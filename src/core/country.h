@@ -10,9 +10,10 @@
 namespace ctip {
 
 struct Country {
-  std::string alpha2;  // "NG"
-  std::string alpha3;  // "NGA"
-  std::string name;    // "Nigeria"
+  std::string alpha2;   // "NG"
+  std::string alpha3;   // "NGA"
+  std::string name;     // "Nigeria"
+  std::string numeric;  // "566": ISO 3166-1 numeric (UN M49), as the world atlas keys countries
 };
 
 // Looks up an alpha-2 or alpha-3 code, case-insensitively. nullopt when unknown.

@@ -52,6 +52,30 @@ std::string from_hex(std::string_view hex) {
   return out;
 }
 
+std::string to_base64(std::string_view bytes) {
+  crypto_init();
+  constexpr int variant = sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), variant);
+  out.resize(out.size() - 1);  // the encoder's terminating NUL
+  return out;
+}
+
+std::string from_base64(std::string_view text, std::string_view what) {
+  crypto_init();
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
+      end != text.data() + text.size())
+    throw Error(ErrorCode::integrity, std::string(what) + " is not base64");
+  out.resize(len);
+  return out;
+}
+
 bool equal_constant_time(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;

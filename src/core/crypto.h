@@ -20,6 +20,10 @@ Sha256 sha256(std::string_view data);
 std::string to_hex(std::span<const uint8_t> data);
 // Throws Error(invalid_argument) on malformed hex.
 std::string from_hex(std::string_view hex);
+// Base64 (RFC 4648 §4, without padding), through libsodium.
+std::string to_base64(std::string_view bytes);
+// Throws Error(integrity) naming `what` when `text` is not base64.
+std::string from_base64(std::string_view text, std::string_view what);
 // Constant-time comparison of two equally long strings.
 bool equal_constant_time(std::string_view a, std::string_view b);
 

@@ -2,65 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "flows/import.h"
+#include "flows/selection.h"
 
 namespace ctip::flows {
 namespace {
-
-// A filter compiled against one table: the region as a set of countries, the source as an index.
-class Selection {
- public:
-  Selection(const RecordTable& t, const Filter& f) : t_(t), f_(f) {
-    if (f.region) region_ = countries_in_region(*f.region);
-    if (f.source) {
-      const auto& s = t.sources();
-      auto it = std::find(s.begin(), s.end(), *f.source);
-      source_ = it == s.end() ? -1 : static_cast<int>(it - s.begin());  // -1: keeps nothing
-    }
-    check_years_ = f.year_from || f.year_to;
-    from_ = f.year_from.value_or(-32768);
-    to_ = f.year_to.value_or(32767);
-    if (f.year_from && f.year_to && *f.year_from > *f.year_to)
-      invalid("from", "the year range is empty: from " + std::to_string(*f.year_from) +
-                          " is after to " + std::to_string(*f.year_to));
-  }
-
-  bool keeps(size_t i) const {
-    if (check_years_) {
-      int y = t_.year[i];
-      if (y == 0 || y < from_ || y > to_) return false;
-    }
-    if (f_.sex && t_.sex[i] != *f_.sex) return false;
-    if (f_.age) {
-      AgeGroup a = t_.age[i];
-      if (*f_.age == AgeGroup::minor) {
-        if (!is_minor(a)) return false;
-      } else if (*f_.age == AgeGroup::adult) {
-        if (a == AgeGroup::unknown || is_minor(a)) return false;
-      } else if (a != *f_.age) {
-        return false;
-      }
-    }
-    if (f_.source && static_cast<int>(t_.source[i]) != source_) return false;
-    if (f_.country && t_.citizenship[i] != *f_.country && t_.exploitation[i] != *f_.country)
-      return false;
-    if (f_.region && !region_.test(t_.citizenship[i]) && !region_.test(t_.exploitation[i]))
-      return false;
-    return true;
-  }
-
- private:
-  const RecordTable& t_;
-  const Filter& f_;
-  CountrySet region_;
-  int source_ = 0;
-  bool check_years_ = false;
-  int from_ = 0, to_ = 0;
-};
 
 // Years as array slots: the importers keep years within [kFirstYear, kLastYear].
 constexpr size_t kYears = kLastYear - kFirstYear + 1;
@@ -68,7 +20,63 @@ size_t year_slot(int year) {
   return year < kFirstYear ? SIZE_MAX : static_cast<size_t>(year - kFirstYear);
 }
 
+int parse_year(const std::string& text, const char* field) {
+  int y = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), y);
+  if (ec != std::errc() || end != text.data() + text.size())
+    invalid(field, std::string(field) + " must be a year such as 2019, not \"" + text + "\"");
+  if (y < kFirstYear || y > kLastYear)
+    invalid(field, std::string(field) + ": " + text + " is not a year of case records (" +
+                       std::to_string(kFirstYear) + "-" + std::to_string(kLastYear) + ")");
+  return y;
+}
+
 }  // namespace
+
+Filter parse_filter(const FilterText& a) {
+  Filter f;
+  if (!a.from.empty()) f.year_from = parse_year(a.from, "from");
+  if (!a.to.empty()) f.year_to = parse_year(a.to, "to");
+  if (f.year_from && f.year_to && *f.year_from > *f.year_to)
+    invalid("from", "the year range is empty: from " + a.from + " is after to " + a.to);
+  if (!a.country.empty()) {
+    auto c = country_code(a.country);
+    if (!c) invalid("country", "\"" + a.country + "\" is not an ISO 3166 alpha-2 or alpha-3 code");
+    f.country = c;
+  }
+  if (!a.region.empty()) {
+    countries_in_region(a.region);  // throws, naming the regions, for an unknown name
+    f.region = a.region;
+  }
+  if (!a.source.empty()) f.source = a.source;
+  if (!a.sex.empty()) {
+    f.sex = parse_sex(a.sex);
+    if (!f.sex) invalid("sex", "sex is one of unknown, female, male, transgender");
+  }
+  if (!a.age.empty()) {
+    f.age = parse_age_group(a.age);
+    if (!f.age)
+      invalid("age",
+              "age is one of 0-8, 9-17, 18-20, 21-23, 24-26, 27-29, 30-38, 39-47, 48+, "
+              "minor, adult, unknown");
+  }
+  return f;
+}
+
+Json to_json(const FilterText& a) {
+  Json j = Json::object();
+  auto put = [&](const char* k, const std::string& v) {
+    if (!v.empty()) j[k] = v;
+  };
+  put("from", a.from);
+  put("to", a.to);
+  put("country", a.country);
+  put("region", a.region);
+  put("source", a.source);
+  put("sex", a.sex);
+  put("age", a.age);
+  return j;
+}
 
 CorridorMatrix corridors(const RecordTable& table, const Filter& filter) {
   Selection sel(table, filter);

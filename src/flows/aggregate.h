@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_input.h"
 #include "flows/record.h"
 #include "flows/regions.h"
 
@@ -30,6 +31,22 @@ struct Filter {
   std::optional<Sex> sex;
   std::optional<AgeGroup> age;  // "minor" also keeps 0-8 and 9-17; "adult" every adult band
 };
+
+// A filter as people write it (CLI options, API query parameters, a release's JSON body); empty
+// strings are "not given".
+struct FilterText {
+  std::string from, to;  // years
+  std::string country;   // ISO 3166 alpha-2 or alpha-3
+  std::string region;    // a UN M49 region, sub-region or intermediate region
+  std::string source;
+  std::string sex;  // to_string(Sex)
+  std::string age;  // to_string(AgeGroup)
+};
+// Throws Error(invalid_argument) naming the field ("from", "country", "age", ...) for a value
+// that is not one, listing what is accepted.
+Filter parse_filter(const FilterText& text);
+// The fields given, as a JSON object (recorded with a release).
+Json to_json(const FilterText& text);
 
 struct CorridorCount {
   CountryCode citizenship = kUnknownCountry;

@@ -7,8 +7,6 @@
 
 namespace ctip::flows {
 
-std::vector<server::Route> routes() { return {}; }
-
 void add_meta(Json& meta) {
   Json formats = Json::array();
   for (auto f : {Format::ctdc, Format::ctdc_synthetic, Format::htcds, Format::glotip})

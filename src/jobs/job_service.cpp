@@ -198,6 +198,9 @@ class RunningJob final : public JobContext {
     if (cancelled()) throw JobStopped();
   }
   void set_result(Json result) override { result_ = std::move(result); }
+  store::Store& store() override { return svc_.store; }
+  audit::AuditLog& audit() override { return svc_.audit; }
+  std::optional<int64_t> created_by() const override { return job_.created_by; }
 
   void commit(const std::function<void(store::Connection&)>& write) override {
     if (committed_) throw Error(ErrorCode::internal, "a job committed its output twice");

@@ -71,6 +71,12 @@ class JobContext {
   // job that does not succeed leaves nothing. Until the job succeeds, readers must not take
   // staged rows as final (e.g. they join on the job's status, or commit() moves them).
   virtual void stage(const std::function<void(store::Connection&)>& write) = 0;
+  // The store and audit log the job runs against, for kinds that call a capability's service
+  // (which opens its own transactions and audits its use case, e.g. flows.import.*).
+  virtual store::Store& store() = 0;
+  virtual audit::AuditLog& audit() = 0;
+  // The user who created the job; absent for the operator's CLI jobs.
+  virtual std::optional<int64_t> created_by() const = 0;
 };
 
 // Thrown by JobContext when the job must stop (cancelled, or the service is stopping).

@@ -1,9 +1,6 @@
 #include "screen/stored_screening.h"
 
-#include <sodium.h>
 #include <zlib.h>
-
-#include <cstring>
 
 #include "core/crypto.h"
 #include "core/error.h"
@@ -60,28 +57,19 @@ std::string inflate_raw(std::string_view in) {
 }  // namespace
 
 std::string pack_answers(const Json& answers) {
-  std::string raw = deflate_raw(answers.dump());
-  crypto_init();
-  std::string b64(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_ORIGINAL_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-  b64.resize(std::strlen(b64.c_str()));
-  return std::string(kPackedPrefix) + b64;
+  return std::string(kPackedPrefix) + to_base64(deflate_raw(answers.dump()));
 }
 
 Json unpack_answers(std::string_view stored) {
   std::string text;
   if (stored.starts_with(kPackedPrefix)) {
     stored.remove_prefix(kPackedPrefix.size());
-    std::string raw(stored.size(), '\0');
-    size_t len = 0;
-    crypto_init();
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), stored.data(),
-                          stored.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+    std::string raw;
+    try {
+      raw = from_base64(stored, "answers");
+    } catch (const Error&) {
       damaged("not base64");
-    raw.resize(len);
+    }
     text = inflate_raw(raw);
   } else {
     text = std::string(stored);

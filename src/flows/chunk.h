@@ -1,0 +1,31 @@
+// Case records packed for the store: a slice of a RecordTable as one TEXT value, its columns
+// side by side (year, source, sex, age, citizenship, country of exploitation, the five flag
+// masks), DEFLATE-compressed (zlib, RFC 1950) and base64-encoded. The store keeps an import's
+// records as such chunks (schema/0012_flows.sql): 10 million records load and aggregate in
+// about a second, where a row per record and SQL GROUP BY would take tens (bench/README.md).
+// Pure: no store.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "flows/record.h"
+
+namespace ctip::flows {
+
+// Records per chunk: 65,536 records are ~1.9 MB of columns before compression.
+inline constexpr size_t kChunkRecords = size_t{1} << 16;
+
+// "r1:" + base64(zlib(columns of records [begin, end))). Sources stay the table's indexes.
+std::string pack_chunk(const RecordTable& table, size_t begin, size_t end);
+
+// Appends a packed chunk's records to `out`, their sources re-indexed through `source_map`
+// (index in the chunk's import -> index in `out`). Throws Error(integrity) for a value this
+// code did not write (bad prefix, base64, compression, size, or a value out of range).
+// Returns the number of records appended.
+size_t unpack_chunk(std::string_view packed, std::span<const uint8_t> source_map, RecordTable& out);
+
+}  // namespace ctip::flows
