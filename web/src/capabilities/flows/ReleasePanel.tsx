@@ -99,7 +99,7 @@ export function ReleasePanel({
     if (!answer) return;
     setPublished(answer.release);
     setPreview(null);
-    if (answer.release.epsilon_remaining !== null) setRemaining(answer.release.epsilon_remaining);
+    if (typeof answer.release.epsilon_remaining === 'number') setRemaining(answer.release.epsilon_remaining);
     onPublished();
   }
 
