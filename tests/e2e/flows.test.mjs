@@ -220,12 +220,17 @@ test('analyst: an epsilon release spends the privacy budget; one past it is refu
     await page.locator('#flows-epsilon').fill(String(spend));
     await release.getByRole('button', { name: en['flows.release.publish'] }).click();
     await release.locator('[data-testid=flows-published]').waitFor();
-    const after = (await apiGet(page, '/flows/releases')).body.releases[0];
-    assert.equal(after.method, 'epsilon');
-    assert.ok(after.epsilon_remaining < remaining, `budget spent: ${remaining} -> ${after.epsilon_remaining}`);
+    const latest = (await apiGet(page, '/flows/releases')).body.releases[0];
+    assert.equal(latest.method, 'epsilon');
+    assert.equal(latest.parameters.epsilon, spend);
+    // Spent from every case-record import's budget, and the page shows what is left.
+    const left = Math.min(
+      ...(await apiGet(page, '/flows')).body.imports.filter((i) => i.format !== 'glotip').map((i) => i.epsilon_budget - i.epsilon_spent),
+    );
+    assert.ok(Math.abs(remaining - spend - left) < 1e-6, `budget spent: ${remaining} - ${spend} -> ${left}`);
     await page.waitForFunction(
-      (left) => document.querySelector('[data-testid=flows-budget]')?.textContent.includes(String(left)),
-      after.epsilon_remaining.toLocaleString('en'),
+      (text) => document.querySelector('[data-testid=flows-budget]')?.textContent.includes(text),
+      `ε = ${left.toLocaleString('en')} `,
     );
   }
 

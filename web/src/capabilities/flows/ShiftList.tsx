@@ -136,6 +136,7 @@ function ShiftItems({ items, testId }: { items: FlowShift[]; testId: string }) {
   );
 }
 
-function formatP(p: number): string {
+function formatP(p: number | null): string {
+  if (p === null) return '–';
   return p < 0.001 ? '< 0.001' : '= ' + p.toFixed(3);
 }
