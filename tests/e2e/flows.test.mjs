@@ -3,12 +3,14 @@
 // corridor table with what it rests on, the domestic-share trend and the forms of exploitation
 // over time, the shifts with their explanations; filters narrow every panel and stay in the
 // address; a k = 11 preview marks suppressed cells, and a published release downloads as CSV;
-// an epsilon release spends the privacy budget and one past it is refused. A caseworker neither
-// sees the page nor reads the API (403).
+// an epsilon release spends the privacy budget and one past it is refused; a GLOTIP file
+// imported as a job shows UNODC's country data with "<5" as a range. A caseworker neither sees
+// the page nor reads the API (403).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
+import { ROOT, login, messages, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 const ctx = serverAndBrowser();
 const en = messages('en');
@@ -255,6 +257,44 @@ test('analyst: the page in Arabic, right to left', async () => {
   await page.getByRole('heading', { name: ar['flows.corridors.title'] }).waitFor();
   await page.locator('[data-testid=flows-map] canvas').first().waitFor();
   await screenshot(page, 'flows-ar');
+  assert.deepEqual(unexpectedErrors(page), []);
+  await page.context().close();
+});
+
+test('analyst: a GLOTIP file imported as a job shows UNODC country data, "<5" as a range', async () => {
+  const page = await newPage(ctx.browser);
+  await openFlows(page);
+  assert.equal(await page.locator('[data-testid=flows-glotip]').count(), 0, 'no GLOTIP data in the demo store');
+  const csv = readFileSync(path.join(ROOT, 'src/flows/testdata/glotip_sample.csv'), 'utf8');
+  const job = await page.evaluate(async (body) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const r = await fetch('/api/v1/jobs?kind=flows.import.glotip', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': me.csrf_token },
+      body,
+    });
+    return { status: r.status, body: await r.json() };
+  }, csv);
+  assert.equal(job.status, 201, JSON.stringify(job.body));
+  let status;
+  for (let i = 0; i < 100; i++) {
+    status = (await apiGet(page, `/jobs/${job.body.id}`)).body;
+    if (['succeeded', 'failed', 'cancelled'].includes(status.status)) break;
+    await page.waitForTimeout(200);
+  }
+  assert.equal(status.status, 'succeeded', JSON.stringify(status));
+
+  await page.reload();
+  const panel = page.locator('[data-testid=flows-glotip]');
+  await panel.waitFor();
+  await panel.locator('[data-testid=flows-glotip-chart] svg path').first().waitFor({ state: 'attached' });
+  await panel.locator('summary').click();
+  const argentina = panel.locator('[data-testid=flows-glotip-table] tbody tr').filter({ hasText: 'Argentina' });
+  await argentina.waitFor();
+  // Chile "<5": the foreign nationals are a range, and so is the share.
+  const cells = await argentina.locator('td').allTextContents();
+  assert.ok(cells.some((c) => /\d–\d/.test(c)), `a range in ${cells}`);
+  await screenshot(page, 'flows-glotip');
   assert.deepEqual(unexpectedErrors(page), []);
   await page.context().close();
 });

@@ -1,8 +1,8 @@
 // The flows page (issue #9), for the analyst: aggregates only, never a record. What the dataset
 // holds; the filters; the world flow map and the corridor table; the domestic share by year and
 // the forms of exploitation over time; the shifts between two periods with their explanations
-// and the changepoints; and the release of privacy-protected figures. Before any import, how to
-// import.
+// and the changepoints; UNODC's GLOTIP country data when imported; and the release of
+// privacy-protected figures. Before any import, how to import.
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -14,6 +14,7 @@ import { DomesticTrend } from './DomesticTrend';
 import { EmptyState } from './EmptyState';
 import { Filters } from './Filters';
 import { FlowMap } from './FlowMap';
+import { GlotipPanel } from './GlotipPanel';
 import type { FlowKey } from './messages';
 import {
   countryNames,
@@ -38,8 +39,10 @@ export function FlowsPage({ me }: PageProps) {
       <p class="lead">{t('flows.intro')}</p>
       <AsyncState resource={overview}>
         {(o) =>
-          o.records === 0 ? (
+          o.records === 0 && o.glotip_values === 0 ? (
             <EmptyState />
+          ) : o.records === 0 ? (
+            <GlotipOnly overview={o} />
           ) : (
             <Panels overview={o} mayPublish={me.permissions.includes('flows.release')} onPublished={overview.reload} />
           )
@@ -75,6 +78,7 @@ function Panels({ overview, mayPublish, onPublished }: { overview: FlowOverview;
         <CategoriesChart filter={filter} />
       </div>
       <ShiftList filter={filter} />
+      {overview.glotip_values > 0 && <GlotipPanel filter={filter} names={names} />}
       <ReleasePanel
         key={filterKey(filter)}
         filter={filter}
@@ -83,6 +87,28 @@ function Panels({ overview, mayPublish, onPublished }: { overview: FlowOverview;
         mayPublish={mayPublish}
         onPublished={onPublished}
       />
+    </>
+  );
+}
+
+/** A store with UNODC country data but no case records yet. */
+function GlotipOnly({ overview }: { overview: FlowOverview }) {
+  const { t } = useI18n<FlowKey>();
+  const [filter, setFilter] = useState<FlowFilter>(() => filterFromAddress());
+  const names = useMemo(() => countryNames(overview.countries), [overview.countries]);
+  return (
+    <>
+      <p class="notice notice-info">{t('flows.glotip.only')}</p>
+      <Filters
+        overview={overview}
+        filter={filter}
+        onApply={(next) => {
+          setFilter(filterParams(next));
+          filterToAddress(next);
+        }}
+      />
+      <GlotipPanel filter={filter} names={names} />
+      <EmptyState />
     </>
   );
 }

@@ -66,8 +66,14 @@ export function ShiftList({ filter }: { filter: FlowFilter }) {
   );
 }
 
+// The longest lists show their first entries, and all on request.
+const FIRST_SHIFTS = 10;
+const FIRST_CHANGEPOINTS = 8;
+
 function Shifts({ shifts }: { shifts: FlowShifts }) {
   const { t } = useI18n<FlowKey>();
+  const [allShifts, setAllShifts] = useState(false);
+  const [allChangepoints, setAllChangepoints] = useState(false);
   const flagged = shifts.shifts.filter((s) => s.verdict === 'shift');
   const others = shifts.shifts.filter((s) => s.verdict !== 'shift');
   const tooFew = others.filter((s) => s.verdict === 'too_few_records').length;
@@ -83,7 +89,12 @@ function Shifts({ shifts }: { shifts: FlowShifts }) {
         })}
       </p>
       {flagged.length > 0 ? (
-        <ShiftItems items={flagged} testId="flows-shifts-flagged" />
+        <>
+          <ShiftItems items={allShifts ? flagged : flagged.slice(0, FIRST_SHIFTS)} testId="flows-shifts-flagged" />
+          {flagged.length > FIRST_SHIFTS && (
+            <MoreButton all={allShifts} onToggle={() => setAllShifts(!allShifts)} n={flagged.length} what="flows.shifts.all" />
+          )}
+        </>
       ) : (
         <p class="notice notice-info">{t('flows.shifts.none_flagged')}</p>
       )}
@@ -98,7 +109,7 @@ function Shifts({ shifts }: { shifts: FlowShifts }) {
         <p>{t('flows.changepoints.none')}</p>
       ) : (
         <ul class="flows-list" data-testid="flows-changepoints">
-          {shifts.changepoints.map((c) => (
+          {(allChangepoints ? shifts.changepoints : shifts.changepoints.slice(0, FIRST_CHANGEPOINTS)).map((c) => (
             <li key={c.label + c.year}>
               <span class="badge badge-info" dir="ltr">
                 {c.year}
@@ -110,7 +121,26 @@ function Shifts({ shifts }: { shifts: FlowShifts }) {
           ))}
         </ul>
       )}
+      {shifts.changepoints.length > FIRST_CHANGEPOINTS && (
+        <MoreButton
+          all={allChangepoints}
+          onToggle={() => setAllChangepoints(!allChangepoints)}
+          n={shifts.changepoints.length}
+          what="flows.changepoints.all"
+        />
+      )}
     </>
+  );
+}
+
+function MoreButton({ all, onToggle, n, what }: { all: boolean; onToggle: () => void; n: number; what: FlowKey }) {
+  const { t } = useI18n<FlowKey>();
+  return (
+    <div class="form-actions">
+      <button type="button" class="button button-small" aria-expanded={all} onClick={onToggle}>
+        {all ? t('flows.corridors.fewer') : t(what, { n })}
+      </button>
+    </div>
   );
 }
 

@@ -35,7 +35,8 @@ export function worldGeoJson(): FeatureCollection<Geometry, CountryProperties> {
   const collection = feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>;
   geo = {
     type: 'FeatureCollection',
-    features: collection.features.map((f: Feature<Geometry, { name: string }>) => {
+    // Antarctica (010) holds no corridor and would take a fifth of the map's height.
+    features: collection.features.filter((f) => String(f.id) !== '010').map((f: Feature<Geometry, { name: string }>) => {
       const id = f.id === undefined ? undefined : String(f.id);
       const alpha3 = id ? numericToAlpha3.get(id) : undefined;
       return { ...f, properties: { name: alpha3 ?? f.properties.name, atlasName: f.properties.name } };
