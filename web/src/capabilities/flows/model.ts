@@ -17,13 +17,26 @@ export type FlowRelease = Schemas['FlowRelease'];
 export type FlowSex = Schemas['FlowSex'];
 export type FlowAgeGroup = Schemas['FlowAgeGroup'];
 
-export const SEXES: readonly FlowSex[] = ['female', 'male', 'transgender', 'unknown'];
-export const AGE_GROUPS: readonly FlowAgeGroup[] = [
-  'minor', 'adult', '0-8', '9-17', '18-20', '21-23', '24-26', '27-29', '30-38', '39-47', '48+', 'unknown',
-];
-export const CATEGORY_GROUPS: readonly FlowCategoryGroup[] = ['exploitation', 'labour', 'sexual', 'control', 'recruiter'];
+// The filters' values, in the order the selects show them. Each is a Record over the contract's
+// enumeration (docs/openapi.yaml FlowSex, FlowAgeGroup, FlowCategoryGroup), so that the
+// typecheck fails when the contract adds or drops a value and this list does not follow.
+const SEX_ORDER: Record<FlowSex, number> = { female: 0, male: 1, transgender: 2, unknown: 3 };
+const AGE_ORDER: Record<FlowAgeGroup, number> = {
+  minor: 0, adult: 1, '0-8': 2, '9-17': 3, '18-20': 4, '21-23': 5, '24-26': 6, '27-29': 7, '30-38': 8,
+  '39-47': 9, '48+': 10, unknown: 11,
+};
+const GROUP_ORDER: Record<FlowCategoryGroup, number> = { exploitation: 0, labour: 1, sexual: 2, control: 3, recruiter: 4 };
 
-// UN M49 (data/flows/m49_regions.csv): the names the server filters by, in its spelling.
+function ordered<K extends string>(order: Record<K, number>): readonly K[] {
+  return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
+}
+
+export const SEXES = ordered(SEX_ORDER);
+export const AGE_GROUPS = ordered(AGE_ORDER);
+export const CATEGORY_GROUPS = ordered(GROUP_ORDER);
+
+// UN M49 (data/flows/m49_regions.csv): the names the server filters by, in its spelling. The API
+// does not serve the list; a name it does not know is refused (400 naming `region`).
 export const M49 = {
   region: ['Africa', 'Americas', 'Asia', 'Europe', 'Oceania'],
   subregion: [
