@@ -14,6 +14,7 @@ import {
   categoryWords,
   filterKey,
   filterParams,
+  formatCount,
   type FlowCategories,
   type FlowCategoryGroup,
   type FlowFilter,
@@ -78,6 +79,40 @@ function Bars({ categories }: { categories: FlowCategories }) {
       <Basis records={categories.records} unknown={categories.unknown} what="flows.basis.unknown_category" />
       {categories.unknown_year > 0 && <p class="muted">{t('flows.basis.unknown_year', { n: categories.unknown_year })}</p>}
       <Chart option={option} label={t('flows.categories.label', { group: t(('flows.group.' + categories.group) as FlowKey) })} testId="flows-categories" />
+      <details class="data-table">
+        <summary>{t('flows.table.show')}</summary>
+        <div class="table-scroll">
+          <table class="table table-compact" data-testid="flows-categories-table">
+            <caption class="visually-hidden">{t(('flows.group.title.' + categories.group) as FlowKey)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('flows.glotip.year')}</th>
+                {categories.categories.map((name) => (
+                  <th scope="col" class="num" key={name}>
+                    {label(name)}
+                  </th>
+                ))}
+                <th scope="col" class="num">{t('flows.categories.known')}</th>
+                <th scope="col" class="num">{t('flows.categories.unknown')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {years.map((y) => (
+                <tr key={y.year}>
+                  <th scope="row">{y.year}</th>
+                  {categories.categories.map((name) => (
+                    <td class="num" key={name}>
+                      {formatCount(y.counts[name] ?? 0, lang)}
+                    </td>
+                  ))}
+                  <td class="num">{formatCount(y.known, lang)}</td>
+                  <td class="num">{formatCount(y.unknown, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </>
   );
 }

@@ -67,6 +67,34 @@ function Trend({ domestic }: { domestic: FlowDomestic }) {
     <>
       <Basis records={domestic.records} unknown={domestic.unknown} what="flows.basis.unknown_country" />
       <Chart option={option} label={t('flows.domestic.label')} testId="flows-domestic" />
+      <details class="data-table">
+        <summary>{t('flows.table.show')}</summary>
+        <div class="table-scroll">
+          <table class="table table-compact" data-testid="flows-domestic-table">
+            <caption class="visually-hidden">{t('flows.domestic.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('flows.glotip.year')}</th>
+                <th scope="col" class="num">{t('flows.domestic.series')}</th>
+                <th scope="col" class="num">{t('flows.domestic.domestic')}</th>
+                <th scope="col" class="num">{t('flows.domestic.known')}</th>
+                <th scope="col" class="num">{t('flows.domestic.unknown')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.year}>
+                  <th scope="row">{r.year}</th>
+                  <td class="num">{r.total_known > 0 ? formatShare(r.share, lang, 1) : '–'}</td>
+                  <td class="num">{formatCount(r.domestic, lang)}</td>
+                  <td class="num">{formatCount(r.total_known, lang)}</td>
+                  <td class="num">{formatCount(r.unknown, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </>
   );
 }
