@@ -39,10 +39,35 @@ export function worldGeoJson(): FeatureCollection<Geometry, CountryProperties> {
     features: collection.features.filter((f) => String(f.id) !== '010').map((f: Feature<Geometry, { name: string }>) => {
       const id = f.id === undefined ? undefined : String(f.id);
       const alpha3 = id ? numericToAlpha3.get(id) : undefined;
-      return { ...f, properties: { name: alpha3 ?? f.properties.name, atlasName: f.properties.name } };
+      return {
+        ...f,
+        geometry: f.geometry && unwrapGeometry(f.geometry),
+        properties: { name: alpha3 ?? f.properties.name, atlasName: f.properties.name },
+      };
     }),
   };
   return geo;
+}
+
+// A ring that crosses the antimeridian (Russia's, Fiji's) jumps from 180 to -180 and back:
+// drawn as it is, it is a line across the whole map, and its centroid lands in the wrong place.
+// Unwrapped into one run of longitudes, Chukotka is drawn just past 180°E.
+function unwrapRing(raw: Position[]): Position[] {
+  let shift = 0;
+  return raw.map(([x, y], i) => {
+    if (i > 0) {
+      const dx = x - raw[i - 1][0];
+      if (dx > 180) shift -= 360;
+      else if (dx < -180) shift += 360;
+    }
+    return [x + shift, y];
+  });
+}
+
+function unwrapGeometry(g: Geometry): Geometry {
+  if (g.type === 'Polygon') return { ...g, coordinates: g.coordinates.map(unwrapRing) };
+  if (g.type === 'MultiPolygon') return { ...g, coordinates: g.coordinates.map((p) => p.map(unwrapRing)) };
+  return g;
 }
 
 // Planar area (signed) and centroid of a ring in longitude/latitude: good enough to place a
@@ -61,7 +86,8 @@ function ringAreaCentroid(ring: Position[]): { area: number; x: number; y: numbe
   }
   a /= 2;
   if (a === 0) return { area: 0, x: ring[0]?.[0] ?? 0, y: ring[0]?.[1] ?? 0 };
-  return { area: Math.abs(a), x: cx / (6 * a), y: cy / (6 * a) };
+  const x = cx / (6 * a);
+  return { area: Math.abs(a), x: ((((x + 180) % 360) + 360) % 360) - 180, y: cy / (6 * a) };
 }
 
 /** A point per country (alpha-3): the centroid of its largest polygon (France's is in Europe,
