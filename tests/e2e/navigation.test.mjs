@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import { login, navEntries, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 // What each demo user's navigation shows (besides Home), from data/permissions.json; the
-// placeholders (flows, online, sharing, cases) follow web/src/capabilities/<id>/index.ts.
+// placeholders (online, sharing, cases) follow web/src/capabilities/<id>/index.ts.
 const EXPECTED = {
   admin: { nav: ['screening', 'users', 'audit'], forbidden: 'cases' },
-  investigator: { nav: ['screening', 'flows', 'online', 'sharing', 'cases'], forbidden: 'users' },
+  investigator: { nav: ['screening', 'online', 'sharing', 'cases'], forbidden: 'flows' },
   caseworker: { nav: ['screening', 'cases'], forbidden: 'audit' },
   screener: { nav: ['screening'], forbidden: 'users' },
   analyst: { nav: ['screening', 'flows'], forbidden: 'audit' },
