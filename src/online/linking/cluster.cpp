@@ -1,7 +1,6 @@
 #include "online/linking/cluster.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <thread>
 
@@ -11,6 +10,8 @@ namespace ctip::online {
 namespace {
 
 constexpr uint32_t none = 0xffffffffu;
+
+size_t slot_of(uint32_t key, size_t mask) { return (key * 0x9e3779b1u) & mask; }
 
 uint32_t hardware_threads(int wanted) {
   if (wanted > 0) return static_cast<uint32_t>(wanted);
@@ -31,8 +32,7 @@ ClusterIndex::ClusterIndex(ClusterParams params) : params_(params) {
     invalid("df_sketch_bits", "the document-frequency table needs 8 to 30 bits");
   df_.assign(size_t{1} << params_.df_sketch_bits, 0);
   shingle_begin_.push_back(0);
-  table_keys_.assign(1024, 0);
-  table_heads_.assign(1024, none);
+  table_.resize(1024);
 }
 
 void ClusterIndex::add(std::span<const AdFeatures> ads) {
@@ -42,29 +42,32 @@ void ClusterIndex::add(std::span<const AdFeatures> ads) {
   add_tokens(tokens);
 }
 
-uint32_t ClusterIndex::bucket_slot(uint32_t key) {
-  // Open addressing, linear probing, at most half full.
-  if ((table_used_ + 1) * 2 > table_keys_.size()) {
-    std::vector<uint32_t> keys(table_keys_.size() * 2, 0), heads(table_keys_.size() * 2, none);
-    const size_t mask = keys.size() - 1;
-    for (size_t s = 0; s < table_keys_.size(); ++s) {
-      if (table_keys_[s] == 0) continue;
-      size_t t = (table_keys_[s] * 0x9e3779b1u) & mask;
-      while (keys[t] != 0) t = (t + 1) & mask;
-      keys[t] = table_keys_[s];
-      heads[t] = table_heads_[s];
-    }
-    table_keys_.swap(keys);
-    table_heads_.swap(heads);
+// Open addressing with linear probing, kept at most half full; grown before a batch so that
+// slots can be prefetched.
+void ClusterIndex::reserve_buckets(size_t keys) {
+  size_t size = table_.size();
+  while ((table_used_ + keys) * 2 > size) size *= 2;
+  if (size == table_.size()) return;
+  std::vector<Bucket> grown(size);
+  const size_t mask = size - 1;
+  for (const Bucket& b : table_) {
+    if (b.key == 0) continue;
+    size_t t = slot_of(b.key, mask);
+    while (grown[t].key != 0) t = (t + 1) & mask;
+    grown[t] = b;
   }
-  const size_t mask = table_keys_.size() - 1;
-  size_t s = (key * 0x9e3779b1u) & mask;
-  while (table_keys_[s] != 0 && table_keys_[s] != key) s = (s + 1) & mask;
-  if (table_keys_[s] == 0) {
-    table_keys_[s] = key;
+  table_.swap(grown);
+}
+
+size_t ClusterIndex::bucket_slot(uint32_t key) {
+  const size_t mask = table_.size() - 1;
+  size_t s = slot_of(key, mask);
+  while (table_[s].key != 0 && table_[s].key != key) s = (s + 1) & mask;
+  if (table_[s].key == 0) {
+    table_[s].key = key;
     ++table_used_;
   }
-  return static_cast<uint32_t>(s);
+  return s;
 }
 
 void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads) {
@@ -73,54 +76,70 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
   const size_t first = size();
   const size_t n = ads.size();
   const size_t bands = static_cast<size_t>(params_.bands);
-  std::vector<std::vector<uint32_t>> sets(n);
   std::vector<uint32_t> keys(n * bands, 0);
   const size_t df_mask = df_.size() - 1;
 
-  // Shingling and signing are independent per ad: split the batch between threads. Counting
-  // document frequencies with relaxed atomic increments gives the same counts in any order.
-  const uint32_t threads = std::min<uint32_t>(hardware_threads(params_.threads),
-                                              static_cast<uint32_t>((n + 255) / 256));
-  auto work = [&](size_t from, size_t to) {
+  // Shingling and signing are independent per ad: split the batch between threads, each into
+  // its own flat buffer and its own document-frequency counts, summed afterwards (the same
+  // counts in any order).
+  const uint32_t threads = std::max<uint32_t>(
+      1, std::min<uint32_t>(hardware_threads(params_.threads),
+                            static_cast<uint32_t>((n + 255) / 256)));
+  std::vector<std::vector<uint32_t>> part(threads);
+  std::vector<std::vector<uint32_t>> df_part(threads > 1 ? threads : 0);
+  std::vector<uint32_t> count(n, 0);
+  auto work = [&](uint32_t t) {
+    const size_t from = n * t / threads, to = n * (t + 1) / threads;
+    std::vector<uint32_t> shingles, signature;
+    auto& out = part[t];
+    if (threads > 1) df_part[t].assign(df_.size(), 0);
+    uint32_t* df = threads > 1 ? df_part[t].data() : df_.data();
     for (size_t i = from; i < to; ++i) {
-      ShingleSketch s = sketch(ads[i], params_.minhash);
-      if (!s.signature.empty()) {
-        auto k = band_keys(s.signature, params_.bands, params_.rows, params_.minhash.seed);
-        std::copy(k.begin(), k.end(), keys.begin() + static_cast<ptrdiff_t>(i * bands));
-      }
-      for (uint32_t h : s.shingles)
-        std::atomic_ref<uint32_t>(df_[h & df_mask]).fetch_add(1, std::memory_order_relaxed);
-      sets[i] = std::move(s.shingles);
+      sketch_into(ads[i], params_.minhash, shingles, signature);
+      band_keys_into(signature, params_.bands, params_.rows, params_.minhash.seed,
+                     keys.data() + i * bands);
+      for (uint32_t h : shingles) ++df[h & df_mask];
+      out.insert(out.end(), shingles.begin(), shingles.end());
+      count[i] = static_cast<uint32_t>(shingles.size());
     }
   };
-  if (threads <= 1) {
-    work(0, n);
+  if (threads == 1) {
+    work(0);
   } else {
     std::vector<std::jthread> pool;
-    for (uint32_t t = 0; t < threads; ++t)
-      pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
+    for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
   }
-
-  for (size_t i = 0; i < n; ++i) {
-    shingles_.insert(shingles_.end(), sets[i].begin(), sets[i].end());
-    shingle_begin_.push_back(shingles_.size());
-    std::vector<uint32_t>().swap(sets[i]);
+  for (const auto& counts : df_part)
+    for (size_t c = 0; c < counts.size(); ++c) df_[c] += counts[c];
+  for (auto& p : part) {
+    shingles_.insert(shingles_.end(), p.begin(), p.end());
+    std::vector<uint32_t>().swap(p);
   }
+  for (size_t i = 0; i < n; ++i) shingle_begin_.push_back(shingle_begin_.back() + count[i]);
 
   // LSH: each new ad joins its buckets and takes the latest bucket_depth ads of each as
   // candidates. Sequential, in the order added, so the candidates do not depend on batching.
   previous_.resize((first + n) * bands, none);
+  reserve_buckets(n * bands);
+  const size_t mask = table_.size() - 1;
+  constexpr size_t ahead = 4;  // prefetch the buckets of the ad this many ahead
+  for (size_t i = 0; i < std::min(ahead, n); ++i)
+    for (size_t b = 0; b < bands; ++b)
+      __builtin_prefetch(&table_[slot_of(keys[i * bands + b], mask)]);
   std::vector<uint32_t> found;
   for (size_t i = 0; i < n; ++i) {
     const uint32_t ad = static_cast<uint32_t>(first + i);
+    if (i + ahead < n)
+      for (size_t b = 0; b < bands; ++b)
+        __builtin_prefetch(&table_[slot_of(keys[(i + ahead) * bands + b], mask)]);
     found.clear();
     for (size_t b = 0; b < bands; ++b) {
       const uint32_t key = keys[i * bands + b];
       if (key == 0) continue;  // an ad without tokens is in no bucket
-      const uint32_t slot = bucket_slot(key);
-      uint32_t other = table_heads_[slot];
+      Bucket& bucket = table_[bucket_slot(key)];
+      uint32_t other = bucket.head;
       previous_[size_t{ad} * bands + b] = other;
-      table_heads_[slot] = ad;
+      bucket.head = ad;
       for (int depth = 0; depth < params_.bucket_depth && other != none; ++depth) {
         found.push_back(other);
         other = previous_[size_t{other} * bands + b];

@@ -28,13 +28,15 @@ struct ClusterParams {
   double min_jaccard = 0.3;
   int min_shared_shingles = 3;
   // A shingle is too common (boilerplate such as "100% real pics no games") when more than
-  // max(common_min_ads, common_fraction x ads indexed) ads contain it.
+  // max(common_min_ads, common_fraction x ads indexed) ads contain it. The floor keeps the
+  // template of one large network (hundreds of ads) from counting as boilerplate in a small
+  // corpus; a phrase that thousands of posters copy is far above it.
   double common_fraction = 0.01;
-  int64_t common_min_ads = 50;
+  int64_t common_min_ads = 500;
   // Each new ad is compared with at most this many of the latest ads in each of its buckets.
   int bucket_depth = 8;
   int threads = 0;                   // for shingling and signing; 0 = the hardware's cores
-  uint32_t df_sketch_bits = 22;      // the document-frequency counter table has 2^bits cells
+  uint32_t df_sketch_bits = 20;      // the document-frequency counter table has 2^bits cells
 };
 
 struct ClusterStats {
@@ -75,7 +77,8 @@ class ClusterIndex {
   bool linked(uint32_t a, uint32_t b, bool& rejected_common) const;
   void replay();
   uint32_t find(uint32_t x);
-  uint32_t bucket_slot(uint32_t key);
+  void reserve_buckets(size_t keys);
+  size_t bucket_slot(uint32_t key);
 
   ClusterParams params_;
   std::vector<uint32_t> shingles_;       // all ads' shingle sets, one after another
@@ -83,7 +86,11 @@ class ClusterIndex {
   std::vector<uint32_t> df_;             // document-frequency counters (one count-min row)
   // LSH buckets as linked lists in arrays: the table maps a band key to its latest ad, and
   // previous_[ad * bands + band] is the ad before it in that bucket.
-  std::vector<uint32_t> table_keys_, table_heads_;
+  struct Bucket {
+    uint32_t key = 0;  // 0: empty slot
+    uint32_t head = 0xffffffffu;
+  };
+  std::vector<Bucket> table_;
   size_t table_used_ = 0;
   std::vector<uint32_t> previous_;
   std::vector<uint32_t> edge_a_, edge_b_;  // candidate pairs, new ad first

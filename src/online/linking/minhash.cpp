@@ -36,52 +36,56 @@ uint64_t token_hash(std::string_view token, uint64_t seed) {
 }
 
 ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& params) {
+  ShingleSketch out;
+  sketch_into(tokens, params, out.shingles, out.signature);
+  return out;
+}
+
+void sketch_into(std::span<const std::string> tokens, const MinHashParams& params,
+                 std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature) {
   if (params.shingle_words < 1) invalid("shingle_words", "shingles need at least one word");
   if (params.permutations < 1) invalid("permutations", "a signature needs at least one value");
-  ShingleSketch out;
-  if (tokens.empty()) return out;
+  shingles.clear();
+  signature.clear();
+  if (tokens.empty()) return;
   const size_t k = static_cast<size_t>(params.shingle_words);
   const size_t n = tokens.size();
-  std::vector<uint64_t> th(n);
+  thread_local std::vector<uint64_t> th;
+  th.resize(n);
   for (size_t i = 0; i < n; ++i) th[i] = token_hash(tokens[i], params.seed);
   const size_t count = n >= k ? n - k + 1 : 1;
   const size_t width = std::min(k, n);
-  std::vector<uint64_t> hashes(count);
+  const uint32_t bins = static_cast<uint32_t>(params.permutations);
+  constexpr uint32_t empty = std::numeric_limits<uint32_t>::max();
+  signature.assign(bins, empty);
+  thread_local std::vector<char> filled;
+  filled.assign(bins, 0);
+  shingles.resize(count);
   for (size_t p = 0; p < count; ++p) {
     uint64_t h = params.seed ^ 0x9e3779b97f4a7c15ULL;
     for (size_t j = 0; j < width; ++j) h = mix64(h + th[p + j]);
-    hashes[p] = h;
-  }
-  const uint32_t bins = static_cast<uint32_t>(params.permutations);
-  constexpr uint32_t empty = std::numeric_limits<uint32_t>::max();
-  out.signature.assign(bins, empty);
-  std::vector<char> filled(bins, 0);
-  out.shingles.resize(count);
-  for (size_t p = 0; p < count; ++p) {
-    const uint64_t h = hashes[p];
     // The low 32 bits are the value, the high bits pick the bin (reduce() uses them).
     const uint32_t value = static_cast<uint32_t>(h);
     const uint32_t bin = reduce(h, bins);
-    out.shingles[p] = static_cast<uint32_t>(h >> 32) ^ value;
-    if (!filled[bin] || value < out.signature[bin]) out.signature[bin] = value;
+    shingles[p] = static_cast<uint32_t>(h >> 32) ^ value;
+    if (!filled[bin] || value < signature[bin]) signature[bin] = value;
     filled[bin] = 1;
   }
-  std::sort(out.shingles.begin(), out.shingles.end());
-  out.shingles.erase(std::unique(out.shingles.begin(), out.shingles.end()), out.shingles.end());
+  std::sort(shingles.begin(), shingles.end());
+  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
   // Optimal densification: an empty bin i takes the value of the first filled bin met by the
   // seeded sequence hash(i, 1), hash(i, 2), ... so that two sets borrow from the same bin.
-  std::vector<uint32_t> original = out.signature;
+  // Filled bins are only read, and empty ones only written, so no copy is needed.
   for (uint32_t i = 0; i < bins; ++i) {
     if (filled[i]) continue;
     for (uint64_t attempt = 1;; ++attempt) {
       const uint32_t j = reduce(mix64(params.seed ^ mix64((uint64_t{i} << 32) | attempt)), bins);
       if (filled[j]) {
-        out.signature[i] = original[j];
+        signature[i] = signature[j];
         break;
       }
     }
   }
-  return out;
 }
 
 double jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
@@ -113,13 +117,19 @@ std::vector<uint32_t> band_keys(std::span<const uint32_t> signature, int bands, 
   if (static_cast<size_t>(bands) * static_cast<size_t>(rows) > signature.size())
     invalid("bands", "bands x rows exceeds the signature length");
   std::vector<uint32_t> keys(static_cast<size_t>(bands));
+  band_keys_into(signature, bands, rows, seed, keys.data());
+  return keys;
+}
+
+void band_keys_into(std::span<const uint32_t> signature, int bands, int rows, uint64_t seed,
+                    uint32_t* keys) {
+  if (signature.empty()) return;
   for (int b = 0; b < bands; ++b) {
     uint64_t h = mix64(seed + 0x632be59bd9b4e019ULL * static_cast<uint64_t>(b + 1));
     for (int r = 0; r < rows; ++r) h = mix64(h ^ signature[static_cast<size_t>(b * rows + r)]);
     const uint32_t key = static_cast<uint32_t>(h >> 32);
-    keys[static_cast<size_t>(b)] = key == 0 ? 1 : key;
+    keys[b] = key == 0 ? 1 : key;
   }
-  return keys;
 }
 
 double lsh_threshold(int bands, int rows) {

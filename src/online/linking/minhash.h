@@ -38,6 +38,11 @@ struct ShingleSketch {
 // them. Deterministic given params.
 ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& params);
 
+// The same into caller-owned buffers (cleared first), without allocating once they are large
+// enough: for the index, which sketches millions of ads.
+void sketch_into(std::span<const std::string> tokens, const MinHashParams& params,
+                 std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature);
+
 // |a ∩ b| / |a ∪ b| of two sorted, distinct sets; 0 when both are empty.
 double jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
@@ -51,6 +56,9 @@ double estimated_jaccard(std::span<const uint32_t> a, std::span<const uint32_t> 
 // which happens with probability 1 - (1 - J^rows)^bands. Needs bands * rows <= signature length.
 std::vector<uint32_t> band_keys(std::span<const uint32_t> signature, int bands, int rows,
                                 uint64_t seed);
+// The same into keys (bands values); nothing is written when the signature is empty.
+void band_keys_into(std::span<const uint32_t> signature, int bands, int rows, uint64_t seed,
+                    uint32_t* keys);
 
 // The Jaccard similarity at which the candidate probability is steepest, about
 // (1 / bands)^(1 / rows): the threshold a banding is chosen for.

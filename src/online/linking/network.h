@@ -21,9 +21,10 @@ struct NetworkParams {
   // A selector value is too common to link through (an agency's switchboard, a shared booking
   // line, a platform's own address) when it is in at least common_min_ads ads spread over at
   // least common_min_groups unrelated groups (clusters, or ads in none) and common_min_cities
-  // cities.
-  size_t common_min_ads = 50;
-  size_t common_min_groups = 20;
+  // cities: ten different ad texts in three cities sharing one number is a switchboard more
+  // often than one advertiser (README.md, "Too common").
+  size_t common_min_ads = 25;
+  size_t common_min_groups = 10;
   size_t common_min_cities = 3;
   bool link_by_cluster = true;
   // Score at or above which a network is ranked as organised (README.md, "Risk score").

@@ -89,7 +89,7 @@ TEST(LinkNetworks, TooCommonValuesAreReportedNotLinked) {
   for (const auto& e : r.evidence) EXPECT_NE(e.selector.value, "+18005550000");
 
   NetworkParams loose;
-  loose.common_min_ads = 1000;  // the control: without the guard, one giant network
+  loose.common_min_ads = 1000;  // 80 ads  // the control: without the guard, one giant network
   const auto merged = link_networks(ads, {}, loose);
   EXPECT_EQ(merged.networks.size(), 1u);
 }

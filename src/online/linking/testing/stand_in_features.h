@@ -1,7 +1,7 @@
 // A stand-in for the ingest and normalisation stage (src/online), for the linking engine's tests
-// and benchmark ONLY: lower-case ASCII words split on anything else; phones as runs of 7 or more
-// digits once separators (spaces, dots, dashes, stars, brackets) are skipped, where number words
-// ("five") and circled digits ("⑤") count as digits; first person by pronoun counts; a handful
+// and benchmark ONLY: lower-case ASCII words split on anything else; phones as runs of 10 digits
+// across short separators (spaces, dots, dashes, stars, brackets), where number words ("five")
+// and circled digits ("⑤") count as digits; first person by pronoun counts; a handful
 // of indicator phrases. The real stage (ICU, libphonenumber, the versioned lexicon) replaces it.
 #pragma once
 
@@ -44,37 +44,53 @@ inline int number_word(std::string_view w) {
   return -1;
 }
 
-// Phones in E.164 form, assuming North American numbers (+1 and the last 10 digits).
+// Phones in E.164 form, assuming North American numbers: runs of digits (number words and
+// circled digits count) with at most two separator characters between digits (so "555-0101"
+// and "(305) 973" join but "24 . 150" does not), kept when 10 digits long, 11 with a leading 1,
+// or a multiple of 10 (numbers written one after the other).
 inline std::vector<std::string> stand_in_phones(std::string_view text) {
   std::vector<std::string> out;
   std::string digits;
+  int gap = 0;  // separator characters since the last digit
+  auto add = [&](std::string d) {
+    if (d.size() == 11 && d[0] == '1') d.erase(0, 1);
+    std::string phone = "+1" + d;
+    for (const auto& p : out)
+      if (p == phone) return;
+    out.push_back(std::move(phone));
+  };
   auto flush = [&] {
-    if (digits.size() >= 7) {
-      std::string d = digits.size() > 10 ? digits.substr(digits.size() - 10) : digits;
-      std::string phone = "+1" + d;
-      bool seen = false;
-      for (const auto& p : out) seen |= p == phone;
-      if (!seen) out.push_back(std::move(phone));
+    if (digits.size() == 10 || (digits.size() == 11 && digits[0] == '1')) {
+      add(digits);
+    } else if (digits.size() >= 20 && digits.size() % 10 == 0) {
+      for (size_t at = 0; at + 10 <= digits.size(); at += 10) add(digits.substr(at, 10));
     }
     digits.clear();
+    gap = 0;
+  };
+  auto digit = [&](char d) {
+    if (gap > 2) flush();
+    digits += d;
+    gap = 0;
   };
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= '0' && c <= '9') {
-      digits += static_cast<char>(c);
+      digit(static_cast<char>(c));
       ++i;
     } else if (c == ' ' || c == '.' || c == '-' || c == '*' || c == '(' || c == ')' || c == '/') {
+      ++gap;
       ++i;
     } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x91 &&
                static_cast<unsigned char>(text[i + 2]) >= 0xA0 &&
                static_cast<unsigned char>(text[i + 2]) <= 0xA8) {
       // U+2460..U+2468: circled digits one to nine.
-      digits += static_cast<char>('1' + (static_cast<unsigned char>(text[i + 2]) - 0xA0));
+      digit(static_cast<char>('1' + (static_cast<unsigned char>(text[i + 2]) - 0xA0)));
       i += 3;
     } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x93 &&
                static_cast<unsigned char>(text[i + 2]) == 0xAA) {
-      digits += '0';  // U+24EA: circled digit zero
+      digit('0');  // U+24EA: circled digit zero
       i += 3;
     } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
       size_t j = i;
@@ -83,7 +99,7 @@ inline std::vector<std::string> stand_in_phones(std::string_view text) {
         w += static_cast<char>(std::tolower(static_cast<unsigned char>(text[j++])));
       const int d = number_word(w);
       if (d >= 0) {
-        digits += static_cast<char>('0' + d);
+        digit(static_cast<char>('0' + d));
       } else {
         flush();
       }
