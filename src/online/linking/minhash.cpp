@@ -1,6 +1,7 @@
 #include "online/linking/minhash.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -62,8 +63,11 @@ void sketch_into(std::span<const std::string> tokens, const MinHashParams& param
   filled.assign(bins, 0);
   shingles.resize(count);
   for (size_t p = 0; p < count; ++p) {
+    // The token hashes are already mixed: rotate each by its place in the shingle, combine,
+    // and mix once.
     uint64_t h = params.seed ^ 0x9e3779b97f4a7c15ULL;
-    for (size_t j = 0; j < width; ++j) h = mix64(h + th[p + j]);
+    for (size_t j = 0; j < width; ++j) h ^= std::rotl(th[p + j], static_cast<int>(j * 23));
+    h = mix64(h);
     // The low 32 bits are the value, the high bits pick the bin (reduce() uses them).
     const uint32_t value = static_cast<uint32_t>(h);
     const uint32_t bin = reduce(h, bins);
