@@ -94,49 +94,82 @@ int main(int argc, char** argv) {
     if (flag == "--dump") dump = argv[i + 1];
   }
 
-  auto t0 = Clock::now();
-  auto rows = read_csv(argv[1]);
-  const auto truth_rows = read_csv(argv[2]);
-  const double read_s = seconds_since(t0);
-  if (rows.size() < 2) return 2;
+  // Streamed in batches, as `ctip ads analyze` would: features for a batch (split between
+  // threads), added to the index, then the tokens dropped (the index keeps shingles only).
+  std::ifstream in(argv[1], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "cannot open %s\n", argv[1]);
+    return 2;
+  }
+  ctip::csv::Reader reader(in);
+  if (!reader.next()) return 2;
   std::map<std::string, size_t> col;
-  for (size_t c = 0; c < rows[0].size(); ++c) col[rows[0][c]] = c;
+  for (size_t c = 0; c < reader.fields().size(); ++c) col[std::string(reader.fields()[c])] = c;
   for (const char* need : {"id", "title", "body", "posted_at", "city", "site", "phone"})
     if (!col.count(need)) {
       std::fprintf(stderr, "column %s missing\n", need);
       return 2;
     }
-  const size_t n = rows.size() - 1;
-
-  // Stand-in features, split between threads.
-  t0 = Clock::now();
-  std::vector<AdFeatures> ads(n);
-  {
-    const unsigned workers = threads > 0 ? static_cast<unsigned>(threads)
-                                         : std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::jthread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        for (size_t i = n * w / workers; i < n * (w + 1) / workers; ++i) {
-          const auto& r = rows[i + 1];
-          ads[i] = testing::stand_in_features(r[col["id"]], r[col["title"]], r[col["body"]],
-                                              r[col["posted_at"]], r[col["city"]],
-                                              r[col["site"]], r[col["phone"]]);
-        }
-      });
-  }
-  const double features_s = seconds_since(t0);
-  std::vector<std::vector<std::string>>().swap(rows);
-
-  // Clusters.
-  t0 = Clock::now();
-  double c0 = cpu_seconds();
+  const size_t c_id = col["id"], c_title = col["title"], c_body = col["body"],
+               c_time = col["posted_at"], c_city = col["city"], c_site = col["site"],
+               c_phone = col["phone"];
+  const unsigned workers = threads > 0 ? static_cast<unsigned>(threads)
+                                       : std::max(1u, std::thread::hardware_concurrency());
   ClusterParams cp;
   cp.threads = threads;
   ClusterIndex index(cp);
-  index.add(ads);
-  const double cluster_s = seconds_since(t0);
-  const double cluster_cpu = cpu_seconds() - c0;
+  std::vector<AdFeatures> ads;
+  double read_s = 0, features_s = 0, cluster_s = 0, cluster_cpu = 0;
+  constexpr size_t batch_size = 65536;
+  std::vector<std::vector<std::string>> rows;
+  bool more = true;
+  while (more) {
+    auto t0 = Clock::now();
+    rows.clear();
+    while (rows.size() < batch_size && (more = reader.next())) {
+      if (reader.problem()) {
+        std::fprintf(stderr, "line %zu: %s\n", reader.line(), reader.problem()->message.c_str());
+        continue;
+      }
+      rows.emplace_back(reader.fields().begin(), reader.fields().end());
+    }
+    read_s += seconds_since(t0);
+    if (rows.empty()) break;
+    t0 = Clock::now();
+    const size_t first = ads.size(), m = rows.size();
+    ads.resize(first + m);
+    {
+      std::vector<std::jthread> pool;
+      for (unsigned w = 0; w < workers; ++w)
+        pool.emplace_back([&, w] {
+          for (size_t i = m * w / workers; i < m * (w + 1) / workers; ++i) {
+            const auto& r = rows[i];
+            ads[first + i] = testing::stand_in_features(r[c_id], r[c_title], r[c_body], r[c_time],
+                                                        r[c_city], r[c_site], r[c_phone]);
+          }
+        });
+    }
+    features_s += seconds_since(t0);
+    t0 = Clock::now();
+    const double c0 = cpu_seconds();
+    index.add(std::span<const AdFeatures>(ads).subspan(first));
+    cluster_s += seconds_since(t0);
+    cluster_cpu += cpu_seconds() - c0;
+    for (size_t i = first; i < first + m; ++i) std::vector<std::string>().swap(ads[i].tokens);
+  }
+  const size_t n = ads.size();
+  if (n == 0) return 2;
+  {
+    // Bringing the clusters up to date (the union-find replay) belongs to clustering.
+    const auto t0 = Clock::now();
+    const double c0 = cpu_seconds();
+    index.stats();
+    cluster_s += seconds_since(t0);
+    cluster_cpu += cpu_seconds() - c0;
+  }
+  const auto truth_rows = read_csv(argv[2]);
+  auto t0 = Clock::now();
+  double c0 = 0;
 
   // Networks.
   t0 = Clock::now();
@@ -145,22 +178,39 @@ int main(int argc, char** argv) {
   const double network_s = seconds_since(t0);
   const double network_cpu = cpu_seconds() - c0;
 
-  // Templates of the top-ranked networks' clusters (what an analyst opens first).
-  t0 = Clock::now();
+  // Templates of the top-ranked networks' clusters (what an analyst opens first): their ads'
+  // tokens again, from the file.
   size_t templated_ads = 0, templates_built = 0;
+  double template_s = 0;
   {
     std::unordered_map<uint32_t, std::vector<uint32_t>> members;
     for (uint32_t a = 0; a < n; ++a) members[index.cluster_of()[a]].push_back(a);
-    for (size_t r = 0; r < net.networks.size() && templates_built < template_count; ++r)
+    std::vector<uint32_t> chosen;
+    for (size_t r = 0; r < net.networks.size() && chosen.size() < template_count; ++r)
       for (uint32_t c : net.networks[r].clusters) {
-        std::vector<TemplateAd> view;
-        for (uint32_t a : members[c]) view.push_back({ads[a].tokens, ads[a].city});
-        build_template(view);
-        templated_ads += view.size();
-        if (++templates_built >= template_count) break;
+        chosen.push_back(c);
+        if (chosen.size() >= template_count) break;
       }
+    std::vector<uint8_t> wanted(n, 0);
+    for (uint32_t c : chosen)
+      for (uint32_t a : members[c]) wanted[a] = 1;
+    std::ifstream again(argv[1], std::ios::binary);
+    ctip::csv::Reader r2(again);
+    r2.next();
+    for (size_t i = 0; i < n && r2.next(); ++i)
+      if (wanted[i])
+        ads[i].tokens = testing::stand_in_tokens(std::string(r2.fields()[c_title]) + " " +
+                                                 std::string(r2.fields()[c_body]));
+    t0 = Clock::now();
+    for (uint32_t c : chosen) {
+      std::vector<TemplateAd> view;
+      for (uint32_t a : members[c]) view.push_back({ads[a].tokens, ads[a].city});
+      build_template(view);
+      templated_ads += view.size();
+      ++templates_built;
+    }
+    template_s = seconds_since(t0);
   }
-  const double template_s = seconds_since(t0);
 
   // Quality. Truth group: the network, or for an independent the poster (their own re-posts of
   // one ad with one phone are truly one person).
@@ -224,6 +274,7 @@ int main(int argc, char** argv) {
   const auto& st = index.stats();
   std::printf("ads %zu | read %.2fs | stand-in features %.2fs (%.0f ads/s)\n", n, read_s,
               features_s, static_cast<double>(n) / features_s);
+  std::printf("index memory %.0f MiB\n", static_cast<double>(index.memory_bytes()) / 1048576.0);
   std::printf("clusters %.3fs wall, %.3fs CPU (%.0f ads/s, %.0f ads per CPU s): %zu clusters of 2+, %zu candidate pairs, %zu verified, "
               "%zu linked, %zu rejected for common shingles (cut df > %lld)\n",
               cluster_s, cluster_cpu, static_cast<double>(n) / cluster_s,

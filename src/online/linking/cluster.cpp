@@ -42,11 +42,11 @@ void ClusterIndex::add(std::span<const AdFeatures> ads) {
   add_tokens(tokens);
 }
 
-// Open addressing with linear probing, kept at most half full; grown before a batch so that
-// slots can be prefetched.
+// Open addressing with linear probing, kept at most three quarters full; grown before a batch
+// so that slots can be prefetched.
 void ClusterIndex::reserve_buckets(size_t keys) {
   size_t size = table_.size();
-  while ((table_used_ + keys) * 2 > size) size *= 2;
+  while ((table_used_ + keys) * 4 > size * 3) size *= 2;
   if (size == table_.size()) return;
   std::vector<Bucket> grown(size);
   const size_t mask = size - 1;
@@ -152,8 +152,7 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
       edge_b_.push_back(other);
     }
   }
-  cluster_of_.resize(first + n);
-  replay();
+  dirty_ = true;
 }
 
 std::span<const uint32_t> ClusterIndex::shingles(uint32_t ad) const {
@@ -165,6 +164,7 @@ uint32_t ClusterIndex::document_frequency(uint32_t shingle) const {
 }
 
 bool ClusterIndex::too_common(uint32_t shingle) const {
+  refresh();
   return document_frequency(shingle) > stats_.common_cut;
 }
 
@@ -178,7 +178,7 @@ bool ClusterIndex::linked(uint32_t a, uint32_t b, bool& rejected_common) const {
     } else if (y[j] < x[i]) {
       ++j;
     } else {
-      if (too_common(x[i])) ++common; else ++shared;
+      if (document_frequency(x[i]) > stats_.common_cut) ++common; else ++shared;
       ++i, ++j;
     }
   }
@@ -196,7 +196,7 @@ bool ClusterIndex::linked(uint32_t a, uint32_t b, bool& rejected_common) const {
   return ok;
 }
 
-uint32_t ClusterIndex::find(uint32_t x) {
+uint32_t ClusterIndex::find(uint32_t x) const {
   while (parent_[x] != x) {
     parent_[x] = parent_[parent_[x]];
     x = parent_[x];
@@ -204,7 +204,9 @@ uint32_t ClusterIndex::find(uint32_t x) {
   return x;
 }
 
-void ClusterIndex::replay() {
+void ClusterIndex::replay() const {
+  dirty_ = false;
+  cluster_of_.resize(size());
   const size_t n = size();
   stats_.ads = n;
   stats_.candidate_pairs = edge_a_.size();
@@ -232,7 +234,14 @@ void ClusterIndex::replay() {
   for (uint32_t i = 0; i < n; ++i) cluster_of_[i] = find(i);
 }
 
+size_t ClusterIndex::memory_bytes() const {
+  return (shingles_.capacity() + df_.capacity() + previous_.capacity() + edge_a_.capacity() +
+          edge_b_.capacity() + parent_.capacity() + cluster_of_.capacity()) * sizeof(uint32_t) +
+         shingle_begin_.capacity() * sizeof(size_t) + table_.capacity() * sizeof(Bucket);
+}
+
 std::vector<std::vector<uint32_t>> ClusterIndex::clusters(size_t min_size) const {
+  refresh();
   std::vector<uint32_t> count(size(), 0);
   for (uint32_t c : cluster_of_) ++count[c];
   std::vector<std::vector<uint32_t>> out;

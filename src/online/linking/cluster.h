@@ -52,17 +52,21 @@ class ClusterIndex {
  public:
   explicit ClusterIndex(ClusterParams params = {});
 
-  // Adds a batch of ads (only their tokens are read), in order. Their shingles, signatures and
-  // LSH candidates are computed once; then the union-find is replayed over all candidate pairs
-  // with the current document frequencies, so that adding in several batches gives exactly the
-  // clusters one batch gives.
+  // Adds a batch of ads (only their tokens are read, and may be dropped afterwards), in order.
+  // Their shingles, signatures and LSH candidates are computed once. The clusters are brought
+  // up to date when next asked for (cluster_of, clusters, stats, too_common): union-find is
+  // replayed over all candidate pairs with the current document frequencies, so that adding in
+  // several batches gives exactly the clusters one batch gives.
   void add(std::span<const AdFeatures> ads);
   void add_tokens(std::span<const std::span<const std::string>> ads);
 
-  size_t size() const { return cluster_of_.size(); }
+  size_t size() const { return shingle_begin_.size() - 1; }
   // For each ad, in the order added: the index of its cluster's first ad (an ad in no cluster
   // is its own). A cluster's id is stable while ads are added unless two clusters merge.
-  const std::vector<uint32_t>& cluster_of() const { return cluster_of_; }
+  const std::vector<uint32_t>& cluster_of() const {
+    refresh();
+    return cluster_of_;
+  }
   // The clusters with at least min_size ads, each sorted, in the order of their first ad.
   std::vector<std::vector<uint32_t>> clusters(size_t min_size = 2) const;
 
@@ -70,13 +74,21 @@ class ClusterIndex {
   // How many ads contain the shingle (a count-min estimate: never below the truth).
   uint32_t document_frequency(uint32_t shingle) const;
   bool too_common(uint32_t shingle) const;
-  const ClusterStats& stats() const { return stats_; }
+  const ClusterStats& stats() const {
+    refresh();
+    return stats_;
+  }
   const ClusterParams& params() const { return params_; }
+  // The bytes the index holds (its arrays' capacities).
+  size_t memory_bytes() const;
 
  private:
   bool linked(uint32_t a, uint32_t b, bool& rejected_common) const;
-  void replay();
-  uint32_t find(uint32_t x);
+  void refresh() const {
+    if (dirty_) replay();
+  }
+  void replay() const;
+  uint32_t find(uint32_t x) const;
   void reserve_buckets(size_t keys);
   size_t bucket_slot(uint32_t key);
 
@@ -94,9 +106,11 @@ class ClusterIndex {
   size_t table_used_ = 0;
   std::vector<uint32_t> previous_;
   std::vector<uint32_t> edge_a_, edge_b_;  // candidate pairs, new ad first
-  std::vector<uint32_t> parent_;
-  std::vector<uint32_t> cluster_of_;
-  ClusterStats stats_;
+  // The clusters, recomputed from the candidates when asked for after an add.
+  mutable bool dirty_ = false;
+  mutable std::vector<uint32_t> parent_;
+  mutable std::vector<uint32_t> cluster_of_;
+  mutable ClusterStats stats_;
 };
 
 }  // namespace ctip::online
