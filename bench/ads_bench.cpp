@@ -5,6 +5,7 @@
 // independent posters. Prints the throughput of each stage and the peak memory.
 //
 // Usage: ctip_ads_bench ADS.csv TRUTH.csv [--threads N] [--templates N] [--dump FILE.csv]
+//                       [--bands B --rows R] [--depth D]
 #include <sys/resource.h>
 
 #include <time.h>
@@ -87,11 +88,15 @@ int main(int argc, char** argv) {
   int threads = 0;
   size_t template_count = 200;
   const char* dump = nullptr;
+  int bands = 0, rows_per_band = 0, depth = 0;
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--threads") threads = std::atoi(argv[i + 1]);
     if (flag == "--templates") template_count = static_cast<size_t>(std::atoll(argv[i + 1]));
     if (flag == "--dump") dump = argv[i + 1];
+    if (flag == "--bands") bands = std::atoi(argv[i + 1]);
+    if (flag == "--rows") rows_per_band = std::atoi(argv[i + 1]);
+    if (flag == "--depth") depth = std::atoi(argv[i + 1]);
   }
 
   // Streamed in batches, as `ctip ads analyze` would: features for a batch (split between
@@ -117,6 +122,9 @@ int main(int argc, char** argv) {
                                        : std::max(1u, std::thread::hardware_concurrency());
   ClusterParams cp;
   cp.threads = threads;
+  if (bands > 0) cp.bands = bands;
+  if (rows_per_band > 0) cp.rows = rows_per_band;
+  if (depth > 0) cp.bucket_depth = depth;
   ClusterIndex index(cp);
   std::vector<AdFeatures> ads;
   double read_s = 0, features_s = 0, cluster_s = 0, cluster_cpu = 0;

@@ -13,6 +13,36 @@ constexpr uint32_t none = 0xffffffffu;
 
 size_t slot_of(uint32_t key, size_t mask) { return (key * 0x9e3779b1u) & mask; }
 
+// Open addressing with linear probing, kept at most three quarters full; grown before a batch
+// so that slots can be prefetched.
+template <typename Table>
+void reserve(Table& t, size_t keys) {
+  size_t size = t.slots.size();
+  while ((t.used + keys) * 4 > size * 3) size *= 2;
+  if (size == t.slots.size()) return;
+  decltype(t.slots) grown(size);
+  const size_t mask = size - 1;
+  for (const auto& b : t.slots) {
+    if (b.key == 0) continue;
+    size_t s = slot_of(b.key, mask);
+    while (grown[s].key != 0) s = (s + 1) & mask;
+    grown[s] = b;
+  }
+  t.slots.swap(grown);
+}
+
+template <typename Table>
+auto& bucket(Table& t, uint32_t key) {
+  const size_t mask = t.slots.size() - 1;
+  size_t s = slot_of(key, mask);
+  while (t.slots[s].key != 0 && t.slots[s].key != key) s = (s + 1) & mask;
+  if (t.slots[s].key == 0) {
+    t.slots[s].key = key;
+    ++t.used;
+  }
+  return t.slots[s];
+}
+
 uint32_t hardware_threads(int wanted) {
   if (wanted > 0) return static_cast<uint32_t>(wanted);
   const unsigned n = std::thread::hardware_concurrency();
@@ -32,7 +62,8 @@ ClusterIndex::ClusterIndex(ClusterParams params) : params_(params) {
     invalid("df_sketch_bits", "the document-frequency table needs 8 to 30 bits");
   df_.assign(size_t{1} << params_.df_sketch_bits, 0);
   shingle_begin_.push_back(0);
-  table_.resize(1024);
+  tables_.resize(static_cast<size_t>(params_.bands));
+  previous_.resize(static_cast<size_t>(params_.bands));
 }
 
 void ClusterIndex::add(std::span<const AdFeatures> ads) {
@@ -40,34 +71,6 @@ void ClusterIndex::add(std::span<const AdFeatures> ads) {
   tokens.reserve(ads.size());
   for (const auto& ad : ads) tokens.emplace_back(ad.tokens);
   add_tokens(tokens);
-}
-
-// Open addressing with linear probing, kept at most three quarters full; grown before a batch
-// so that slots can be prefetched.
-void ClusterIndex::reserve_buckets(size_t keys) {
-  size_t size = table_.size();
-  while ((table_used_ + keys) * 4 > size * 3) size *= 2;
-  if (size == table_.size()) return;
-  std::vector<Bucket> grown(size);
-  const size_t mask = size - 1;
-  for (const Bucket& b : table_) {
-    if (b.key == 0) continue;
-    size_t t = slot_of(b.key, mask);
-    while (grown[t].key != 0) t = (t + 1) & mask;
-    grown[t] = b;
-  }
-  table_.swap(grown);
-}
-
-size_t ClusterIndex::bucket_slot(uint32_t key) {
-  const size_t mask = table_.size() - 1;
-  size_t s = slot_of(key, mask);
-  while (table_[s].key != 0 && table_[s].key != key) s = (s + 1) & mask;
-  if (table_[s].key == 0) {
-    table_[s].key = key;
-    ++table_used_;
-  }
-  return s;
 }
 
 void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads) {
@@ -118,41 +121,63 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
   for (size_t i = 0; i < n; ++i) shingle_begin_.push_back(shingle_begin_.back() + count[i]);
 
   // LSH: each new ad joins its buckets and takes the latest bucket_depth ads of each as
-  // candidates. Sequential, in the order added, so the candidates do not depend on batching.
-  previous_.resize((first + n) * bands, none);
-  reserve_buckets(n * bands);
-  const size_t mask = table_.size() - 1;
-  constexpr size_t ahead = 4;  // prefetch the buckets of the ad this many ahead
-  for (size_t i = 0; i < std::min(ahead, n); ++i)
-    for (size_t b = 0; b < bands; ++b)
-      __builtin_prefetch(&table_[slot_of(keys[i * bands + b], mask)]);
-  std::vector<uint32_t> found;
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t ad = static_cast<uint32_t>(first + i);
-    if (i + ahead < n)
-      for (size_t b = 0; b < bands; ++b)
-        __builtin_prefetch(&table_[slot_of(keys[(i + ahead) * bands + b], mask)]);
-    found.clear();
-    for (size_t b = 0; b < bands; ++b) {
-      const uint32_t key = keys[i * bands + b];
-      if (key == 0) continue;  // an ad without tokens is in no bucket
-      Bucket& bucket = table_[bucket_slot(key)];
-      uint32_t other = bucket.head;
-      previous_[size_t{ad} * bands + b] = other;
-      bucket.head = ad;
-      for (int depth = 0; depth < params_.bucket_depth && other != none; ++depth) {
-        found.push_back(other);
-        other = previous_[size_t{other} * bands + b];
+  // candidates, in the order added, so the candidates do not depend on batching.
+  for (size_t from = 0; from < n; from += 65536)
+    join_buckets(first + from, std::min<size_t>(65536, n - from),
+                 std::vector<uint32_t>(keys.begin() + static_cast<ptrdiff_t>(from * bands),
+                                       keys.begin() + static_cast<ptrdiff_t>(
+                                                          std::min(n, from + 65536) * bands)));
+  dirty_ = true;
+}
+
+// Bands are independent: each thread fills the tables of its bands for every ad and lists the
+// candidates it finds as (ad, other) in ad order; the lists are merged per ad.
+void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys) {
+  const size_t bands = static_cast<size_t>(params_.bands);
+  const uint32_t threads = std::min<uint32_t>(hardware_threads(params_.threads),
+                                              static_cast<uint32_t>(bands));
+  std::vector<std::vector<uint64_t>> found(threads);
+  auto work = [&](uint32_t t) {
+    auto& out = found[t];
+    for (size_t b = t; b < bands; b += threads) {
+      BandTable& table = tables_[b];
+      std::vector<uint32_t>& previous = previous_[b];
+      reserve(table, n);
+      previous.resize(first + n, none);
+      const size_t mask = table.slots.size() - 1;
+      constexpr size_t ahead = 8;  // prefetch the bucket of the ad this many ahead
+      for (size_t i = 0; i < n; ++i) {
+        if (i + ahead < n)
+          __builtin_prefetch(&table.slots[slot_of(keys[(i + ahead) * bands + b], mask)]);
+        const uint32_t key = keys[i * bands + b];
+        if (key == 0) continue;  // an ad without tokens is in no bucket
+        const uint32_t ad = static_cast<uint32_t>(first + i);
+        Bucket& slot = bucket(table, key);
+        uint32_t other = slot.head;
+        previous[ad] = other;
+        slot.head = ad;
+        for (int depth = 0; depth < params_.bucket_depth && other != none; ++depth) {
+          out.push_back((uint64_t{ad} << 32) | other);
+          other = previous[other];
+        }
       }
     }
-    std::sort(found.begin(), found.end());
-    found.erase(std::unique(found.begin(), found.end()), found.end());
-    for (uint32_t other : found) {
-      edge_a_.push_back(ad);
-      edge_b_.push_back(other);
-    }
+    std::sort(out.begin(), out.end());
+  };
+  if (threads <= 1) {
+    work(0);
+  } else {
+    std::vector<std::jthread> pool;
+    for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
   }
-  dirty_ = true;
+  std::vector<uint64_t> merged;
+  for (const auto& part : found) merged.insert(merged.end(), part.begin(), part.end());
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  for (uint64_t pair : merged) {
+    edge_a_.push_back(static_cast<uint32_t>(pair >> 32));
+    edge_b_.push_back(static_cast<uint32_t>(pair));
+  }
 }
 
 std::span<const uint32_t> ClusterIndex::shingles(uint32_t ad) const {
@@ -235,9 +260,13 @@ void ClusterIndex::replay() const {
 }
 
 size_t ClusterIndex::memory_bytes() const {
-  return (shingles_.capacity() + df_.capacity() + previous_.capacity() + edge_a_.capacity() +
-          edge_b_.capacity() + parent_.capacity() + cluster_of_.capacity()) * sizeof(uint32_t) +
-         shingle_begin_.capacity() * sizeof(size_t) + table_.capacity() * sizeof(Bucket);
+  size_t words = shingles_.capacity() + df_.capacity() + edge_a_.capacity() +
+                 edge_b_.capacity() + parent_.capacity() + cluster_of_.capacity();
+  size_t buckets = 0;
+  for (const auto& p : previous_) words += p.capacity();
+  for (const auto& t : tables_) buckets += t.slots.capacity();
+  return words * sizeof(uint32_t) + shingle_begin_.capacity() * sizeof(size_t) +
+         buckets * sizeof(Bucket);
 }
 
 std::vector<std::vector<uint32_t>> ClusterIndex::clusters(size_t min_size) const {

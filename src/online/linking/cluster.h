@@ -34,7 +34,7 @@ struct ClusterParams {
   double common_fraction = 0.01;
   int64_t common_min_ads = 500;
   // Each new ad is compared with at most this many of the latest ads in each of its buckets.
-  int bucket_depth = 8;
+  int bucket_depth = 4;
   int threads = 0;                   // for shingling and signing; 0 = the hardware's cores
   uint32_t df_sketch_bits = 20;      // the document-frequency counter table has 2^bits cells
 };
@@ -89,22 +89,25 @@ class ClusterIndex {
   }
   void replay() const;
   uint32_t find(uint32_t x) const;
-  void reserve_buckets(size_t keys);
-  size_t bucket_slot(uint32_t key);
+  void join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys);
 
   ClusterParams params_;
   std::vector<uint32_t> shingles_;       // all ads' shingle sets, one after another
   std::vector<size_t> shingle_begin_;    // ad i's set is [begin[i], begin[i + 1])
   std::vector<uint32_t> df_;             // document-frequency counters (one count-min row)
-  // LSH buckets as linked lists in arrays: the table maps a band key to its latest ad, and
-  // previous_[ad * bands + band] is the ad before it in that bucket.
+  // LSH buckets as linked lists in arrays, one table per band (so that bands can be filled by
+  // different threads): the table maps a band key to its latest ad, and previous_[band][ad] is
+  // the ad before it in that bucket.
   struct Bucket {
     uint32_t key = 0;  // 0: empty slot
     uint32_t head = 0xffffffffu;
   };
-  std::vector<Bucket> table_;
-  size_t table_used_ = 0;
-  std::vector<uint32_t> previous_;
+  struct BandTable {
+    std::vector<Bucket> slots = std::vector<Bucket>(1024);
+    size_t used = 0;
+  };
+  std::vector<BandTable> tables_;
+  std::vector<std::vector<uint32_t>> previous_;
   std::vector<uint32_t> edge_a_, edge_b_;  // candidate pairs, new ad first
   // The clusters, recomputed from the candidates when asked for after an add.
   mutable bool dirty_ = false;
