@@ -7,7 +7,6 @@
 // Usage: ctip_ads_bench ADS.csv TRUTH.csv [--threads N] [--templates N] [--dump FILE.csv]
 //                       [--bands B --rows R] [--depth D]
 #include <sys/resource.h>
-
 #include <time.h>
 
 #include <chrono>
@@ -238,8 +237,8 @@ int main(int argc, char** argv) {
     truth[i] = label.try_emplace(key, static_cast<int64_t>(label.size())).first->second;
     predicted[i] = net.network_of[i];
     independent[i] = network.empty();
-    organised[i] = net.network_of[i] >= 0 &&
-                   net.networks[static_cast<size_t>(net.network_of[i])].organised;
+    organised[i] =
+        net.network_of[i] >= 0 && net.networks[static_cast<size_t>(net.network_of[i])].organised;
     if (network.empty()) poster_flagged[poster] |= organised[i];
   }
   const auto s = pairwise_scores(predicted, truth);
@@ -283,30 +282,35 @@ int main(int argc, char** argv) {
   std::printf("ads %zu | read %.2fs | stand-in features %.2fs (%.0f ads/s)\n", n, read_s,
               features_s, static_cast<double>(n) / features_s);
   std::printf("index memory %.0f MiB\n", static_cast<double>(index.memory_bytes()) / 1048576.0);
-  std::printf("clusters %.3fs wall, %.3fs CPU (%.0f ads/s, %.0f ads per CPU s): %zu clusters of 2+, %zu candidate pairs, %zu verified, "
-              "%zu linked, %zu rejected for common shingles (cut df > %lld)\n",
-              cluster_s, cluster_cpu, static_cast<double>(n) / cluster_s,
-              static_cast<double>(n) / cluster_cpu, index.clusters().size(),
-              st.candidate_pairs, st.verified, st.linked, st.rejected_common,
-              static_cast<long long>(st.common_cut));
-  std::printf("networks %.3fs wall, %.3fs CPU (%.0f ads/s): %zu networks, %zu ranked organised, %zu links, "
-              "%zu too-common values\n",
-              network_s, network_cpu, static_cast<double>(n) / network_s, net.networks.size(),
-              organised_networks, net.links.size(), net.too_common.size());
+  std::printf(
+      "clusters %.3fs wall, %.3fs CPU (%.0f ads/s, %.0f ads per CPU s): %zu clusters of 2+, %zu "
+      "candidate pairs, %zu verified, "
+      "%zu linked, %zu rejected for common shingles (cut df > %lld)\n",
+      cluster_s, cluster_cpu, static_cast<double>(n) / cluster_s,
+      static_cast<double>(n) / cluster_cpu, index.clusters().size(), st.candidate_pairs,
+      st.verified, st.linked, st.rejected_common, static_cast<long long>(st.common_cut));
+  std::printf(
+      "networks %.3fs wall, %.3fs CPU (%.0f ads/s): %zu networks, %zu ranked organised, %zu links, "
+      "%zu too-common values\n",
+      network_s, network_cpu, static_cast<double>(n) / network_s, net.networks.size(),
+      organised_networks, net.links.size(), net.too_common.size());
   std::printf("templates: %zu clusters, %zu ads in %.2fs (%.1f us/ad)\n", templates_built,
               templated_ads, template_s, templated_ads ? template_s * 1e6 / templated_ads : 0.0);
-  std::printf("quality: pairwise precision %.4f recall %.4f F1 %.4f (%llu true, %llu predicted, "
-              "%llu correct pairs)\n",
-              s.precision, s.recall, s.f1, static_cast<unsigned long long>(s.true_pairs),
-              static_cast<unsigned long long>(s.predicted_pairs),
-              static_cast<unsigned long long>(s.correct_pairs));
-  std::printf("organised ranking: false-positive rate on independents %.4f of ads, %zu of %zu "
-              "posters; phone pairs split outside too-common values: %zu\n",
-              fp_ads, flagged_posters, poster_flagged.size(), split_phone_pairs);
-  std::printf("RESULT ads=%zu clustering+networks=%.0f ads/s wall, %.0f ads per CPU s, "
-              "peak_rss=%ld MiB P=%.4f R=%.4f F1=%.4f fp_independent=%.4f load=%s\n",
-              n, static_cast<double>(n) / (cluster_s + network_s),
-              static_cast<double>(n) / (cluster_cpu + network_cpu), peak_rss_mib(), s.precision,
-              s.recall, s.f1, fp_ads, load_average().c_str());
+  std::printf(
+      "quality: pairwise precision %.4f recall %.4f F1 %.4f (%llu true, %llu predicted, "
+      "%llu correct pairs)\n",
+      s.precision, s.recall, s.f1, static_cast<unsigned long long>(s.true_pairs),
+      static_cast<unsigned long long>(s.predicted_pairs),
+      static_cast<unsigned long long>(s.correct_pairs));
+  std::printf(
+      "organised ranking: false-positive rate on independents %.4f of ads, %zu of %zu "
+      "posters; phone pairs split outside too-common values: %zu\n",
+      fp_ads, flagged_posters, poster_flagged.size(), split_phone_pairs);
+  std::printf(
+      "RESULT ads=%zu clustering+networks=%.0f ads/s wall, %.0f ads per CPU s, "
+      "peak_rss=%ld MiB P=%.4f R=%.4f F1=%.4f fp_independent=%.4f load=%s\n",
+      n, static_cast<double>(n) / (cluster_s + network_s),
+      static_cast<double>(n) / (cluster_cpu + network_cpu), peak_rss_mib(), s.precision, s.recall,
+      s.f1, fp_ads, load_average().c_str());
   return 0;
 }

@@ -85,9 +85,9 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
   // Shingling and signing are independent per ad: split the batch between threads, each into
   // its own flat buffer and its own document-frequency counts, summed afterwards (the same
   // counts in any order).
-  const uint32_t threads = std::max<uint32_t>(
-      1, std::min<uint32_t>(hardware_threads(params_.threads),
-                            static_cast<uint32_t>((n + 255) / 256)));
+  const uint32_t threads =
+      std::max<uint32_t>(1, std::min<uint32_t>(hardware_threads(params_.threads),
+                                               static_cast<uint32_t>((n + 255) / 256)));
   std::vector<std::vector<uint32_t>> part(threads);
   std::vector<std::vector<uint32_t>> df_part(threads > 1 ? threads : 0);
   std::vector<uint32_t> count(n, 0);
@@ -124,9 +124,9 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
   // candidates, in the order added, so the candidates do not depend on batching.
   for (size_t from = 0; from < n; from += 65536)
     join_buckets(first + from, std::min<size_t>(65536, n - from),
-                 std::vector<uint32_t>(keys.begin() + static_cast<ptrdiff_t>(from * bands),
-                                       keys.begin() + static_cast<ptrdiff_t>(
-                                                          std::min(n, from + 65536) * bands)));
+                 std::vector<uint32_t>(
+                     keys.begin() + static_cast<ptrdiff_t>(from * bands),
+                     keys.begin() + static_cast<ptrdiff_t>(std::min(n, from + 65536) * bands)));
   dirty_ = true;
 }
 
@@ -134,8 +134,8 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
 // candidates it finds as (ad, other) in ad order; the lists are merged per ad.
 void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys) {
   const size_t bands = static_cast<size_t>(params_.bands);
-  const uint32_t threads = std::min<uint32_t>(hardware_threads(params_.threads),
-                                              static_cast<uint32_t>(bands));
+  const uint32_t threads =
+      std::min<uint32_t>(hardware_threads(params_.threads), static_cast<uint32_t>(bands));
   std::vector<std::vector<uint64_t>> found(threads);
   auto work = [&](uint32_t t) {
     auto& out = found[t];
@@ -203,7 +203,10 @@ bool ClusterIndex::linked(uint32_t a, uint32_t b, bool& rejected_common) const {
     } else if (y[j] < x[i]) {
       ++j;
     } else {
-      if (document_frequency(x[i]) > stats_.common_cut) ++common; else ++shared;
+      if (document_frequency(x[i]) > stats_.common_cut)
+        ++common;
+      else
+        ++shared;
       ++i, ++j;
     }
   }
@@ -254,14 +257,17 @@ void ClusterIndex::replay() const {
     }
     ++stats_.linked;
     // The smaller index is the root, so that a cluster's id is its first ad.
-    if (ra < rb) parent_[rb] = ra; else parent_[ra] = rb;
+    if (ra < rb)
+      parent_[rb] = ra;
+    else
+      parent_[ra] = rb;
   }
   for (uint32_t i = 0; i < n; ++i) cluster_of_[i] = find(i);
 }
 
 size_t ClusterIndex::memory_bytes() const {
-  size_t words = shingles_.capacity() + df_.capacity() + edge_a_.capacity() +
-                 edge_b_.capacity() + parent_.capacity() + cluster_of_.capacity();
+  size_t words = shingles_.capacity() + df_.capacity() + edge_a_.capacity() + edge_b_.capacity() +
+                 parent_.capacity() + cluster_of_.capacity();
   size_t buckets = 0;
   for (const auto& p : previous_) words += p.capacity();
   for (const auto& t : tables_) buckets += t.slots.capacity();

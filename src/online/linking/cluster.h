@@ -35,17 +35,17 @@ struct ClusterParams {
   int64_t common_min_ads = 500;
   // Each new ad is compared with at most this many of the latest ads in each of its buckets.
   int bucket_depth = 4;
-  int threads = 0;                   // for shingling and signing; 0 = the hardware's cores
-  uint32_t df_sketch_bits = 20;      // the document-frequency counter table has 2^bits cells
+  int threads = 0;               // for shingling and signing; 0 = the hardware's cores
+  uint32_t df_sketch_bits = 20;  // the document-frequency counter table has 2^bits cells
 };
 
 struct ClusterStats {
   size_t ads = 0;
-  size_t candidate_pairs = 0;   // distinct pairs found in a shared LSH bucket
-  size_t verified = 0;          // pairs whose Jaccard was computed (not already joined)
-  size_t linked = 0;            // of those, linked
-  size_t rejected_common = 0;   // would have linked but for their too-common shingles
-  int64_t common_cut = 0;       // the document frequency above which a shingle is too common
+  size_t candidate_pairs = 0;  // distinct pairs found in a shared LSH bucket
+  size_t verified = 0;         // pairs whose Jaccard was computed (not already joined)
+  size_t linked = 0;           // of those, linked
+  size_t rejected_common = 0;  // would have linked but for their too-common shingles
+  int64_t common_cut = 0;      // the document frequency above which a shingle is too common
 };
 
 class ClusterIndex {
@@ -92,9 +92,9 @@ class ClusterIndex {
   void join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys);
 
   ClusterParams params_;
-  std::vector<uint32_t> shingles_;       // all ads' shingle sets, one after another
-  std::vector<size_t> shingle_begin_;    // ad i's set is [begin[i], begin[i + 1])
-  std::vector<uint32_t> df_;             // document-frequency counters (one count-min row)
+  std::vector<uint32_t> shingles_;     // all ads' shingle sets, one after another
+  std::vector<size_t> shingle_begin_;  // ad i's set is [begin[i], begin[i + 1])
+  std::vector<uint32_t> df_;           // document-frequency counters (one count-min row)
   // LSH buckets as linked lists in arrays, one table per band (so that bands can be filled by
   // different threads): the table maps a band key to its latest ad, and previous_[band][ad] is
   // the ad before it in that bucket.

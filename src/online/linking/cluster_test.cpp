@@ -135,8 +135,8 @@ TEST(ClusterIndex, TwoBatchesGiveTheClustersOfOne) {
   EXPECT_EQ(many.cluster_of(), one.cluster_of());
   EXPECT_EQ(two.stats().candidate_pairs, one.stats().candidate_pairs);
   EXPECT_GE(one.clusters().size(), 20u);
-  EXPECT_NE(after_first, std::vector<uint32_t>(two.cluster_of().begin(),
-                                               two.cluster_of().begin() + 231));
+  EXPECT_NE(after_first,
+            std::vector<uint32_t>(two.cluster_of().begin(), two.cluster_of().begin() + 231));
 }
 
 // While the too-common cut does not move, new ads join existing clusters: an ad of the first

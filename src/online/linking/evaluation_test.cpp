@@ -35,8 +35,8 @@ TEST(OrganisedFalsePositiveRate, SharesOfIndependents) {
   const std::vector<uint8_t> independent{1, 1, 1, 1, 0, 0};
   const std::vector<uint8_t> organised{1, 0, 0, 0, 1, 1};
   EXPECT_DOUBLE_EQ(organised_false_positive_rate(independent, organised), 0.25);
-  EXPECT_DOUBLE_EQ(organised_false_positive_rate(std::vector<uint8_t>{0},
-                                                 std::vector<uint8_t>{1}), 0.0);
+  EXPECT_DOUBLE_EQ(organised_false_positive_rate(std::vector<uint8_t>{0}, std::vector<uint8_t>{1}),
+                   0.0);
 }
 
 }  // namespace

@@ -136,9 +136,7 @@ void band_keys_into(std::span<const uint32_t> signature, int bands, int rows, ui
   }
 }
 
-double lsh_threshold(int bands, int rows) {
-  return std::pow(1.0 / bands, 1.0 / rows);
-}
+double lsh_threshold(int bands, int rows) { return std::pow(1.0 / bands, 1.0 / rows); }
 
 double candidate_probability(double j, int bands, int rows) {
   return 1.0 - std::pow(1.0 - std::pow(j, rows), bands);

@@ -20,9 +20,9 @@
 namespace ctip::online {
 
 struct MinHashParams {
-  int shingle_words = 3;    // k: words per shingle
-  int permutations = 64;    // K: signature length
-  uint64_t seed = 0x5eed;   // every hash derives from it: same seed, same signatures
+  int shingle_words = 3;   // k: words per shingle
+  int permutations = 64;   // K: signature length
+  uint64_t seed = 0x5eed;  // every hash derives from it: same seed, same signatures
 };
 
 // The seeded 64-bit hash of one token (FNV-1a over its bytes, then the SplitMix64 finaliser).

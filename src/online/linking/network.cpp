@@ -25,7 +25,10 @@ class UnionFind {
   }
   void join(uint32_t a, uint32_t b) {
     a = find(a), b = find(b);
-    if (a < b) parent_[b] = a; else if (b < a) parent_[a] = b;
+    if (a < b)
+      parent_[b] = a;
+    else if (b < a)
+      parent_[a] = b;
   }
 
  private:
@@ -73,7 +76,8 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
   }
   const double n = static_cast<double>(net.ads.size());
   size_t most_phones = 0;
-  for (const auto& [c, phones] : phones_of_cluster) most_phones = std::max(most_phones, phones.size());
+  for (const auto& [c, phones] : phones_of_cluster)
+    most_phones = std::max(most_phones, phones.size());
   if (most_phones >= 2)
     net.reasons.push_back({"phones_per_template",
                            text("one ad text is posted with %zu different phones", most_phones),
@@ -83,19 +87,18 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
     for (size_t i = 0; i < net.path.size() && i < 6; ++i)
       route += (i ? " → " : "") + net.path[i].city;
     if (net.path.size() > 6) route += " → …";
-    net.reasons.push_back(
-        {"cities",
-         text("posted in %zu cities, moving %zu times (%s)", net.cities.size(),
-              net.path.empty() ? size_t{0} : net.path.size() - 1, route.c_str()),
-         std::min(3.0, 0.75 * static_cast<double>(net.cities.size() - 1))});
+    net.reasons.push_back({"cities",
+                           text("posted in %zu cities, moving %zu times (%s)", net.cities.size(),
+                                net.path.empty() ? size_t{0} : net.path.size() - 1, route.c_str()),
+                           std::min(3.0, 0.75 * static_cast<double>(net.cities.size() - 1))});
   }
   const double third_share = static_cast<double>(third) / n;
   net.first_person_share = 1 - third_share;
   if (third_share >= 0.5)
-    net.reasons.push_back({"third_person",
-                           text("%.0f%% of the ads are written in the third person",
-                                third_share * 100),
-                           1.5 * third_share});
+    net.reasons.push_back(
+        {"third_person",
+         text("%.0f%% of the ads are written in the third person", third_share * 100),
+         1.5 * third_share});
   const double mean_weight = weight / n;
   if (mean_weight > 0)
     net.reasons.push_back({"indicators",
@@ -109,8 +112,7 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
   for (const auto& [p, count] : ads_per_phone) busiest = std::max(busiest, count);
   if (busiest >= 20 && net.ads_per_day >= 10)
     net.reasons.push_back({"posting_rate",
-                           text("%zu ads on one phone at %.1f ads a day", busiest,
-                                net.ads_per_day),
+                           text("%zu ads on one phone at %.1f ads a day", busiest, net.ads_per_day),
                            1.0});
   if (net.sites.size() >= 3)
     net.reasons.push_back({"sites", text("on %zu sites", net.sites.size()), 0.5});
@@ -178,9 +180,9 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
       }
     }
     const auto e = static_cast<uint32_t>(out.evidence.size());
-    out.evidence.push_back(
-        {Evidence::Via::selector, Selector{values[v].kind, std::string(values[v].value)}, 0,
-         list.size()});
+    out.evidence.push_back({Evidence::Via::selector,
+                            Selector{values[v].kind, std::string(values[v].value)}, 0,
+                            list.size()});
     for (size_t i = 1; i < list.size(); ++i) {
       out.links.push_back({list[0], list[i], e});
       uf.join(list[0], list[i]);
@@ -251,9 +253,8 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
     net.cities.assign(cities.begin(), cities.end());
     net.clusters.assign(clusters.begin(), clusters.end());
     for (const auto& [id, count] : indicators) net.indicators.emplace_back(std::string(id), count);
-    std::stable_sort(timed.begin(), timed.end(), [&](uint32_t x, uint32_t y) {
-      return ads[x].posted_at < ads[y].posted_at;
-    });
+    std::stable_sort(timed.begin(), timed.end(),
+                     [&](uint32_t x, uint32_t y) { return ads[x].posted_at < ads[y].posted_at; });
     for (uint32_t a : timed) {
       const auto& ad = ads[a];
       if (ad.city.empty()) continue;

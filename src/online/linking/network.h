@@ -64,13 +64,13 @@ struct RiskReason {
 };
 
 struct Network {
-  uint32_t id = 0;              // its first ad's index
-  std::vector<uint32_t> ads;    // sorted
-  std::vector<uint32_t> links;  // indices into NetworkAnalysis::links
+  uint32_t id = 0;                                     // its first ad's index
+  std::vector<uint32_t> ads;                           // sorted
+  std::vector<uint32_t> links;                         // indices into NetworkAnalysis::links
   std::vector<std::pair<Selector, size_t>> selectors;  // distinct values and their ad counts
-  std::vector<std::string> sites, cities;               // distinct, sorted
-  std::vector<uint32_t> clusters;                       // the templates its ads use
-  std::vector<CityVisit> path;                          // ads with a time, in time order
+  std::vector<std::string> sites, cities;              // distinct, sorted
+  std::vector<uint32_t> clusters;                      // the templates its ads use
+  std::vector<CityVisit> path;                         // ads with a time, in time order
   int64_t first_posted = 0, last_posted = 0;
   double ads_per_day = 0;
   std::vector<std::pair<std::string, size_t>> indicators;  // indicator id, ads with it

@@ -10,8 +10,8 @@
 namespace ctip::online {
 namespace {
 
-AdFeatures ad(std::string id, std::vector<std::string> phones, std::string city,
-              int64_t posted_at, bool first_person = false, double weight = 0) {
+AdFeatures ad(std::string id, std::vector<std::string> phones, std::string city, int64_t posted_at,
+              bool first_person = false, double weight = 0) {
   AdFeatures a;
   a.id = std::move(id);
   for (auto& p : phones) a.selectors.push_back({SelectorKind::phone, std::move(p)});
@@ -101,8 +101,8 @@ TEST(LinkNetworks, IndependentsRankLowOrganisedNetworksHigh) {
   std::vector<AdFeatures> ads;
   std::vector<uint32_t> cluster_of;
   for (int i = 0; i < 30; ++i) {  // the independent: 30 ads over a month, one phone
-    ads.push_back(ad("ind" + std::to_string(i), {"+17775550001"}, "denver",
-                     1700000000 + i * 86400, true, 3.0));
+    ads.push_back(ad("ind" + std::to_string(i), {"+17775550001"}, "denver", 1700000000 + i * 86400,
+                     true, 3.0));
     cluster_of.push_back(0);  // all one template
   }
   const char* route[] = {"boston", "boston", "hartford", "hartford", "albany", "buffalo"};

@@ -36,7 +36,8 @@ std::vector<int> align(const Ids& a, const Ids& b) {
 
 size_t lcs_length(const Ids& a, const Ids& b) {
   const auto match = align(a, b);
-  return static_cast<size_t>(std::count_if(match.begin(), match.end(), [](int x) { return x >= 0; }));
+  return static_cast<size_t>(
+      std::count_if(match.begin(), match.end(), [](int x) { return x >= 0; }));
 }
 
 // Bits of Elias's gamma code for x >= 0 (written as x + 1).
@@ -88,10 +89,14 @@ bool is_number(std::string_view s) {
 
 std::string_view to_string(SlotKind kind) {
   switch (kind) {
-    case SlotKind::text: return "text";
-    case SlotKind::number: return "number";
-    case SlotKind::age: return "age";
-    case SlotKind::city: return "city";
+    case SlotKind::text:
+      return "text";
+    case SlotKind::number:
+      return "number";
+    case SlotKind::age:
+      return "age";
+    case SlotKind::city:
+      return "city";
   }
   return "text";
 }
@@ -101,7 +106,8 @@ std::string ClusterTemplate::text() const {
   for (const auto& part : parts) {
     if (!out.empty()) out += ' ';
     if (part.slot) {
-      out += '{' + std::to_string(part.slot_index + 1) + ':' + std::string(to_string(part.kind)) + '}';
+      out +=
+          '{' + std::to_string(part.slot_index + 1) + ':' + std::string(to_string(part.kind)) + '}';
     } else {
       out += part.token;
     }
@@ -209,8 +215,8 @@ ClusterTemplate build_template(std::span<const TemplateAd> ads, const TemplatePa
       }
       const std::string_view after = g < chosen.size() ? words[chosen[g]] : std::string_view{};
       const std::string_view before = g > 0 ? words[chosen[g - 1]] : std::string_view{};
-      const bool age_word = after == "years" || after == "yrs" || after == "yo" ||
-                            after == "y" || before == "age" || before == "aged";
+      const bool age_word = after == "years" || after == "yrs" || after == "yo" || after == "y" ||
+                            before == "age" || before == "aged";
       SlotKind kind = SlotKind::text;
       if (filled > 0 && cities * 2 >= filled) {
         kind = SlotKind::city;
@@ -219,7 +225,8 @@ ClusterTemplate build_template(std::span<const TemplateAd> ads, const TemplatePa
       }
       out.parts.push_back({true, {}, slot_of[g], kind});
     }
-    if (g < chosen.size()) out.parts.push_back({false, std::string(words[chosen[g]]), -1, SlotKind::text});
+    if (g < chosen.size())
+      out.parts.push_back({false, std::string(words[chosen[g]]), -1, SlotKind::text});
   }
   return out;
 }

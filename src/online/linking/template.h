@@ -54,8 +54,8 @@ struct ClusterTemplate {
 };
 
 struct TemplateParams {
-  size_t max_ads = 64;        // the template is chosen on the first max_ads ads (all are filled)
-  size_t reference_pool = 16; // the reference ad is the medoid of the first ads of the pool
+  size_t max_ads = 64;         // the template is chosen on the first max_ads ads (all are filled)
+  size_t reference_pool = 16;  // the reference ad is the medoid of the first ads of the pool
   // The support levels tried; the one with the shortest description wins.
   std::vector<double> supports{1.0, 0.9, 0.75, 0.5, 0.3, 0.1};
 };

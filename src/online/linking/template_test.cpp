@@ -90,7 +90,8 @@ TEST(ClusterTemplate, Deterministic) {
   EXPECT_EQ(a.text(), b.text());
   // "late" (in two thirds of the ads) stays literal; the others lack it and put "early" in the
   // slot after it.
-  EXPECT_EQ(a.text(), "visit {1:number} the best spa in town open late {2:text} ask for {3:number}");
+  EXPECT_EQ(a.text(),
+            "visit {1:number} the best spa in town open late {2:text} ask for {3:number}");
   EXPECT_EQ(a.fills[0].values[1], "early");
   EXPECT_EQ(a.fills[0].missing_tokens, 1);
   EXPECT_EQ(a.fills[1].values[1], "");

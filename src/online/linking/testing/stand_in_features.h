@@ -36,8 +36,8 @@ inline std::vector<std::string> stand_in_tokens(std::string_view text) {
 
 // The digit a number word stands for, or -1.
 inline int number_word(std::string_view w) {
-  static constexpr std::array<std::string_view, 10> words{"zero", "one", "two", "three", "four",
-                                                         "five", "six", "seven", "eight", "nine"};
+  static constexpr std::array<std::string_view, 10> words{"zero", "one", "two",   "three", "four",
+                                                          "five", "six", "seven", "eight", "nine"};
   for (size_t d = 0; d < words.size(); ++d)
     if (w == words[d]) return static_cast<int>(d);
   if (w == "oh") return 0;
@@ -82,13 +82,15 @@ inline std::vector<std::string> stand_in_phones(std::string_view text) {
     } else if (c == ' ' || c == '.' || c == '-' || c == '*' || c == '(' || c == ')' || c == '/') {
       ++gap;
       ++i;
-    } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x91 &&
+    } else if (c == 0xE2 && i + 2 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0x91 &&
                static_cast<unsigned char>(text[i + 2]) >= 0xA0 &&
                static_cast<unsigned char>(text[i + 2]) <= 0xA8) {
       // U+2460..U+2468: circled digits one to nine.
       digit(static_cast<char>('1' + (static_cast<unsigned char>(text[i + 2]) - 0xA0)));
       i += 3;
-    } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x93 &&
+    } else if (c == 0xE2 && i + 2 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0x93 &&
                static_cast<unsigned char>(text[i + 2]) == 0xAA) {
       digit('0');  // U+24EA: circled digit zero
       i += 3;
@@ -132,7 +134,8 @@ inline int64_t stand_in_time(std::string_view s) {
       return v;
     };
     return days_from_civil(num(0, 4), static_cast<unsigned>(num(5, 2)),
-                           static_cast<unsigned>(num(8, 2))) * 86400 +
+                           static_cast<unsigned>(num(8, 2))) *
+               86400 +
            num(11, 2) * 3600 + num(14, 2) * 60 + num(17, 2);
   }
   int64_t v = 0;

@@ -30,17 +30,30 @@ class SyntheticText {
       const size_t at = slots[k];
       if (at >= text.size()) continue;
       switch (k % 3) {
-        case 0: text[at] = names[rng_() % 8]; break;
-        case 1: text[at] = std::to_string(19 + rng_() % 15); break;
-        default: text[at] = cities[rng_() % 6]; break;
+        case 0:
+          text[at] = names[rng_() % 8];
+          break;
+        case 1:
+          text[at] = std::to_string(19 + rng_() % 15);
+          break;
+        default:
+          text[at] = cities[rng_() % 6];
+          break;
       }
     }
     for (int e = 0; e < edits && text.size() > 2; ++e) {
       const size_t at = rng_() % text.size();
       switch (rng_() % 3) {
-        case 0: text.erase(text.begin() + static_cast<ptrdiff_t>(at)); break;
-        case 1: text.insert(text.begin() + static_cast<ptrdiff_t>(at), "e" + std::to_string(rng_() % 5000)); break;
-        default: text[at] = "e" + std::to_string(rng_() % 5000); break;
+        case 0:
+          text.erase(text.begin() + static_cast<ptrdiff_t>(at));
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<ptrdiff_t>(at),
+                      "e" + std::to_string(rng_() % 5000));
+          break;
+        default:
+          text[at] = "e" + std::to_string(rng_() % 5000);
+          break;
       }
     }
     return text;
