@@ -243,8 +243,15 @@ int main(int argc, char** argv) {
   }
   const auto s = pairwise_scores(predicted, truth);
   const double fp_ads = organised_false_positive_rate(independent, organised);
+  // By kind of hard negative (bench/gen_ads.py: poster ids c..., s..., p...).
+  std::map<char, std::pair<size_t, size_t>> by_kind;  // flagged, all
   size_t flagged_posters = 0;
-  for (const auto& [p, f] : poster_flagged) flagged_posters += f;
+  for (const auto& [p, f] : poster_flagged) {
+    flagged_posters += f;
+    auto& k = by_kind[p.empty() ? '?' : p[0]];
+    k.first += f;
+    ++k.second;
+  }
   // Pairs of ads with a common phone not in one network, and not through a too-common value.
   size_t split_phone_pairs = 0;
   {
@@ -306,6 +313,14 @@ int main(int argc, char** argv) {
       "organised ranking: false-positive rate on independents %.4f of ads, %zu of %zu "
       "posters; phone pairs split outside too-common values: %zu\n",
       fp_ads, flagged_posters, poster_flagged.size(), split_phone_pairs);
+  std::printf("  flagged independent posters by kind:");
+  for (const auto& [kind, counts] : by_kind)
+    std::printf(" %s %zu of %zu;",
+                kind == 'c'   ? "copied a network's text"
+                : kind == 's' ? "shared booking line"
+                              : "other",
+                counts.first, counts.second);
+  std::printf("\n");
   std::printf(
       "RESULT ads=%zu clustering+networks=%.0f ads/s wall, %.0f ads per CPU s, "
       "peak_rss=%ld MiB P=%.4f R=%.4f F1=%.4f fp_independent=%.4f load=%s\n",

@@ -3,7 +3,8 @@
 
 Writes OUT/ads.csv (id,title,body,posted_at,city,site,phone) and OUT/truth.csv
 (id,network,poster): the network an ad truly belongs to (empty for an independent poster) and
-the poster (the network, or the independent advertiser).
+the poster (the network, or the independent advertiser: "c..." copies a network's text, "s..."
+prints a shared booking line, "p..." neither).
 
 What it holds, so that a linker is tested where linkers fail:
 - Organised networks: 1-3 text templates each (sentences with slots for a name, an age, a city,
@@ -11,10 +12,13 @@ What it holds, so that a linker is tested where linkers fail:
   third-person wording and risk indicators ("new in town", "just arrived", "new girls"); every
   ad lightly edited (a word dropped, inserted or replaced) and some phones obfuscated
   ("five five five", "5 5 5", circled digits, dots and stars, letters for digits).
+  A share of network ads (--no-phone-share, 10%) print no phone at all: only their text links
+  them.
 - Independent posters (hard negatives): one person, their own phone, first-person text, one
   city, a few re-posts of their own ad, and text that reuses the same popular boilerplate
   phrases the networks use ("100% real pics no games", "discreet and clean"); a few of them also
-  print one of a handful of shared booking lines, each in thousands of ads at 1M ads.
+  print one of a handful of shared booking lines, each in thousands of ads at 1M ads, and a few
+  (--copycat-share, 1%) copy an existing network's ad text with their own phone and city.
 
 Usage: gen_ads.py --ads 100000 --seed 1 --out /tmp/ads100k
 Fast: about 1M ads a minute.
@@ -167,6 +171,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--independent-share", type=float, default=0.4)
     ap.add_argument("--shared-lines", type=int, default=4, help="booking lines shared by independents")
+    ap.add_argument("--no-phone-share", type=float, default=0.1, help="network ads without a phone")
+    ap.add_argument("--copycat-share", type=float, default=0.01,
+                    help="independents who copy a network's ad text")
     args = ap.parse_args()
     g = Generator(args.seed)
     rng = g.rng
@@ -176,11 +183,13 @@ def main():
     target_network = int(args.ads * (1 - args.independent_share))
     n_net = 0
     made = 0
+    network_templates = []
     while made < target_network:
         n_net += 1
         net = "n%d" % n_net
         size = min(target_network - made, max(3, int(rng.lognormvariate(2.8, 0.8))))
         templates = [g.template(THIRD_PERSON, rng.randint(1, 3)) for _ in range(rng.randint(1, 3))]
+        network_templates.append(templates[0])
         phones = [g.phone() for _ in range(rng.randint(1, 5))]
         route = rng.sample(CITIES, rng.randint(1, 6))
         sites = rng.sample(SITES, rng.randint(1, 3))
@@ -191,28 +200,32 @@ def main():
             city = route[min(len(route) - 1, k * len(route) // size)]
             t += rng.randint(1800, 2 * 86400)
             phone = rng.choice(phones)
+            no_phone = rng.random() < args.no_phone_share
             in_body = rng.random() < 0.8
             body = g.render(rng.choice(templates), rng.choice(names), rng.randint(19, 29), city,
                             rng.choice([100, 150, 200, 250, 300]),
-                            g.written_phone(phone) if in_body else None,
+                            g.written_phone(phone) if in_body and not no_phone else None,
                             rng.choice(indicators) if rng.random() < 0.7 else None,
                             rng.choice([0, 1, 1, 2, 2, 3]))
-            column = phone if (not in_body or rng.random() < 0.3) else ""
+            column = "" if no_phone else phone if (not in_body or rng.random() < 0.3) else ""
             title = "%s %s" % (rng.choice(names), rng.choice(["new in " + city, "available now", "sweet and sexy", city + " visit"]))
             rows.append((t, title, body, city, rng.choice(sites), column, net, net))
         made += size
     n_ind = 0
     while made < args.ads:
         n_ind += 1
-        poster = "p%d" % n_ind
         reposts = min(args.ads - made, 1 + int(rng.expovariate(1 / 2.5)))
-        text = g.template(FIRST_PERSON, rng.randint(2, 4))
+        copycat = network_templates and rng.random() < args.copycat_share
+        # Poster ids say which hard negative a poster is: c (copies a network's text), s (prints a
+        # shared booking line), p (neither).
+        text = rng.choice(network_templates) if copycat else g.template(FIRST_PERSON, rng.randint(2, 4))
         phone = g.phone()
         city = rng.choice(CITIES)
         site = rng.choice(SITES)
         name = rng.choice(NAMES)
         age = rng.randint(21, 45)
         shared = rng.choice(shared_lines) if shared_lines and rng.random() < 0.04 else None
+        poster = ("c" if copycat else "s" if shared else "p") + str(n_ind)
         t = START + rng.randint(0, 300 * 86400)
         for _ in range(reposts):
             t += rng.randint(86400, 10 * 86400)
