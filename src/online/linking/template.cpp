@@ -217,11 +217,14 @@ ClusterTemplate build_template(std::span<const TemplateAd> ads, const TemplatePa
       const std::string_view before = g > 0 ? words[chosen[g - 1]] : std::string_view{};
       const bool age_word = after == "years" || after == "yrs" || after == "yo" || after == "y" ||
                             before == "age" || before == "aged";
+      // By majority, as edits put stray words in some ads' slots: a city when at least half
+      // the values are the ad's city, a number when at least 80% are numbers (an age when those
+      // are 18-99 beside "years", "yo", "age").
       SlotKind kind = SlotKind::text;
       if (filled > 0 && cities * 2 >= filled) {
         kind = SlotKind::city;
-      } else if (filled > 0 && numbers == filled) {
-        kind = ages == filled && age_word ? SlotKind::age : SlotKind::number;
+      } else if (filled > 0 && numbers * 5 >= filled * 4) {
+        kind = ages * 5 >= filled * 4 && age_word ? SlotKind::age : SlotKind::number;
       }
       out.parts.push_back({true, {}, slot_of[g], kind});
     }

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "online/linking/testing/stand_in_features.h"
+#include "online/linking/testing/synthetic_ads.h"
 
 namespace ctip::online {
 namespace {
@@ -65,6 +67,52 @@ TEST(ClusterTemplate, EditsBecomeSlotsOrMissingTokens) {
   EXPECT_EQ(t.fills[2].values[0], "very");
   EXPECT_EQ(t.fills[0].values[0], "");
   EXPECT_EQ(t.fills[4].missing_tokens, 1);  // lacks "and"
+}
+
+// Variants of one 40-word text with a name, an age and a city slot and two random edits each:
+// the template keeps the shared words, and the slots hold the varying values.
+TEST(ClusterTemplate, FindsTheSlotsOfEditedVariants) {
+  testing::SyntheticText gen(17);
+  const auto base = gen.words(40);
+  Ads ads;
+  for (int i = 0; i < 30; ++i) {
+    ads.tokens.push_back(gen.variant(base, {4, 12, 25}, 2));
+    std::string city;
+    for (const auto& token : ads.tokens.back())
+      for (const char* c : {"boston", "denver", "austin", "miami", "tulsa", "reno"})
+        if (token == c) city = token;
+    ads.cities.push_back(city);
+  }
+  const auto t = build_template(ads.view());
+  EXPECT_TRUE(t.compresses);
+  size_t literal = 0;
+  for (const auto& part : t.parts) literal += !part.slot;
+  EXPECT_GE(literal, 34u);  // 37 shared words; edits may cost a few
+  EXPECT_LE(literal, 37u);
+  // The slots where the name, the age and the city go.
+  std::vector<SlotKind> kinds;
+  for (const auto& part : t.parts)
+    if (part.slot) kinds.push_back(part.kind);
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), SlotKind::city), kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), SlotKind::number), kinds.end());
+  // An ad's own values are in its fill: its name (one of the generator's eight) is in a slot.
+  const std::vector<std::string> names{"anna", "bella", "cora", "dina",
+                                       "ella", "fay",   "gina", "hana"};
+  size_t with_name = 0, name_in_slot = 0;
+  for (size_t a = 0; a < ads.tokens.size(); ++a) {
+    for (const auto& token : ads.tokens[a]) {
+      if (std::find(names.begin(), names.end(), token) == names.end()) continue;
+      ++with_name;
+      for (const auto& v : t.fills[a].values)
+        if (v.find(token) != std::string::npos) {
+          ++name_in_slot;
+          break;
+        }
+      break;
+    }
+  }
+  EXPECT_GE(with_name, 25u);
+  EXPECT_GE(name_in_slot, with_name * 9 / 10);
 }
 
 TEST(ClusterTemplate, UnrelatedAdsDoNotCompress) {
