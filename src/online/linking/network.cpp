@@ -59,7 +59,7 @@ std::string text(const char* pattern, Args... args) {
 // up to the organised threshold on its own or together: indicators (<= 1.5), posting rate
 // (<= 1) and sites (<= 0.5) sum to 3, below 3.5.
 void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
-           const std::vector<bool>& in_cluster) {
+           const std::vector<uint8_t>& in_cluster) {
   // Distinct phones per text template.
   std::map<uint32_t, std::set<std::string_view>> phones_of_cluster;
   std::map<std::string_view, size_t> ads_per_phone;
@@ -132,9 +132,9 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   if (n >= none) invalid("ads", "at most 2^32 - 2 ads");
   NetworkAnalysis out;
 
-  // Which ads are in a cluster (one with at least two ads).
-  std::vector<bool> in_cluster(n, false);
-  std::unordered_map<uint32_t, uint32_t> cluster_first, cluster_size;
+  // Which ads are in a cluster (one with at least two ads). Cluster ids are ad indices.
+  std::vector<uint8_t> in_cluster(n, 0);
+  std::vector<uint32_t> cluster_size(cluster_of.empty() ? 0 : n, 0);
   if (!cluster_of.empty()) {
     for (uint32_t a = 0; a < n; ++a) {
       if (cluster_of[a] >= n) invalid("cluster_of", "a cluster id is not an ad index");
@@ -144,27 +144,39 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   }
   auto group_of = [&](uint32_t a) { return in_cluster[a] ? cluster_of[a] : a; };
 
-  // The ads of each selector value, in order of first appearance.
+  // The ads of each selector value, in order of first appearance, as one array per value
+  // (counting sort of the (value, ad) pairs: no vector per value).
   std::unordered_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
   std::vector<SelectorKey> values;
-  std::vector<std::vector<uint32_t>> value_ads;
+  std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (value, ad), ads ascending
   for (uint32_t a = 0; a < n; ++a) {
     for (const auto& s : ads[a].selectors) {
       if (s.value.empty()) continue;
       auto [it, added] = value_index.try_emplace(SelectorKey{s.kind, s.value},
                                                  static_cast<uint32_t>(values.size()));
-      if (added) {
-        values.push_back(it->first);
-        value_ads.emplace_back();
-      }
-      auto& list = value_ads[it->second];
-      if (list.empty() || list.back() != a) list.push_back(a);
+      if (added) values.push_back(it->first);
+      occurrences.emplace_back(it->second, a);
     }
   }
-
+  std::vector<uint32_t> value_begin(values.size() + 1, 0), value_ad(occurrences.size());
+  for (const auto& [v, a] : occurrences) ++value_begin[v + 1];
+  for (size_t v = 0; v < values.size(); ++v) value_begin[v + 1] += value_begin[v];
+  // Value v's ads are value_ad[value_begin[v], value_end[v]) (an ad holding a value twice is
+  // listed once, leaving a gap).
+  std::vector<uint32_t> value_end(value_begin.begin(), value_begin.end() - 1);
+  {
+    std::vector<uint32_t> last(values.size(), none);
+    for (const auto& [v, a] : occurrences) {
+      if (last[v] == a) continue;
+      last[v] = a;
+      value_ad[value_end[v]++] = a;
+    }
+  }
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(occurrences);
   UnionFind uf(n);
   for (size_t v = 0; v < values.size(); ++v) {
-    const auto& list = value_ads[v];
+    const std::span<const uint32_t> list(value_ad.data() + value_begin[v],
+                                         value_ad.data() + value_end[v]);
     if (list.size() < 2) continue;
     if (list.size() >= params.common_min_ads) {
       std::set<uint32_t> groups;
@@ -189,12 +201,12 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
     }
   }
   if (params.link_by_cluster && !cluster_of.empty()) {
-    std::unordered_map<uint32_t, uint32_t> evidence_of;
+    std::vector<uint32_t> evidence_of(n, none), cluster_first(n, none);
     for (uint32_t a = 0; a < n; ++a) {
       if (!in_cluster[a]) continue;
       const uint32_t c = cluster_of[a];
-      auto [it, added] = evidence_of.try_emplace(c, static_cast<uint32_t>(out.evidence.size()));
-      if (added) {
+      if (evidence_of[c] == none) {
+        evidence_of[c] = static_cast<uint32_t>(out.evidence.size());
         cluster_first[c] = a;
         Evidence e;
         e.via = Evidence::Via::cluster;
@@ -203,7 +215,7 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
         out.evidence.push_back(std::move(e));
         continue;
       }
-      out.links.push_back({cluster_first[c], a, it->second});
+      out.links.push_back({cluster_first[c], a, evidence_of[c]});
       uf.join(cluster_first[c], a);
     }
   }
