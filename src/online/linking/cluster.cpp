@@ -1,0 +1,296 @@
+#include "online/linking/cluster.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "core/error.h"
+
+namespace ctip::online {
+namespace {
+
+constexpr uint32_t none = 0xffffffffu;
+
+size_t slot_of(uint32_t key, size_t mask) { return (key * 0x9e3779b1u) & mask; }
+
+// Open addressing with linear probing, kept at most three quarters full; grown before a batch
+// so that slots can be prefetched.
+template <typename Table>
+void reserve(Table& t, size_t keys) {
+  size_t size = t.slots.size();
+  while ((t.used + keys) * 4 > size * 3) size *= 2;
+  if (size == t.slots.size()) return;
+  decltype(t.slots) grown(size);
+  const size_t mask = size - 1;
+  for (const auto& b : t.slots) {
+    if (b.key == 0) continue;
+    size_t s = slot_of(b.key, mask);
+    while (grown[s].key != 0) s = (s + 1) & mask;
+    grown[s] = b;
+  }
+  t.slots.swap(grown);
+}
+
+template <typename Table>
+auto& bucket(Table& t, uint32_t key) {
+  const size_t mask = t.slots.size() - 1;
+  size_t s = slot_of(key, mask);
+  while (t.slots[s].key != 0 && t.slots[s].key != key) s = (s + 1) & mask;
+  if (t.slots[s].key == 0) {
+    t.slots[s].key = key;
+    ++t.used;
+  }
+  return t.slots[s];
+}
+
+uint32_t hardware_threads(int wanted) {
+  if (wanted > 0) return static_cast<uint32_t>(wanted);
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+}  // namespace
+
+ClusterIndex::ClusterIndex(ClusterParams params) : params_(params) {
+  if (params_.bands < 1 || params_.rows < 1 ||
+      params_.bands * params_.rows > params_.minhash.permutations)
+    invalid("bands", "bands x rows must be between 1 and the signature length");
+  if (params_.min_jaccard <= 0 || params_.min_jaccard > 1)
+    invalid("min_jaccard", "the Jaccard threshold must be in (0, 1]");
+  if (params_.bucket_depth < 1) invalid("bucket_depth", "compare with at least one ad a bucket");
+  if (params_.df_sketch_bits < 8 || params_.df_sketch_bits > 30)
+    invalid("df_sketch_bits", "the document-frequency table needs 8 to 30 bits");
+  df_.assign(size_t{1} << params_.df_sketch_bits, 0);
+  shingle_begin_.push_back(0);
+  tables_.resize(static_cast<size_t>(params_.bands));
+  previous_.resize(static_cast<size_t>(params_.bands));
+}
+
+void ClusterIndex::add(std::span<const AdFeatures> ads) {
+  std::vector<std::span<const std::string>> tokens;
+  tokens.reserve(ads.size());
+  for (const auto& ad : ads) tokens.emplace_back(ad.tokens);
+  add_tokens(tokens);
+}
+
+void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads) {
+  if (ads.empty()) return;
+  if (size() + ads.size() >= none) invalid("ads", "an index holds at most 2^32 - 2 ads");
+  const size_t first = size();
+  const size_t n = ads.size();
+  const size_t bands = static_cast<size_t>(params_.bands);
+  std::vector<uint32_t> keys(n * bands, 0);
+  const size_t df_mask = df_.size() - 1;
+
+  // Shingling and signing are independent per ad: split the batch between threads, each into
+  // its own flat buffer and its own document-frequency counts, summed afterwards (the same
+  // counts in any order).
+  const uint32_t threads =
+      std::max<uint32_t>(1, std::min<uint32_t>(hardware_threads(params_.threads),
+                                               static_cast<uint32_t>((n + 255) / 256)));
+  std::vector<std::vector<uint32_t>> part(threads);
+  std::vector<std::vector<uint32_t>> df_part(threads > 1 ? threads : 0);
+  std::vector<uint32_t> count(n, 0);
+  auto work = [&](uint32_t t) {
+    const size_t from = n * t / threads, to = n * (t + 1) / threads;
+    std::vector<uint32_t> shingles, signature;
+    auto& out = part[t];
+    if (threads > 1) df_part[t].assign(df_.size(), 0);
+    uint32_t* df = threads > 1 ? df_part[t].data() : df_.data();
+    for (size_t i = from; i < to; ++i) {
+      sketch_into(ads[i], params_.minhash, shingles, signature);
+      band_keys_into(signature, params_.bands, params_.rows, params_.minhash.seed,
+                     keys.data() + i * bands);
+      for (uint32_t h : shingles) ++df[h & df_mask];
+      out.insert(out.end(), shingles.begin(), shingles.end());
+      count[i] = static_cast<uint32_t>(shingles.size());
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::jthread> pool;
+    for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
+  }
+  for (const auto& counts : df_part)
+    for (size_t c = 0; c < counts.size(); ++c) df_[c] += counts[c];
+  for (auto& p : part) {
+    shingles_.insert(shingles_.end(), p.begin(), p.end());
+    std::vector<uint32_t>().swap(p);
+  }
+  for (size_t i = 0; i < n; ++i) shingle_begin_.push_back(shingle_begin_.back() + count[i]);
+
+  // LSH: each new ad joins its buckets and takes the latest bucket_depth ads of each as
+  // candidates, in the order added, so the candidates do not depend on batching.
+  for (size_t from = 0; from < n; from += 65536)
+    join_buckets(first + from, std::min<size_t>(65536, n - from),
+                 std::vector<uint32_t>(
+                     keys.begin() + static_cast<ptrdiff_t>(from * bands),
+                     keys.begin() + static_cast<ptrdiff_t>(std::min(n, from + 65536) * bands)));
+  dirty_ = true;
+}
+
+// Bands are independent: each thread fills the tables of its bands for every ad and lists the
+// candidates it finds as (ad, other) in ad order; the lists are merged per ad.
+void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys) {
+  const size_t bands = static_cast<size_t>(params_.bands);
+  const uint32_t threads =
+      std::min<uint32_t>(hardware_threads(params_.threads), static_cast<uint32_t>(bands));
+  std::vector<std::vector<uint64_t>> found(threads);
+  auto work = [&](uint32_t t) {
+    auto& out = found[t];
+    for (size_t b = t; b < bands; b += threads) {
+      BandTable& table = tables_[b];
+      std::vector<uint32_t>& previous = previous_[b];
+      reserve(table, n);
+      previous.resize(first + n, none);
+      const size_t mask = table.slots.size() - 1;
+      constexpr size_t ahead = 8;  // prefetch the bucket of the ad this many ahead
+      for (size_t i = 0; i < n; ++i) {
+        if (i + ahead < n)
+          __builtin_prefetch(&table.slots[slot_of(keys[(i + ahead) * bands + b], mask)]);
+        const uint32_t key = keys[i * bands + b];
+        if (key == 0) continue;  // an ad without tokens is in no bucket
+        const uint32_t ad = static_cast<uint32_t>(first + i);
+        Bucket& slot = bucket(table, key);
+        uint32_t other = slot.head;
+        previous[ad] = other;
+        slot.head = ad;
+        for (int depth = 0; depth < params_.bucket_depth && other != none; ++depth) {
+          out.push_back((uint64_t{ad} << 32) | other);
+          other = previous[other];
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+  };
+  if (threads <= 1) {
+    work(0);
+  } else {
+    std::vector<std::jthread> pool;
+    for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
+  }
+  std::vector<uint64_t> merged;
+  for (const auto& part : found) merged.insert(merged.end(), part.begin(), part.end());
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  for (uint64_t pair : merged) {
+    edge_a_.push_back(static_cast<uint32_t>(pair >> 32));
+    edge_b_.push_back(static_cast<uint32_t>(pair));
+  }
+}
+
+std::span<const uint32_t> ClusterIndex::shingles(uint32_t ad) const {
+  return {shingles_.data() + shingle_begin_[ad], shingles_.data() + shingle_begin_[ad + 1]};
+}
+
+uint32_t ClusterIndex::document_frequency(uint32_t shingle) const {
+  return df_[shingle & (df_.size() - 1)];
+}
+
+bool ClusterIndex::too_common(uint32_t shingle) const {
+  refresh();
+  return document_frequency(shingle) > stats_.common_cut;
+}
+
+bool ClusterIndex::linked(uint32_t a, uint32_t b, bool& rejected_common) const {
+  const auto x = shingles(a), y = shingles(b);
+  if (x.empty() || y.empty()) return false;
+  size_t i = 0, j = 0, shared = 0, common = 0;
+  while (i < x.size() && j < y.size()) {
+    if (x[i] < y[j]) {
+      ++i;
+    } else if (y[j] < x[i]) {
+      ++j;
+    } else {
+      if (document_frequency(x[i]) > stats_.common_cut)
+        ++common;
+      else
+        ++shared;
+      ++i, ++j;
+    }
+  }
+  // The shared shingles that are too common are left out of both sets.
+  const size_t uni = x.size() + y.size() - shared - 2 * common;
+  const size_t need = std::min<size_t>(static_cast<size_t>(params_.min_shared_shingles),
+                                       std::min(x.size(), y.size()) - common);
+  const bool ok = uni > 0 && shared >= need && shared > 0 &&
+                  static_cast<double>(shared) >= params_.min_jaccard * static_cast<double>(uni);
+  if (!ok && common > 0) {
+    const size_t all = shared + common;
+    rejected_common = static_cast<double>(all) >=
+                      params_.min_jaccard * static_cast<double>(x.size() + y.size() - all);
+  }
+  return ok;
+}
+
+uint32_t ClusterIndex::find(uint32_t x) const {
+  while (parent_[x] != x) {
+    parent_[x] = parent_[parent_[x]];
+    x = parent_[x];
+  }
+  return x;
+}
+
+void ClusterIndex::replay() const {
+  dirty_ = false;
+  cluster_of_.resize(size());
+  const size_t n = size();
+  stats_.ads = n;
+  stats_.candidate_pairs = edge_a_.size();
+  stats_.verified = stats_.linked = stats_.rejected_common = 0;
+  stats_.common_cut = std::max<int64_t>(
+      params_.common_min_ads,
+      static_cast<int64_t>(std::ceil(params_.common_fraction * static_cast<double>(n))));
+  parent_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) parent_[i] = i;
+  // Components do not depend on the order the edges are joined in; an edge whose ads are
+  // already joined is not verified again.
+  for (size_t e = 0; e < edge_a_.size(); ++e) {
+    uint32_t ra = find(edge_a_[e]), rb = find(edge_b_[e]);
+    if (ra == rb) continue;
+    ++stats_.verified;
+    bool common = false;
+    if (!linked(edge_a_[e], edge_b_[e], common)) {
+      stats_.rejected_common += common;
+      continue;
+    }
+    ++stats_.linked;
+    // The smaller index is the root, so that a cluster's id is its first ad.
+    if (ra < rb)
+      parent_[rb] = ra;
+    else
+      parent_[ra] = rb;
+  }
+  for (uint32_t i = 0; i < n; ++i) cluster_of_[i] = find(i);
+}
+
+size_t ClusterIndex::memory_bytes() const {
+  size_t words = shingles_.capacity() + df_.capacity() + edge_a_.capacity() + edge_b_.capacity() +
+                 parent_.capacity() + cluster_of_.capacity();
+  size_t buckets = 0;
+  for (const auto& p : previous_) words += p.capacity();
+  for (const auto& t : tables_) buckets += t.slots.capacity();
+  return words * sizeof(uint32_t) + shingle_begin_.capacity() * sizeof(size_t) +
+         buckets * sizeof(Bucket);
+}
+
+std::vector<std::vector<uint32_t>> ClusterIndex::clusters(size_t min_size) const {
+  refresh();
+  std::vector<uint32_t> count(size(), 0);
+  for (uint32_t c : cluster_of_) ++count[c];
+  std::vector<std::vector<uint32_t>> out;
+  std::vector<uint32_t> slot(size(), none);
+  for (uint32_t i = 0; i < size(); ++i) {
+    const uint32_t c = cluster_of_[i];
+    if (count[c] < std::max<size_t>(min_size, 1)) continue;
+    if (slot[c] == none) {
+      slot[c] = static_cast<uint32_t>(out.size());
+      out.emplace_back();
+    }
+    out[slot[c]].push_back(i);
+  }
+  return out;
+}
+
+}  // namespace ctip::online

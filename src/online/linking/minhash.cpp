@@ -1,0 +1,145 @@
+#include "online/linking/minhash.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace ctip::online {
+namespace {
+
+// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.
+uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// Lemire's multiply-shift range reduction: a 64-bit hash to [0, n).
+uint32_t reduce(uint64_t h, uint32_t n) {
+  return static_cast<uint32_t>((static_cast<unsigned __int128>(h) * n) >> 64);
+}
+
+}  // namespace
+
+uint64_t token_hash(std::string_view token, uint64_t seed) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+  for (unsigned char c : token) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return mix64(h);
+}
+
+ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& params) {
+  ShingleSketch out;
+  sketch_into(tokens, params, out.shingles, out.signature);
+  return out;
+}
+
+void sketch_into(std::span<const std::string> tokens, const MinHashParams& params,
+                 std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature) {
+  if (params.shingle_words < 1) invalid("shingle_words", "shingles need at least one word");
+  if (params.permutations < 1) invalid("permutations", "a signature needs at least one value");
+  shingles.clear();
+  signature.clear();
+  if (tokens.empty()) return;
+  const size_t k = static_cast<size_t>(params.shingle_words);
+  const size_t n = tokens.size();
+  thread_local std::vector<uint64_t> th;
+  th.resize(n);
+  for (size_t i = 0; i < n; ++i) th[i] = token_hash(tokens[i], params.seed);
+  const size_t count = n >= k ? n - k + 1 : 1;
+  const size_t width = std::min(k, n);
+  const uint32_t bins = static_cast<uint32_t>(params.permutations);
+  constexpr uint32_t empty = std::numeric_limits<uint32_t>::max();
+  signature.assign(bins, empty);
+  thread_local std::vector<char> filled;
+  filled.assign(bins, 0);
+  shingles.resize(count);
+  for (size_t p = 0; p < count; ++p) {
+    // The token hashes are already mixed: rotate each by its place in the shingle, combine,
+    // and mix once.
+    uint64_t h = params.seed ^ 0x9e3779b97f4a7c15ULL;
+    for (size_t j = 0; j < width; ++j) h ^= std::rotl(th[p + j], static_cast<int>(j * 23));
+    h = mix64(h);
+    // The low 32 bits are the value, the high bits pick the bin (reduce() uses them).
+    const uint32_t value = static_cast<uint32_t>(h);
+    const uint32_t bin = reduce(h, bins);
+    shingles[p] = static_cast<uint32_t>(h >> 32) ^ value;
+    if (!filled[bin] || value < signature[bin]) signature[bin] = value;
+    filled[bin] = 1;
+  }
+  std::sort(shingles.begin(), shingles.end());
+  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  // Optimal densification: an empty bin i takes the value of the first filled bin met by the
+  // seeded sequence hash(i, 1), hash(i, 2), ... so that two sets borrow from the same bin.
+  // Filled bins are only read, and empty ones only written, so no copy is needed.
+  for (uint32_t i = 0; i < bins; ++i) {
+    if (filled[i]) continue;
+    for (uint64_t attempt = 1;; ++attempt) {
+      const uint32_t j = reduce(mix64(params.seed ^ mix64((uint64_t{i} << 32) | attempt)), bins);
+      if (filled[j]) {
+        signature[i] = signature[j];
+        break;
+      }
+    }
+  }
+}
+
+double jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  if (a.empty() && b.empty()) return 0;
+  size_t i = 0, j = 0, shared = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++shared, ++i, ++j;
+    }
+  }
+  return static_cast<double>(shared) / static_cast<double>(a.size() + b.size() - shared);
+}
+
+double estimated_jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  if (a.size() != b.size() || a.empty()) return 0;
+  size_t same = 0;
+  for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
+  return static_cast<double>(same) / static_cast<double>(a.size());
+}
+
+std::vector<uint32_t> band_keys(std::span<const uint32_t> signature, int bands, int rows,
+                                uint64_t seed) {
+  if (bands < 1 || rows < 1) invalid("bands", "LSH needs at least one band of one row");
+  if (signature.empty()) return {};
+  if (static_cast<size_t>(bands) * static_cast<size_t>(rows) > signature.size())
+    invalid("bands", "bands x rows exceeds the signature length");
+  std::vector<uint32_t> keys(static_cast<size_t>(bands));
+  band_keys_into(signature, bands, rows, seed, keys.data());
+  return keys;
+}
+
+void band_keys_into(std::span<const uint32_t> signature, int bands, int rows, uint64_t seed,
+                    uint32_t* keys) {
+  if (signature.empty()) return;
+  for (int b = 0; b < bands; ++b) {
+    uint64_t h = mix64(seed + 0x632be59bd9b4e019ULL * static_cast<uint64_t>(b + 1));
+    for (int r = 0; r < rows; ++r) h = mix64(h ^ signature[static_cast<size_t>(b * rows + r)]);
+    const uint32_t key = static_cast<uint32_t>(h >> 32);
+    keys[b] = key == 0 ? 1 : key;
+  }
+}
+
+double lsh_threshold(int bands, int rows) { return std::pow(1.0 / bands, 1.0 / rows); }
+
+double candidate_probability(double j, int bands, int rows) {
+  return 1.0 - std::pow(1.0 - std::pow(j, rows), bands);
+}
+
+}  // namespace ctip::online

@@ -1,0 +1,300 @@
+#include "online/linking/network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace ctip::online {
+namespace {
+
+constexpr uint32_t none = 0xffffffffu;
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
+  uint32_t find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void join(uint32_t a, uint32_t b) {
+    a = find(a), b = find(b);
+    if (a < b)
+      parent_[b] = a;
+    else if (b < a)
+      parent_[a] = b;
+  }
+
+ private:
+  std::vector<uint32_t> parent_;
+};
+
+struct SelectorKey {
+  SelectorKind kind;
+  std::string_view value;
+  bool operator==(const SelectorKey&) const = default;
+};
+struct SelectorKeyHash {
+  size_t operator()(const SelectorKey& k) const {
+    return std::hash<std::string_view>{}(k.value) * 31 + static_cast<size_t>(k.kind);
+  }
+};
+
+// printf-style formatting (g++ 12 has no <format>).
+template <typename... Args>
+std::string text(const char* pattern, Args... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, pattern, args...);
+  return buf;
+}
+
+// The transparent score: each rule adds capped points and says why (README.md, "Risk score").
+// No rule that an independent advertiser (one phone, first-person text, one city) can meet adds
+// up to the organised threshold on its own or together: indicators (<= 1.5), posting rate
+// (<= 1) and sites (<= 0.5) sum to 3, below 3.5.
+void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
+           const std::vector<uint8_t>& in_cluster) {
+  // Distinct phones per text template.
+  std::map<uint32_t, std::set<std::string_view>> phones_of_cluster;
+  std::map<std::string_view, size_t> ads_per_phone;
+  double weight = 0;
+  size_t third = 0;
+  for (uint32_t a : net.ads) {
+    weight += ads[a].indicator_weight;
+    third += !ads[a].first_person;
+    for (const auto& s : ads[a].selectors) {
+      if (s.kind != SelectorKind::phone) continue;
+      ++ads_per_phone[s.value];
+      if (in_cluster[a]) phones_of_cluster[cluster_of[a]].insert(s.value);
+    }
+  }
+  const double n = static_cast<double>(net.ads.size());
+  size_t most_phones = 0;
+  for (const auto& [c, phones] : phones_of_cluster)
+    most_phones = std::max(most_phones, phones.size());
+  if (most_phones >= 2)
+    net.reasons.push_back({"phones_per_template",
+                           text("one ad text is posted with %zu different phones", most_phones),
+                           std::min(3.0, 1.0 * static_cast<double>(most_phones - 1))});
+  if (net.cities.size() >= 2) {
+    std::string route;
+    for (size_t i = 0; i < net.path.size() && i < 6; ++i)
+      route += (i ? " → " : "") + net.path[i].city;
+    if (net.path.size() > 6) route += " → …";
+    net.reasons.push_back({"cities",
+                           text("posted in %zu cities, moving %zu times (%s)", net.cities.size(),
+                                net.path.empty() ? size_t{0} : net.path.size() - 1, route.c_str()),
+                           std::min(3.0, 0.75 * static_cast<double>(net.cities.size() - 1))});
+  }
+  const double third_share = static_cast<double>(third) / n;
+  net.first_person_share = 1 - third_share;
+  if (third_share >= 0.5)
+    net.reasons.push_back(
+        {"third_person",
+         text("%.0f%% of the ads are written in the third person", third_share * 100),
+         1.5 * third_share});
+  const double mean_weight = weight / n;
+  if (mean_weight > 0)
+    net.reasons.push_back({"indicators",
+                           text("risk indicators of mean weight %.2f per ad", mean_weight),
+                           std::min(1.5, mean_weight)});
+  const size_t phones = ads_per_phone.size();
+  if (phones >= 3)
+    net.reasons.push_back({"phones", text("%zu distinct phones", phones),
+                           std::min(2.0, 0.5 * static_cast<double>(phones - 2))});
+  size_t busiest = 0;
+  for (const auto& [p, count] : ads_per_phone) busiest = std::max(busiest, count);
+  if (busiest >= 20 && net.ads_per_day >= 10)
+    net.reasons.push_back({"posting_rate",
+                           text("%zu ads on one phone at %.1f ads a day", busiest, net.ads_per_day),
+                           1.0});
+  if (net.sites.size() >= 3)
+    net.reasons.push_back({"sites", text("on %zu sites", net.sites.size()), 0.5});
+  net.risk = 0;
+  for (const auto& r : net.reasons) net.risk += r.points;
+  std::stable_sort(net.reasons.begin(), net.reasons.end(),
+                   [](const RiskReason& x, const RiskReason& y) { return x.points > y.points; });
+}
+
+}  // namespace
+
+NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
+                              const NetworkParams& params) {
+  const size_t n = ads.size();
+  if (!cluster_of.empty() && cluster_of.size() != n)
+    invalid("cluster_of", "one cluster id per ad is needed");
+  if (n >= none) invalid("ads", "at most 2^32 - 2 ads");
+  NetworkAnalysis out;
+
+  // Which ads are in a cluster (one with at least two ads). Cluster ids are ad indices.
+  std::vector<uint8_t> in_cluster(n, 0);
+  std::vector<uint32_t> cluster_size(cluster_of.empty() ? 0 : n, 0);
+  if (!cluster_of.empty()) {
+    for (uint32_t a = 0; a < n; ++a) {
+      if (cluster_of[a] >= n) invalid("cluster_of", "a cluster id is not an ad index");
+      ++cluster_size[cluster_of[a]];
+    }
+    for (uint32_t a = 0; a < n; ++a) in_cluster[a] = cluster_size[cluster_of[a]] >= 2;
+  }
+  auto group_of = [&](uint32_t a) { return in_cluster[a] ? cluster_of[a] : a; };
+
+  // The ads of each selector value, in order of first appearance, as one array per value
+  // (counting sort of the (value, ad) pairs: no vector per value).
+  std::unordered_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
+  std::vector<SelectorKey> values;
+  std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (value, ad), ads ascending
+  for (uint32_t a = 0; a < n; ++a) {
+    for (const auto& s : ads[a].selectors) {
+      if (s.value.empty()) continue;
+      auto [it, added] = value_index.try_emplace(SelectorKey{s.kind, s.value},
+                                                 static_cast<uint32_t>(values.size()));
+      if (added) values.push_back(it->first);
+      occurrences.emplace_back(it->second, a);
+    }
+  }
+  std::vector<uint32_t> value_begin(values.size() + 1, 0), value_ad(occurrences.size());
+  for (const auto& [v, a] : occurrences) ++value_begin[v + 1];
+  for (size_t v = 0; v < values.size(); ++v) value_begin[v + 1] += value_begin[v];
+  // Value v's ads are value_ad[value_begin[v], value_end[v]) (an ad holding a value twice is
+  // listed once, leaving a gap).
+  std::vector<uint32_t> value_end(value_begin.begin(), value_begin.end() - 1);
+  {
+    std::vector<uint32_t> last(values.size(), none);
+    for (const auto& [v, a] : occurrences) {
+      if (last[v] == a) continue;
+      last[v] = a;
+      value_ad[value_end[v]++] = a;
+    }
+  }
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(occurrences);
+  UnionFind uf(n);
+  for (size_t v = 0; v < values.size(); ++v) {
+    const std::span<const uint32_t> list(value_ad.data() + value_begin[v],
+                                         value_ad.data() + value_end[v]);
+    if (list.size() < 2) continue;
+    if (list.size() >= params.common_min_ads) {
+      std::set<uint32_t> groups;
+      std::set<std::string_view> cities;
+      for (uint32_t a : list) {
+        groups.insert(group_of(a));
+        if (!ads[a].city.empty()) cities.insert(ads[a].city);
+      }
+      if (groups.size() >= params.common_min_groups && cities.size() >= params.common_min_cities) {
+        out.too_common.push_back({Selector{values[v].kind, std::string(values[v].value)},
+                                  list.size(), groups.size(), cities.size()});
+        continue;
+      }
+    }
+    const auto e = static_cast<uint32_t>(out.evidence.size());
+    out.evidence.push_back({Evidence::Via::selector,
+                            Selector{values[v].kind, std::string(values[v].value)}, 0,
+                            list.size()});
+    for (size_t i = 1; i < list.size(); ++i) {
+      out.links.push_back({list[0], list[i], e});
+      uf.join(list[0], list[i]);
+    }
+  }
+  if (params.link_by_cluster && !cluster_of.empty()) {
+    std::vector<uint32_t> evidence_of(n, none), cluster_first(n, none);
+    for (uint32_t a = 0; a < n; ++a) {
+      if (!in_cluster[a]) continue;
+      const uint32_t c = cluster_of[a];
+      if (evidence_of[c] == none) {
+        evidence_of[c] = static_cast<uint32_t>(out.evidence.size());
+        cluster_first[c] = a;
+        Evidence e;
+        e.via = Evidence::Via::cluster;
+        e.cluster = c;
+        e.ads = cluster_size[c];
+        out.evidence.push_back(std::move(e));
+        continue;
+      }
+      out.links.push_back({cluster_first[c], a, evidence_of[c]});
+      uf.join(cluster_first[c], a);
+    }
+  }
+  std::sort(out.too_common.begin(), out.too_common.end(),
+            [](const CommonValue& x, const CommonValue& y) {
+              return x.ads != y.ads ? x.ads > y.ads : x.selector.value < y.selector.value;
+            });
+
+  // Components of at least two ads are networks.
+  std::vector<uint32_t> root(n), slot(n, none);
+  std::vector<Network> nets;
+  for (uint32_t a = 0; a < n; ++a) root[a] = uf.find(a);
+  std::vector<uint32_t> size(n, 0);
+  for (uint32_t a = 0; a < n; ++a) ++size[root[a]];
+  for (uint32_t a = 0; a < n; ++a) {
+    if (size[root[a]] < 2) continue;
+    if (slot[root[a]] == none) {
+      slot[root[a]] = static_cast<uint32_t>(nets.size());
+      nets.emplace_back();
+      nets.back().id = a;
+    }
+    nets[slot[root[a]]].ads.push_back(a);
+  }
+  for (uint32_t l = 0; l < out.links.size(); ++l)
+    nets[slot[root[out.links[l].a]]].links.push_back(l);
+
+  for (auto& net : nets) {
+    std::map<std::pair<SelectorKind, std::string_view>, size_t> selectors;
+    std::set<std::string_view> sites, cities;
+    std::set<uint32_t> clusters;
+    std::map<std::string_view, size_t> indicators;
+    std::vector<uint32_t> timed;
+    for (uint32_t a : net.ads) {
+      const auto& ad = ads[a];
+      for (const auto& s : ad.selectors)
+        if (!s.value.empty()) ++selectors[{s.kind, s.value}];
+      if (!ad.site.empty()) sites.insert(ad.site);
+      if (!ad.city.empty()) cities.insert(ad.city);
+      if (in_cluster[a]) clusters.insert(cluster_of[a]);
+      std::set<std::string_view> seen(ad.indicators.begin(), ad.indicators.end());
+      for (auto id : seen) ++indicators[id];
+      if (ad.posted_at != 0) timed.push_back(a);
+    }
+    for (const auto& [k, count] : selectors)
+      net.selectors.push_back({Selector{k.first, std::string(k.second)}, count});
+    net.sites.assign(sites.begin(), sites.end());
+    net.cities.assign(cities.begin(), cities.end());
+    net.clusters.assign(clusters.begin(), clusters.end());
+    for (const auto& [id, count] : indicators) net.indicators.emplace_back(std::string(id), count);
+    std::stable_sort(timed.begin(), timed.end(),
+                     [&](uint32_t x, uint32_t y) { return ads[x].posted_at < ads[y].posted_at; });
+    for (uint32_t a : timed) {
+      const auto& ad = ads[a];
+      if (ad.city.empty()) continue;
+      if (net.path.empty() || net.path.back().city != ad.city)
+        net.path.push_back({ad.city, ad.posted_at, ad.posted_at, 0});
+      net.path.back().last_posted = ad.posted_at;
+      ++net.path.back().ads;
+    }
+    if (!timed.empty()) {
+      net.first_posted = ads[timed.front()].posted_at;
+      net.last_posted = ads[timed.back()].posted_at;
+      const double days =
+          std::max(1.0, static_cast<double>(net.last_posted - net.first_posted) / 86400.0);
+      net.ads_per_day = static_cast<double>(timed.size()) / days;
+    }
+    score(net, ads, cluster_of, in_cluster);
+    net.organised = net.risk >= params.organised_score;
+  }
+  std::stable_sort(nets.begin(), nets.end(), [](const Network& x, const Network& y) {
+    if (x.risk != y.risk) return x.risk > y.risk;
+    if (x.ads.size() != y.ads.size()) return x.ads.size() > y.ads.size();
+    return x.id < y.id;
+  });
+  out.network_of.assign(n, -1);
+  for (size_t r = 0; r < nets.size(); ++r)
+    for (uint32_t a : nets[r].ads) out.network_of[a] = static_cast<int32_t>(r);
+  out.networks = std::move(nets);
+  return out;
+}
+
+}  // namespace ctip::online
