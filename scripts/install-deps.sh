@@ -14,10 +14,18 @@ mode=${1:-build}
 build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libsodium-dev libssl-dev nlohmann-json3-dev
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev libboost1.81-dev iso-codes zlib1g-dev
             libgtest-dev libgmock-dev libbenchmark-dev python3
-            libcairo2-dev libpango1.0-dev fonts-dejavu-core libglpk-dev)
+            libcairo2-dev libpango1.0-dev fonts-dejavu-core libglpk-dev
+            libicu-dev libhyperscan-dev libphonenumber8 libprotobuf-dev libabsl-dev)
 # libcairo2-dev, libpango1.0-dev, fonts-dejavu-core: the screening's PDF summary (Arabic shaped
 # by Pango/HarfBuzz, DejaVu Sans embedded); poppler-utils (pdftotext): its tests read it back.
 # libglpk-dev: the linear programs of the flows' suppression audit (src/flows/stats).
+# libicu-dev (NFKC, case folding, word and emoji breaks), libhyperscan-dev (the indicator
+# lexicon in one pass) and libphonenumber (phone numbers to E.164): the online ads (src/online).
+# libphonenumber-dev itself is not installed with apt: Debian 12's package depends on
+# libboost-thread-dev, i.e. Boost 1.74, whose installation removes libboost1.81-dev (the HTTP
+# listener). Debian's own changelog calls that dependency wrong (#978172; the library is built
+# without Boost), so its headers are unpacked from the same .deb below, beside the runtime
+# library libphonenumber8 and the protobuf and abseil headers they include.
 # postgresql-15: the throw-away server of scripts/with-postgres.sh (tests on PostgreSQL).
 # clang-19 and libclang-rt-19-dev (libFuzzer, ASan, UBSan) and ccache: make fuzz.
 test_pkgs=(clang-format clang-tidy-19 chromium python3-jsonschema python3-yaml postgresql-15
@@ -48,6 +56,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+fi
+
+# libphonenumber-dev's headers (see above), from Debian's .deb, into /usr/local/include.
+if [ ! -f /usr/local/include/phonenumbers/phonenumberutil.h ] &&
+   [ ! -f /usr/include/phonenumbers/phonenumberutil.h ]; then
+  echo "unpacking libphonenumber-dev's headers into /usr/local/include"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  (cd "$tmp" && apt-get download -qq libphonenumber-dev 2>/dev/null && dpkg-deb -x libphonenumber-dev_*.deb root)
+  $SUDO mkdir -p /usr/local/include
+  $SUDO cp -r "$tmp/root/usr/include/phonenumbers" /usr/local/include/
+  rm -rf "$tmp"
 fi
 
 # The front end builds with Node.js 18 (Debian 12's nodejs) or newer; `make node18-check`
