@@ -445,6 +445,10 @@ std::vector<DigitRun> digit_runs(const NormalizedText& t, std::string_view origi
   };
   auto append = [&](const std::vector<DecodedDigit>& ds, size_t from, size_t to) {
     if (from >= to) return;
+    if (to - from > kMaxRunDigits) {  // 33 digits written together: an id or a hash, no number
+      close();
+      return;
+    }
     if (open && (price || run.digits.size() + (to - from) > kMaxRunDigits)) close();
     if (!open) {
       open = true;

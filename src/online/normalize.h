@@ -74,7 +74,8 @@ struct DigitRun {
 // across the separators ads put between them (spaces, . * - _ / ( ) |, emoji, the words "dot",
 // "dash", "punto", "guion"). A line break, another word or more than 8 characters of
 // separators end a run, and nothing joins a price ("$200"). Runs under 5 digits are left out
-// (ages, prices, times); runs over 32 digits are cut. `original` is the text `normalized` came
+// (ages, prices, times); runs are cut at 32 digits, and more than 32 digits written together
+// (an id, a hash) are no number at all. `original` is the text `normalized` came
 // from: a lone capital O, I or L between digits is read as a digit only when it is given.
 std::vector<DigitRun> digit_runs(const NormalizedText& normalized, std::string_view original = {});
 

@@ -151,6 +151,10 @@ TEST(DigitView, PlusBeforeANumber) {
 }
 
 TEST(DigitView, LongHexAndHashesAreNotPhones) {
+  // The fuzzer's finding: 35 digits written together made a run longer than the 32 allowed.
+  EXPECT_TRUE(run_digits(std::string(35, '7')).empty());
+  for (const auto& r : digit_runs(normalize(std::string(20, '5') + " " + std::string(20, '6'))))
+    EXPECT_LE(r.digits.size(), 32u);
   EXPECT_TRUE(run_digits("0x52908400098527886E0F7030069857D2E4169EE7").empty());
 }
 

@@ -697,8 +697,11 @@ std::vector<Selector> extract_selectors(std::string_view text, const NormalizedT
                out[m].kind != SelectorKind::handle;
     if (!inside) kept.push_back(std::move(out[k]));
   }
-  std::stable_sort(kept.begin(), kept.end(),
-                   [](const Selector& a, const Selector& b) { return a.begin < b.begin; });
+  std::sort(kept.begin(), kept.end(), [](const Selector& a, const Selector& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end < b.end;
+    return a.kind < b.kind;
+  });
   return kept;
 }
 
