@@ -33,11 +33,12 @@ std::string lowered(std::string_view s) {
 
 struct ParsedPhone {
   std::string e164;
-  bool valid;
+  std::optional<bool> valid;
 };
 
-std::optional<ParsedPhone> parse_phone(std::string_view digits, bool plus,
-                                       std::string_view region) {
+// libphonenumber's answer, the slow path (some 17 us per Parse on this machine).
+std::optional<ParsedPhone> parse_with_library(std::string_view digits, bool plus,
+                                              std::string_view region, bool validate) {
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   PhoneNumber number;
   std::string in = plus ? "+" + std::string(digits) : std::string(digits);
@@ -47,12 +48,58 @@ std::optional<ParsedPhone> parse_phone(std::string_view digits, bool plus,
   if (util->IsPossibleNumberWithReason(number) != PhoneNumberUtil::IS_POSSIBLE) return std::nullopt;
   ParsedPhone p;
   util->Format(number, PhoneNumberUtil::E164, &p.e164);
-  p.valid = util->IsValidNumber(number);
+  if (validate) p.valid = util->IsValidNumber(number);
+  return p;
+}
+
+bool nanp_region(std::string_view region) {
+  thread_local std::unordered_map<std::string, bool> known;
+  auto it = known.find(std::string(region));
+  if (it != known.end()) return it->second;
+  bool nanp = PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(std::string(region)) == 1;
+  known.emplace(std::string(region), nanp);
+  return nanp;
+}
+
+// The North American Numbering Plan (country code 1: US, CA and 23 other regions) has one length,
+// 10 digits, so libphonenumber's Parse + IsPossible + Format reduce to this for the numbers that
+// start with an area code [2-9] (FCC/NANPA: area codes never start with 0 or 1): 10 digits, or
+// 11 with the trunk or country prefix 1. Everything else takes the library's path. The test
+// Phones.TheNanpFastPathAgreesWithLibphonenumber checks the two agree.
+std::optional<std::string> nanp_fast_path(std::string_view digits, bool plus,
+                                          std::string_view region) {
+  std::string_view national;
+  if (digits.size() == 11 && digits[0] == '1' && (plus || nanp_region(region)))
+    national = digits.substr(1);
+  else if (digits.size() == 10 && !plus && nanp_region(region))
+    national = digits;
+  else
+    return std::nullopt;
+  if (national[0] < '2') return std::nullopt;
+  return "+1" + std::string(national);
+}
+
+std::optional<ParsedPhone> parse_phone(std::string_view digits, bool plus, std::string_view region,
+                                       bool validate) {
+  // Numbers repeat across a corpus (a network posts hundreds of ads with one number): a bounded
+  // per-thread memo of the answers.
+  thread_local std::unordered_map<std::string, std::optional<ParsedPhone>> memo;
+  std::string key;
+  key.reserve(region.size() + digits.size() + 3);
+  key.append(region).append(plus ? "+" : "|").append(digits).append(validate ? "v" : "");
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  std::optional<ParsedPhone> p;
+  if (auto fast = nanp_fast_path(digits, plus, region); fast && !validate)
+    p = ParsedPhone{*fast, std::nullopt};
+  else
+    p = parse_with_library(digits, plus, region, validate);
+  if (memo.size() >= (1u << 16)) memo.clear();
+  memo.emplace(std::move(key), p);
   return p;
 }
 
 void phones_from_run(const DigitRun& run, std::string_view region, SelectorSource source,
-                     std::vector<Selector>& out) {
+                     bool validate, std::vector<Selector>& out) {
   auto emit = [&](const ParsedPhone& p, uint32_t b, uint32_t e) {
     Selector s;
     s.kind = SelectorKind::phone;
@@ -64,7 +111,7 @@ void phones_from_run(const DigitRun& run, std::string_view region, SelectorSourc
     out.push_back(std::move(s));
   };
   if (run.digits.size() >= 7 && run.digits.size() <= 15) {
-    if (auto p = parse_phone(run.digits, run.plus, region)) {
+    if (auto p = parse_phone(run.digits, run.plus, region, validate)) {
       emit(*p, run.begin, run.end);
       return;
     }
@@ -82,8 +129,9 @@ void phones_from_run(const DigitRun& run, std::string_view region, SelectorSourc
         size_t to = j < g.size() ? g[j].first_digit : run.digits.size();
         if (to - from < 7 || to - from > 15) continue;
         auto p = parse_phone(std::string_view(run.digits).substr(from, to - from),
-                             run.plus && i == 0, region);
-        if (p && (p->valid || pass == 1)) {
+                             run.plus && i == 0, region, validate);
+        // Valid before merely possible; without validation, the first possible window.
+        if (p && (p->valid.value_or(true) || pass == 1)) {
           emit(*p, g[i].begin, g[j - 1].end);
           i = j;
           found = true;
@@ -605,6 +653,8 @@ bool contains(const Range& r, std::string_view s) {
   return std::find(std::begin(r), std::end(r), s) != std::end(r);
 }
 
+std::string find_region(std::string_view location, std::string_view fallback);
+
 }  // namespace
 
 std::string_view to_string(SelectorKind kind) {
@@ -644,6 +694,19 @@ std::string_view to_string(SelectorSource source) {
 }
 
 std::string region_for_location(std::string_view location, std::string_view fallback) {
+  if (location.empty()) return std::string(fallback);
+  // Locations repeat (a corpus has a few thousand cities): a bounded per-thread memo.
+  thread_local std::unordered_map<std::string, std::string> memo;
+  std::string key = std::string(fallback) + '|' + std::string(location);
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  std::string region = find_region(location, fallback);
+  if (memo.size() >= (1u << 14)) memo.clear();
+  memo.emplace(std::move(key), region);
+  return region;
+}
+
+namespace {
+std::string find_region(std::string_view location, std::string_view fallback) {
   std::string loc = normalize_string(location);
   std::vector<std::string> parts;
   size_t start = 0;
@@ -676,9 +739,11 @@ std::string region_for_location(std::string_view location, std::string_view fall
       if (auto c = find_country(p)) return c->alpha2;
   return std::string(fallback);
 }
+}  // namespace
 
 std::vector<Selector> extract_selectors(std::string_view text, const NormalizedText& normalized,
-                                        std::string_view region, SelectorSource source) {
+                                        std::string_view region, SelectorSource source,
+                                        bool validate_phones) {
   std::vector<Selector> out;
   std::vector<std::pair<size_t, size_t>> taken;  // e-mail spans (normalised), not handles or URLs
   emails(normalized, source, out, taken);
@@ -687,7 +752,7 @@ std::vector<Selector> extract_selectors(std::string_view text, const NormalizedT
   wallets(text, source, out);
   size_t before_phones = out.size();
   for (const DigitRun& run : digit_runs(normalized, text))
-    phones_from_run(run, region, source, out);
+    phones_from_run(run, region, source, validate_phones, out);
   // A digit run inside an e-mail, URL or wallet is part of it, not a phone.
   std::vector<Selector> kept(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(before_phones));
   for (size_t k = before_phones; k < out.size(); ++k) {
@@ -705,24 +770,38 @@ std::vector<Selector> extract_selectors(std::string_view text, const NormalizedT
   return kept;
 }
 
-std::vector<Selector> phones_in(std::string_view text, std::string_view region) {
+std::vector<Selector> phones_in(std::string_view text, std::string_view region,
+                                bool validate_phones) {
   std::vector<Selector> out;
   NormalizedText n = normalize(text);
   for (const DigitRun& run : digit_runs(n, text))
-    phones_from_run(run, region, SelectorSource::phone_field, out);
+    phones_from_run(run, region, SelectorSource::phone_field, validate_phones, out);
+  return out;
+}
+
+std::optional<std::string> phone_to_e164(std::string_view number, std::string_view region) {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  PhoneNumber parsed;
+  if (util->Parse(std::string(number), std::string(region), &parsed) !=
+          PhoneNumberUtil::NO_PARSING_ERROR ||
+      util->IsPossibleNumberWithReason(parsed) != PhoneNumberUtil::IS_POSSIBLE)
+    return std::nullopt;
+  std::string out;
+  util->Format(parsed, PhoneNumberUtil::E164, &out);
   return out;
 }
 
 std::vector<Selector> ad_selectors(const Ad& ad, const NormalizedText& body,
                                    const SelectorOptions& options) {
   std::string region = region_for_location(ad.location, options.default_region);
-  std::vector<Selector> all = extract_selectors(ad.body, body, region, SelectorSource::body);
+  const bool v = options.validate_phones;
+  std::vector<Selector> all = extract_selectors(ad.body, body, region, SelectorSource::body, v);
   if (!ad.title.empty()) {
-    auto t = extract_selectors(ad.title, normalize(ad.title), region, SelectorSource::title);
+    auto t = extract_selectors(ad.title, normalize(ad.title), region, SelectorSource::title, v);
     all.insert(all.end(), t.begin(), t.end());
   }
   if (!ad.phone.empty()) {
-    auto p = phones_in(ad.phone, region);
+    auto p = phones_in(ad.phone, region, v);
     all.insert(all.end(), p.begin(), p.end());
   }
   if (!ad.email.empty()) {

@@ -8,7 +8,9 @@
 // Phones: libphonenumber (Google's; Debian's libphonenumber) parses the digit view's runs
 // (normalize.h) to E.164 with a region hint: the country the ad's location names, else a default
 // (`--region`). A number libphonenumber calls possible is kept (generated and fictional numbers,
-// such as 555 ones, are possible but not valid); `valid` says whether it is also assigned.
+// such as 555 ones, are possible but not valid); `valid` says whether it is also assigned. The
+// North American plan's 10-digit numbers take a fast path equal to the library's answer, and
+// answers are memoised per thread, since a network repeats its numbers across its ads.
 //
 // Wallets: Bitcoin base58check addresses (P2PKH '1', P2SH '3'; the double SHA-256 checksum of
 // Bitcoin's base58check, through libsodium), bech32 and bech32m 'bc1' addresses (BIP 173, BIP 350,
@@ -54,13 +56,18 @@ struct Selector {
   SelectorSource source = SelectorSource::body;
   uint32_t begin = 0, end = 0;  // bytes of the source text (Ad::body, Ad::title, ...)
   bool obfuscated = false;      // phone: decoded from words, letters or symbols
-  bool valid = true;            // phone: libphonenumber's IsValidNumber (false for 555 numbers)
+  // phone: libphonenumber's IsValidNumber (false for 555 numbers), when validate_phones asked
+  // for it (it costs some 18 us a number); nullopt otherwise.
+  std::optional<bool> valid;
 };
 
 struct SelectorOptions {
   // ISO 3166-1 alpha-2 region for numbers written without a country code, when the ad's location
   // names no country (`--region`).
   std::string default_region = "US";
+  // Ask libphonenumber whether each number is assigned (Selector::valid). Off by default: it
+  // triples the cost of a number, and links need only the E.164 form.
+  bool validate_phones = false;
 };
 
 // The region an ad's location points to: a country name or code in it ("Madrid, Spain",
@@ -70,7 +77,8 @@ std::string region_for_location(std::string_view location, std::string_view fall
 
 // The selectors of one text with its normalised form (normalize(text)), in order of offset.
 std::vector<Selector> extract_selectors(std::string_view text, const NormalizedText& normalized,
-                                        std::string_view region, SelectorSource source);
+                                        std::string_view region, SelectorSource source,
+                                        bool validate_phones = false);
 
 // All of an ad's selectors: body, title, and its phone, email and image_hash fields, with the
 // region from its location. Deduplicated by (kind, value), keeping the first occurrence's offsets
@@ -80,7 +88,11 @@ std::vector<Selector> ad_selectors(const Ad& ad, const NormalizedText& body,
                                    const SelectorOptions& options = {});
 
 // Phone numbers alone, from a phone field as written ("(713) 555-0123", "+44 20 7946 0958").
-std::vector<Selector> phones_in(std::string_view text, std::string_view region);
+std::vector<Selector> phones_in(std::string_view text, std::string_view region,
+                                bool validate_phones = false);
+// One number as a person types it (a search box, `--phone`), through libphonenumber alone:
+// E.164, or nullopt when it is not a possible number for `region`.
+std::optional<std::string> phone_to_e164(std::string_view number, std::string_view region);
 
 // Checks (exposed for tests).
 bool is_bitcoin_address(std::string_view s);   // base58check P2PKH/P2SH or bech32/bech32m bc1

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <random>
 
 #include "core/error.h"
@@ -9,8 +10,9 @@
 namespace ctip::online {
 namespace {
 
-std::vector<Selector> of(std::string_view text, std::string_view region = "US") {
-  return extract_selectors(text, normalize(text), region, SelectorSource::body);
+std::vector<Selector> of(std::string_view text, std::string_view region = "US",
+                         bool validate = false) {
+  return extract_selectors(text, normalize(text), region, SelectorSource::body, validate);
 }
 
 std::vector<std::string> values(const std::vector<Selector>& s, SelectorKind kind) {
@@ -51,15 +53,44 @@ TEST(Phones, ObfuscationsRealAdsUse) {
     auto s = of(f);
     ASSERT_EQ(values(s, SelectorKind::phone), std::vector<std::string>{"+15551234567"}) << f;
   }
-  auto s = of("f1ve f1ve f1ve 123 4567");
+  auto s = of("f1ve f1ve f1ve 123 4567", "US", true);
   EXPECT_TRUE(s[0].obfuscated);
-  EXPECT_FALSE(s[0].valid);  // 555 numbers are fictional: possible, not valid
+  EXPECT_EQ(s[0].valid, false);  // 555 numbers are fictional: possible, not valid
+  EXPECT_EQ(of("call 212 555 0199", "US", true)[0].valid, true);
+  EXPECT_FALSE(of("call 212 555 0199")[0].valid.has_value());
   EXPECT_EQ(values(of("4one5 555 0123"), SelectorKind::phone),
             std::vector<std::string>{"+14155550123"});
   EXPECT_EQ(values(of("55O.l23.4567"), SelectorKind::phone),
             std::vector<std::string>{"+15501234567"});
   EXPECT_EQ(values(of("Call 713 555 O123"), SelectorKind::phone),
             std::vector<std::string>{"+17135550123"});
+}
+
+TEST(Phones, TheNanpFastPathAgreesWithLibphonenumber) {
+  // Random 10- and 11-digit numbers, with and without '+', in NANP and other regions: the
+  // selectors' answer (fast path and memo) equals libphonenumber's own.
+  std::mt19937_64 rng(11);
+  int phones = 0;
+  for (int i = 0; i < 3000; ++i) {
+    size_t len = 10 + rng() % 2;
+    std::string digits;
+    for (size_t k = 0; k < len; ++k) digits += static_cast<char>('0' + rng() % 10);
+    if (len == 11 && rng() % 2) digits[0] = '1';
+    bool plus = rng() % 4 == 0;
+    const char* region = std::array{"US", "CA", "JM", "GB", "MX"}[rng() % 5];
+    std::string written = (plus ? "+" : "") + digits;
+    auto expect = phone_to_e164(written, region);
+    auto got = phones_in(written, region);
+    std::vector<std::string> got_values;
+    for (const auto& s : got) got_values.push_back(s.value);
+    if (expect) {
+      ++phones;
+      EXPECT_EQ(got_values, std::vector<std::string>{*expect}) << written << " " << region;
+    } else {
+      EXPECT_TRUE(got_values.empty()) << written << " " << region;
+    }
+  }
+  EXPECT_GT(phones, 1000);
 }
 
 TEST(Phones, TwoNumbersSideBySideAndNoise) {
