@@ -54,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (r.digits.size() < 5 || r.digits.size() > 32) finding("run length", r.digits.size());
     if (r.digits.find_first_not_of("0123456789") != std::string::npos) finding("non-digit in run");
   }
-  for (const auto& s : ctip::online::extract_selectors(text, n, "US",
-                                                       ctip::online::SelectorSource::body)) {
+  for (const auto& s :
+       ctip::online::extract_selectors(text, n, "US", ctip::online::SelectorSource::body)) {
     check_span("selector", s.begin, s.end, size);
     if (s.value.empty()) finding("an empty selector", s.begin);
   }
