@@ -177,6 +177,66 @@ void add_span(std::vector<Selector>& out, SelectorKind kind, std::string value,
   out.push_back(std::move(s));
 }
 
+bool known_tld(std::string_view tld);
+bool overlaps(const std::vector<std::pair<size_t, size_t>>& taken, size_t b, size_t e);
+
+// Whether a gap between tokens holds only spaces and brackets: "name (at) gmail [dot] com".
+bool bracket_gap(std::string_view gap) {
+  return gap.size() <= 6 && std::all_of(gap.begin(), gap.end(), [](char c) {
+           return c == ' ' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}';
+         });
+}
+
+// Addresses spelled out to escape filters: "candy.doll at gmail dot com", "bella (at) yahoo
+// (dot) com", "lola [arroba] hotmail [punto] es", "name at gmail.com". The top-level domain must
+// be a known one ("meet me at home dot" is no address).
+void spelled_emails(const NormalizedText& n, SelectorSource source, std::vector<Selector>& out,
+                    std::vector<std::pair<size_t, size_t>>& taken) {
+  std::string_view s = n.text;
+  const auto& t = n.tokens;
+  auto gap = [&](size_t a, size_t b) {
+    return s.substr(t[a].norm_end, t[b].norm_begin - t[a].norm_end);
+  };
+  auto text = [&](size_t k) { return n.token_text(t[k]); };
+  auto plain = [&](std::string_view w) {
+    return std::all_of(w.begin(), w.end(), email_local_char);
+  };
+  for (size_t k = 1; k + 2 < t.size(); ++k) {
+    if (text(k) != "at" && text(k) != "arroba") continue;
+    if (!bracket_gap(gap(k - 1, k)) || !bracket_gap(gap(k, k + 1))) continue;
+    // The domain: label, then "dot"/"punto" or '.', then the top-level domain.
+    size_t label = k + 1, tld = 0;
+    std::string_view after = gap(label, label + 1);
+    if (after.find('.') != std::string_view::npos &&
+        bracket_gap(std::string(after).erase(after.find('.'), 1))) {
+      tld = label + 1;
+    } else if (label + 2 < t.size() && bracket_gap(after) &&
+               (text(label + 1) == "dot" || text(label + 1) == "punto") &&
+               bracket_gap(gap(label + 1, label + 2))) {
+      tld = label + 2;
+    } else {
+      continue;
+    }
+    if (!plain(text(label)) || !known_tld(text(tld))) continue;
+    // The local part: the token before "at", and those joined to it by '.', '_', '-' or '+'.
+    size_t first = k - 1;
+    while (first > 0) {
+      std::string_view g = gap(first - 1, first);
+      if (g.size() != 1 || std::string_view("._-+").find(g[0]) == std::string_view::npos) break;
+      --first;
+    }
+    std::string_view local = s.substr(t[first].norm_begin, t[k - 1].norm_end - t[first].norm_begin);
+    if (local.empty() || !plain(local)) continue;
+    size_t b = t[first].norm_begin, e = t[tld].norm_end;
+    if (overlaps(taken, b, e)) continue;
+    std::string value =
+        std::string(local) + "@" + std::string(text(label)) + "." + std::string(text(tld));
+    add_span(out, SelectorKind::email, std::move(value), n, b, e, source);
+    out.back().obfuscated = true;
+    taken.emplace_back(b, e);
+  }
+}
+
 void emails(const NormalizedText& n, SelectorSource source, std::vector<Selector>& out,
             std::vector<std::pair<size_t, size_t>>& taken) {
   std::string_view s = n.text;
@@ -190,6 +250,7 @@ void emails(const NormalizedText& n, SelectorSource source, std::vector<Selector
     add_span(out, SelectorKind::email, std::string(s.substr(b, e - b)), n, b, e, source);
     taken.emplace_back(b, e);
   }
+  spelled_emails(n, source, out, taken);
 }
 
 bool overlaps(const std::vector<std::pair<size_t, size_t>>& taken, size_t b, size_t e) {

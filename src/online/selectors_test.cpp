@@ -133,6 +133,17 @@ TEST(Emails, PlainAndWide) {
             (std::vector<std::string>{"candy.doll+ads@gmail.com", "bella@yahoo.com"}));
   EXPECT_EQ(written(text, s[0]), "Candy.Doll+ads@GMail.com");
   EXPECT_EQ(written(text, s[1]), "ｂｅｌｌａ＠ｙａｈｏｏ．ｃｏｍ");
+  // Spelled out to escape filters.
+  std::string spelled =
+      "write candy.doll at gmail dot com or bella (at) yahoo (dot) com, "
+      "lola [arroba] hotmail [punto] es, mia at outlook.com; meet me at home dot";
+  auto sp = of(spelled);
+  EXPECT_EQ(values(sp, SelectorKind::email),
+            (std::vector<std::string>{"candy.doll@gmail.com", "bella@yahoo.com", "lola@hotmail.es",
+                                      "mia@outlook.com"}));
+  EXPECT_EQ(written(spelled, sp[0]), "candy.doll at gmail dot com");
+  EXPECT_TRUE(sp[0].obfuscated);
+  EXPECT_TRUE(values(sp, SelectorKind::url).empty());  // "outlook.com" is the address's
   // A phone-like run inside an address is not a phone.
   EXPECT_TRUE(values(of("x7135550123@mail.com"), SelectorKind::phone).empty());
 }
