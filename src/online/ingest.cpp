@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
@@ -458,7 +459,10 @@ void ingest_jsonl(std::istream& in, RowSink& rows, const IngestOptions& opt, Ing
         values[f] = v->get<std::string>();
       } else if (v->is_number_integer() || v->is_number_unsigned()) {
         values[f] = v->dump();
-      } else if (v->is_number_float() && f == static_cast<size_t>(AdField::posted_at)) {
+      } else if (v->is_number_float() && f == static_cast<size_t>(AdField::posted_at) &&
+                 std::abs(v->get<double>()) < 1e14) {
+        // Unix seconds with a fraction (1583020800.5); out of range it is no date (and casting
+        // 1e300 to an integer would be undefined behaviour).
         values[f] = std::to_string(static_cast<int64_t>(v->get<double>()));
       } else if (v->is_array() && f == static_cast<size_t>(AdField::image_hash)) {
         values[f].clear();

@@ -192,11 +192,13 @@ TEST(Ingest, JsonLinesBadRows) {
       "{\"id\":{\"x\":1},\"body\":\"b\"}\n"
       "{\"id\":\"1\",\"body\":\"dup\"}\n"
       "{\"id\":\"6\",\"body\":\"a\xff\"}\n"
-      "{\"id\":\"7\",\"body\":\"ok\",\"body\":\"twice\"}\n",
+      "{\"id\":\"7\",\"body\":\"ok\",\"body\":\"twice\"}\n"
+      "{\"id\":\"8\",\"body\":\"ok\",\"date\":1e300}\n",
       AdFormat::jsonl);
   EXPECT_EQ(r.ads.size(), 1u);
-  EXPECT_EQ(r.summary.skipped, 7u);
-  ASSERT_EQ(r.summary.issues.size(), 7u);
+  EXPECT_EQ(r.summary.skipped, 8u);
+  ASSERT_EQ(r.summary.issues.size(), 8u);
+  EXPECT_EQ(r.summary.issues[7].field, "date");
   EXPECT_EQ(r.summary.issues[0].line, 2u);
   EXPECT_EQ(r.summary.issues[2].field, "body");
   EXPECT_EQ(r.summary.issues[3].field, "id");
