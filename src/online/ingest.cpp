@@ -149,12 +149,18 @@ bool digits(std::string_view s, size_t& pos, size_t n, int& out) {
   return true;
 }
 
+// Whether s[pos] is c; moves past it when it is.
+bool expect(std::string_view s, size_t& pos, char c) {
+  if (pos >= s.size() || s[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
 // "HH:MM[:SS[.fff]][Z|+HH:MM|-HHMM]" at pos, after a 'T' or a space. Returns ms into the day
 // minus the offset, or nullopt.
 std::optional<int64_t> parse_time_of_day(std::string_view s, size_t pos) {
   int h = 0, mi = 0, sec = 0;
-  if (!digits(s, pos, 2, h) || pos >= s.size() || s[pos++] != ':' || !digits(s, pos, 2, mi))
-    return std::nullopt;
+  if (!digits(s, pos, 2, h) || !expect(s, pos, ':') || !digits(s, pos, 2, mi)) return std::nullopt;
   if (pos < s.size() && s[pos] == ':') {
     ++pos;
     if (!digits(s, pos, 2, sec)) return std::nullopt;
@@ -252,16 +258,17 @@ class RowSink {
   void row(uint64_t line, const std::array<std::optional<std::string_view>, kAdFieldCount>& raw) {
     ++sum_.rows_read;
     for (size_t f = 0; f < kAdFieldCount; ++f) {
-      if (!raw[f]) continue;
+      if (!raw[f].has_value()) continue;
+      std::string_view value = raw[f].value_or(std::string_view{});
       auto field = static_cast<AdField>(f);
       size_t lim = limit_of(opt_.limits, field);
-      if (raw[f]->size() > lim) {
+      if (value.size() > lim) {
         issue(line, std::string(kFieldNames[f]),
-              std::to_string(raw[f]->size()) + " bytes, over the limit of " + std::to_string(lim),
+              std::to_string(value.size()) + " bytes, over the limit of " + std::to_string(lim),
               true);
         return;
       }
-      if (auto bad = csv::invalid_utf8_at(*raw[f])) {
+      if (auto bad = csv::invalid_utf8_at(value)) {
         issue(line, std::string(kFieldNames[f]),
               "invalid UTF-8 at byte " + std::to_string(*bad + 1), true);
         return;
@@ -269,10 +276,7 @@ class RowSink {
     }
     Ad ad;
     ad.line = line;
-    auto get = [&](AdField f) {
-      const auto& v = raw[static_cast<size_t>(f)];
-      return v ? *v : std::string_view{};
-    };
+    auto get = [&](AdField f) { return raw[static_cast<size_t>(f)].value_or(std::string_view{}); };
     ad.id = std::string(core::trim_blanks(get(AdField::id)));
     if (ad.id.empty()) {
       issue(line, "id", "missing id", true);
@@ -704,7 +708,7 @@ std::optional<int64_t> parse_posted_at(std::string_view s) {
   int y = 0, m = 0, d = 0;
   size_t p = 0;
   if (s.size() >= 10 && s[4] == '-' && s[7] == '-') {
-    if (!digits(s, p, 4, y) || s[p++] != '-' || !digits(s, p, 2, m) || s[p++] != '-' ||
+    if (!digits(s, p, 4, y) || !expect(s, p, '-') || !digits(s, p, 2, m) || !expect(s, p, '-') ||
         !digits(s, p, 2, d))
       return std::nullopt;
   } else {
@@ -714,8 +718,8 @@ std::optional<int64_t> parse_posted_at(std::string_view s) {
     if (slash2 == std::string_view::npos || slash1 == 0 || slash1 > 2 || slash2 - slash1 > 3 ||
         slash2 - slash1 < 2)
       return std::nullopt;
-    if (!digits(s, p, slash1, m) || s[p++] != '/' || !digits(s, p, slash2 - slash1 - 1, d) ||
-        s[p++] != '/' || !digits(s, p, 4, y))
+    if (!digits(s, p, slash1, m) || !expect(s, p, '/') || !digits(s, p, slash2 - slash1 - 1, d) ||
+        !expect(s, p, '/') || !digits(s, p, 4, y))
       return std::nullopt;
   }
   if (!valid_date(y, m, d)) return std::nullopt;

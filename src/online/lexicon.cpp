@@ -100,6 +100,9 @@ struct Compiled {
 
 hs_database* compile(const std::vector<Indicator>& indicators) {
   Compiled c;
+  c.expressions.reserve(indicators.size());
+  c.flags.reserve(indicators.size());
+  c.ids.reserve(indicators.size());
   for (size_t i = 0; i < indicators.size(); ++i) {
     const Indicator& ind = indicators[i];
     switch (ind.kind) {
@@ -117,6 +120,7 @@ hs_database* compile(const std::vector<Indicator>& indicators) {
     c.ids.push_back(static_cast<unsigned>(i));
   }
   std::vector<const char*> ptrs;
+  ptrs.reserve(c.expressions.size());
   for (const auto& e : c.expressions) ptrs.push_back(e.c_str());
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;

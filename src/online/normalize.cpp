@@ -42,6 +42,8 @@ constexpr int kMaxChunk = 32;
 UChar32 next_cp(std::string_view s, size_t& i) {
   UChar32 c;
   int32_t idx = static_cast<int32_t>(i);
+  // ICU's macro increments idx inside its own conditions, by design.
+  // NOLINTNEXTLINE(bugprone-inc-dec-in-conditions)
   U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), idx, static_cast<int32_t>(s.size()), c);
   i = static_cast<size_t>(idx);
   return c < 0 ? 0xFFFD : c;

@@ -942,9 +942,9 @@ std::optional<PdqHash> parse_pdq(std::string_view hex) {
     char c = lower(hex[i]);
     uint64_t v;
     if (is_digit(c))
-      v = static_cast<uint64_t>(c - '0');
+      v = static_cast<uint64_t>(c) - '0';
     else if (c >= 'a' && c <= 'f')
-      v = static_cast<uint64_t>(c - 'a' + 10);
+      v = static_cast<uint64_t>(c) - 'a' + 10;
     else
       return std::nullopt;
     h.words[i / 16] = (h.words[i / 16] << 4) | v;
