@@ -463,7 +463,10 @@ std::vector<DigitRun> digit_runs(const NormalizedText& t, std::string_view origi
                           t.original_span(ds[to - 1].norm_begin, ds[to - 1].norm_end).second});
     for (size_t k = from; k < to; ++k) {
       run.digits += ds[k].digit;
-      run.obfuscated = run.obfuscated || ds[k].obfuscated;
+      // A digit written as something else (⑤, ５, 𝟱, 5️⃣) is obfuscated too.
+      uint32_t nb = ds[k].norm_begin;
+      bool wide = t.source_end[nb] - t.source_begin[nb] != 1;
+      run.obfuscated = run.obfuscated || ds[k].obfuscated || wide;
     }
     last_digit_norm_end = ds[to - 1].norm_end;
   };

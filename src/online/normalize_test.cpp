@@ -118,6 +118,8 @@ TEST(DigitView, EmojiAndSeparatorWordsBetweenDigits) {
   auto runs = digit_runs(normalize("555💋123💋4567"));
   EXPECT_TRUE(runs[0].obfuscated);
   EXPECT_FALSE(digit_runs(normalize("555 123 4567"))[0].obfuscated);
+  EXPECT_TRUE(digit_runs(normalize("⑤⑤⑤ 123 4567"))[0].obfuscated);
+  EXPECT_TRUE(digit_runs(normalize("５５５１２３４"))[0].obfuscated);
 }
 
 TEST(DigitView, WhatEndsARun) {
