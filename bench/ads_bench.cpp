@@ -29,7 +29,7 @@
 
 namespace {
 
-using namespace ctip::online;
+using namespace ctip::online::linking;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {

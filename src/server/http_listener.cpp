@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -186,7 +187,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closing_) return close_now();
     parser_ = std::make_unique<http::request_parser<http::buffer_body>>();
     parser_->header_limit(static_cast<std::uint32_t>(l_.opt.max_header_bytes));
-    parser_->body_limit(boost::none);  // each route's own limit is the dispatcher's
+    // Each route's own limit is the dispatcher's. Not boost::none: Boost 1.74's parser (Debian
+    // 12's libboost-dev) compares the content length with the optional limit as `len > none`,
+    // which is always true, and refuses every body ("body limit exceeded").
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     body_used_ = false;
     broken_ = false;
     waiting_header_ = true;

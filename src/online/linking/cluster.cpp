@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 constexpr uint32_t none = 0xffffffffu;
@@ -293,4 +293,4 @@ std::vector<std::vector<uint32_t>> ClusterIndex::clusters(size_t min_size) const
   return out;
 }
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

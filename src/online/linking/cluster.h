@@ -13,7 +13,7 @@
 #include "online/linking/features.h"
 #include "online/linking/minhash.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 struct ClusterParams {
   MinHashParams minhash;  // k = 3 words, K = 64 values, the seed
@@ -116,4 +116,4 @@ class ClusterIndex {
   mutable ClusterStats stats_;
 };
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -10,7 +10,7 @@
 
 #include "online/linking/testing/synthetic_ads.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 using testing::SyntheticText;
@@ -194,4 +194,4 @@ TEST(ClusterIndex, EmptyAdsAndBadParameters) {
 }
 
 }  // namespace
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

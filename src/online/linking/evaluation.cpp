@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 uint64_t pairs(uint64_t n) { return n * (n - 1) / 2; }
@@ -62,4 +62,4 @@ double organised_false_positive_rate(std::span<const uint8_t> independent,
   return total == 0 ? 0 : static_cast<double>(wrong) / static_cast<double>(total);
 }
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <span>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 // A pair of ads is predicted when both have the same predicted group, true when both have the
 // same true group; a group label of -1 means "alone" (in no group). precision = correct /
@@ -26,4 +26,4 @@ PairwiseScores pairwise_scores(std::span<const int64_t> predicted, std::span<con
 double organised_false_positive_rate(std::span<const uint8_t> independent,
                                      std::span<const uint8_t> organised);
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

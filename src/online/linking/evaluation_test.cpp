@@ -4,7 +4,7 @@
 
 #include <vector>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 TEST(PairwiseScores, CountsPairs) {
@@ -40,4 +40,4 @@ TEST(OrganisedFalsePositiveRate, SharesOfIndependents) {
 }
 
 }  // namespace
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

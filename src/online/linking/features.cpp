@@ -1,6 +1,6 @@
 #include "online/linking/features.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 std::string_view to_string(SelectorKind kind) {
   switch (kind) {
@@ -20,4 +20,4 @@ std::string_view to_string(SelectorKind kind) {
   return "unknown";
 }
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 enum class SelectorKind { phone, email, handle, url, wallet, image };
 
@@ -37,4 +37,4 @@ struct AdFeatures {
   bool first_person = false;            // written as "I", "me", "my" rather than "she", "they"
 };
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

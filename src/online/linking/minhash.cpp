@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 // SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.
@@ -142,4 +142,4 @@ double candidate_probability(double j, int bands, int rows) {
   return 1.0 - std::pow(1.0 - std::pow(j, rows), bands);
 }
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

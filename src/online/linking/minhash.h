@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 struct MinHashParams {
   int shingle_words = 3;   // k: words per shingle
@@ -68,4 +68,4 @@ double lsh_threshold(int bands, int rows);
 // candidates.
 double candidate_probability(double j, int bands, int rows);
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

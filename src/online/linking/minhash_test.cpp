@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 std::vector<std::string> words(size_t n, uint32_t seed, size_t vocabulary = 1000) {
@@ -89,4 +89,4 @@ TEST(MinHash, BandingCurve) {
 }
 
 }  // namespace
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

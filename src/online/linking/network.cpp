@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 constexpr uint32_t none = 0xffffffffu;
@@ -297,4 +297,4 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   return out;
 }
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -15,7 +15,7 @@
 
 #include "online/linking/features.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 struct NetworkParams {
   // A selector value is too common to link through (an agency's switchboard, a shared booking
@@ -94,4 +94,4 @@ struct NetworkAnalysis {
 NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
                               const NetworkParams& params = {});
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 AdFeatures ad(std::string id, std::vector<std::string> phones, std::string city, int64_t posted_at,
@@ -145,4 +145,4 @@ TEST(LinkNetworks, DeterministicAndChecksInput) {
 }
 
 }  // namespace
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <unordered_map>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 using Ids = std::vector<uint32_t>;
@@ -234,4 +234,4 @@ ClusterTemplate build_template(std::span<const TemplateAd> ads, const TemplatePa
   return out;
 }
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ctip::online {
+namespace ctip::online::linking {
 
 // One ad of the cluster: its normalised tokens and its city (to name a slot that holds it).
 struct TemplateAd {
@@ -64,4 +64,4 @@ struct TemplateParams {
 // template. An empty input gives an empty template.
 ClusterTemplate build_template(std::span<const TemplateAd> ads, const TemplateParams& params = {});
 
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

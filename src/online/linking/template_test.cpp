@@ -9,7 +9,7 @@
 #include "online/linking/testing/stand_in_features.h"
 #include "online/linking/testing/synthetic_ads.h"
 
-namespace ctip::online {
+namespace ctip::online::linking {
 namespace {
 
 using testing::stand_in_tokens;
@@ -146,4 +146,4 @@ TEST(ClusterTemplate, Deterministic) {
 }
 
 }  // namespace
-}  // namespace ctip::online
+}  // namespace ctip::online::linking

@@ -14,7 +14,7 @@
 
 #include "online/linking/features.h"
 
-namespace ctip::online::testing {
+namespace ctip::online::linking::testing {
 
 inline std::vector<std::string> stand_in_tokens(std::string_view text) {
   std::vector<std::string> out;
@@ -187,4 +187,4 @@ inline AdFeatures stand_in_features(std::string id, std::string_view title, std:
   return ad;
 }
 
-}  // namespace ctip::online::testing
+}  // namespace ctip::online::linking::testing

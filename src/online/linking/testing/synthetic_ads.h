@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace ctip::online::testing {
+namespace ctip::online::linking::testing {
 
 class SyntheticText {
  public:
@@ -65,4 +65,4 @@ class SyntheticText {
   std::mt19937 rng_;
 };
 
-}  // namespace ctip::online::testing
+}  // namespace ctip::online::linking::testing
