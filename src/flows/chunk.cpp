@@ -9,6 +9,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 
@@ -381,7 +382,9 @@ void unpack_chunks(std::span<const PackedChunk> chunks, RecordTable& out, unsign
   std::mutex error_mutex;
   auto work = [&] {
     Buffers b;
-    for (size_t i; !failed && (i = next.fetch_add(1)) < chunks.size();) {
+    while (!failed) {
+      const size_t i = next.fetch_add(1);
+      if (i >= chunks.size()) break;
       try {
         int version = 0;
         uint32_t n = decode(chunks[i].packed, b, version);
@@ -396,7 +399,11 @@ void unpack_chunks(std::span<const PackedChunk> chunks, RecordTable& out, unsign
   };
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(chunks.size())));
   std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+  try {
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+  } catch (const std::system_error&) {
+    // ignored: no more threads to be had; the ones started and this one decode every chunk.
+  }
   work();
   for (auto& h : helpers) h.join();
   if (error) std::rethrow_exception(error);
