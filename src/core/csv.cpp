@@ -111,15 +111,14 @@ class DelimiterFinder {
     const __m128i newline = _mm_set1_epi8('\n');
     uint64_t m = 0;
     for (int k = 0; k < 4; ++k) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + ptrdiff_t{16} * k));
       __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, newline));
       m |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(hit))} << (16 * k);
     }
     return m;
 #else
     uint64_t m = 0;
-    for (int k = 0; k < 64; ++k)
-      m |= uint64_t{kDelimiter[static_cast<unsigned char>(p[k])]} << k;
+    for (int k = 0; k < 64; ++k) m |= uint64_t{kDelimiter[static_cast<unsigned char>(p[k])]} << k;
     return m;
 #endif
   }

@@ -32,11 +32,12 @@ constexpr size_t kBytesPerRecord = 29;
 // half a second of the 2 s an aggregate may take (bench/README.md), so they get a table coder.
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr uint8_t kNotBase64 = 0xFF;
 constexpr auto kDecode = [] {
-  std::array<int8_t, 256> t{};
-  t.fill(-1);
+  std::array<uint8_t, 256> t{};
+  t.fill(kNotBase64);
   for (size_t i = 0; i < kAlphabet.size(); ++i)
-    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<uint8_t>(i);
   return t;
 }();
 
@@ -75,17 +76,17 @@ bool decode_base64(std::string_view text, std::string& out) {
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    int32_t a = kDecode[t[i]], b = kDecode[t[i + 1]], c = kDecode[t[i + 2]], d = kDecode[t[i + 3]];
-    if ((a | b | c | d) < 0) return false;
-    uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | uint32_t(d);
+    uint32_t a = kDecode[t[i]], b = kDecode[t[i + 1]], c = kDecode[t[i + 2]], d = kDecode[t[i + 3]];
+    if ((a | b | c | d) > 63) return false;
+    uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
     *o++ = static_cast<unsigned char>(v >> 16);
     *o++ = static_cast<unsigned char>(v >> 8);
     *o++ = static_cast<unsigned char>(v);
   }
   if (size_t rest = n - i; rest > 0) {
-    int32_t a = kDecode[t[i]], b = kDecode[t[i + 1]], c = rest == 3 ? kDecode[t[i + 2]] : 0;
-    if ((a | b | c) < 0) return false;
-    uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6);
+    uint32_t a = kDecode[t[i]], b = kDecode[t[i + 1]], c = rest == 3 ? kDecode[t[i + 2]] : 0;
+    if ((a | b | c) > 63) return false;
+    uint32_t v = (a << 18) | (b << 12) | (c << 6);
     *o++ = static_cast<unsigned char>(v >> 16);
     if (rest == 3) *o++ = static_cast<unsigned char>(v >> 8);
     if (rest == 2 ? (v & 0xFFFF) != 0 : (v & 0xFF) != 0) return false;  // stray low bits
@@ -95,7 +96,7 @@ bool decode_base64(std::string_view text, std::string& out) {
 
 template <class T>
 void take(std::string_view& in, std::vector<T>& column, size_t at, size_t n) {
-  std::memcpy(column.data() + at, in.data(), n * sizeof(T));
+  std::copy_n(in.begin(), n * sizeof(T), reinterpret_cast<char*>(column.data() + at));
   in.remove_prefix(n * sizeof(T));
 }
 
@@ -166,8 +167,8 @@ void put_packed(std::string& out, const std::vector<T>& column, size_t begin, si
       dictionary.push_back(v);
     }
   }
-  const bool use_dictionary =
-      dictionary_fits && !dictionary.empty() && bits_for(uint32_t(dictionary.size() - 1)) < bits_for(max);
+  const bool use_dictionary = dictionary_fits && !dictionary.empty() &&
+                              bits_for(uint32_t(dictionary.size() - 1)) < bits_for(max);
   const unsigned width =
       use_dictionary ? bits_for(static_cast<uint32_t>(dictionary.size() - 1)) : bits_for(max);
   out.push_back(static_cast<char>(width));
@@ -221,8 +222,7 @@ void take_packed(std::string_view& in, std::vector<T>& column, size_t at, size_t
   };
   if (d > 0) {
     for (uint32_t k = 0; k < d; ++k)
-      if (dictionary[k] > max_code<T>())
-        damaged("a dictionary value out of range");
+      if (dictionary[k] > max_code<T>()) damaged("a dictionary value out of range");
     uint32_t worst = 0;
     uint64_t bit = 0;
     for (size_t i = 0; i < n; ++i, bit += width) {

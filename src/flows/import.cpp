@@ -324,7 +324,6 @@ struct StringHash {
 using ValueCounts = std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>>;
 constexpr size_t kMaxDistinctUnknown = 1000;
 
-
 // Records as the scanner thread hands them over: their text copied, and field f of the batch
 // at text[field_begin[f], field_end[f]); the fields of row k are [first_field[k],
 // first_field[k + 1]).
@@ -694,7 +693,8 @@ class Importer {
     // its text so that eight bytes can be loaded at any field.
     constexpr auto key = [](std::string_view t) {
       uint64_t k = uint64_t{t.size()} << 56;
-      for (size_t i = 0; i < t.size(); ++i) k |= uint64_t{static_cast<unsigned char>(t[i])} << (8 * i);
+      for (size_t i = 0; i < t.size(); ++i)
+        k |= uint64_t{static_cast<unsigned char>(t[i])} << (8 * i);
       return k;
     };
     constexpr uint64_t k1 = key("1"), k1_0 = key("1.0"), k_true = key("true");
@@ -708,7 +708,8 @@ class Importer {
       w &= (uint64_t{1} << (8 * v.size())) - 1;
       w |= uint64_t{v.size()} << 56;
       const uint32_t set = (w == k1) | (w == k1_0) | (w == k_true);
-      const uint32_t unset = (w == k_empty) | (w == k0) | (w == k0_0) | (w == k_99) | (w == k_false);
+      const uint32_t unset =
+          (w == k_empty) | (w == k0) | (w == k0_0) | (w == k_99) | (w == k_false);
       if ((set | unset) == 0) return false;
       masks[c.group] |= (0u - set) & c.mask;
     }
