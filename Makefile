@@ -102,13 +102,15 @@ openapi-check: openapi-selftest cpp-test e2e
 node18-check: test-deps cpp-test
 	bash scripts/node18-check.sh
 
-## bench: micro-benchmarks and the HTTP load test (figures in README.md)
+## bench: micro-benchmarks, the HTTP load test and the 10 M-record flows benchmark (figures in
+## bench/README.md)
 bench: build
 	@bash scripts/install-deps.sh bench
 	./build-release/bench/ctip_bench --benchmark_min_time=0.3
 	bash bench/verify_1m.sh
 	bash bench/run.sh
 	bash bench/run.sh --store pg
+	bash bench/flows_10m.sh
 	bash bench/build_time.sh
 
 clean:

@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh test    build + GoogleTest, clang-format, clang-tidy, Chromium, browser-test packages,
 #                                   PostgreSQL 15 server, the OpenAPI check's Python modules,
 #                                   Node 18 for its build check
-#   scripts/install-deps.sh bench   build + Google Benchmark and wrk
+#   scripts/install-deps.sh bench   build + Google Benchmark, wrk and GNU time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-build}
@@ -28,7 +28,7 @@ build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libso
 # clang-19 and libclang-rt-19-dev (libFuzzer, ASan, UBSan) and ccache: make fuzz.
 test_pkgs=(clang-format clang-tidy-19 chromium python3-jsonschema python3-yaml postgresql-15
            clang-19 libclang-rt-19-dev ccache poppler-utils)
-bench_pkgs=(wrk)
+bench_pkgs=(wrk time)  # time: /usr/bin/time -v in bench/flows_10m.sh
 
 want=("${build_pkgs[@]}")
 case "$mode" in

@@ -58,8 +58,8 @@ TEST(Chunk, DamageIsReportedNotRead) {
   RecordTable out;
   std::string packed = pack_chunk(t, 0, 1);
   for (std::string bad :
-       {std::string("r2:") + packed.substr(3), std::string("r1:!!!"),
-        std::string("r1:") + packed.substr(3, packed.size() - 8), std::string()}) {
+       {std::string("r9:") + packed.substr(3), std::string(packed.substr(0, 3)) + "!!!",
+        packed.substr(0, packed.size() - 5), std::string()}) {
     try {
       unpack_chunk(bad, map, out);
       FAIL() << "accepted a damaged chunk: " << bad;

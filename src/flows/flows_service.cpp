@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <list>
 #include <mutex>
@@ -36,7 +37,8 @@ class HashingBuffer : public std::streambuf {
     crypto_init();
     crypto_hash_sha256_init(&state_);
   }
-  uint64_t bytes() const { return bytes_; }
+  // Read by the progress callback while the importer's reader thread fills the buffer.
+  uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
   std::string hex_digest() {
     std::array<uint8_t, crypto_hash_sha256_BYTES> out{};
     crypto_hash_sha256_final(&state_, out.data());
@@ -49,7 +51,7 @@ class HashingBuffer : public std::streambuf {
     auto n = static_cast<size_t>(source_.gcount());
     if (n == 0) return traits_type::eof();
     crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(buffer_.data()), n);
-    bytes_ += n;
+    bytes_.fetch_add(n, std::memory_order_relaxed);
     setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
     return traits_type::to_int_type(buffer_[0]);
   }
@@ -58,7 +60,7 @@ class HashingBuffer : public std::streambuf {
   std::istream& source_;
   std::array<char, 1 << 16> buffer_{};
   crypto_hash_sha256_state state_{};
-  uint64_t bytes_ = 0;
+  std::atomic<uint64_t> bytes_{0};
 };
 
 // Where an import writes: inside one transaction (the CLI), or in a job's staged batches.

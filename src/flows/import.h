@@ -77,7 +77,10 @@ struct ImportOptions {
 using RecordSink =
     std::function<void(std::span<const CaseRecord> batch, std::span<const std::string> sources)>;
 
-// Reads a ctdc, ctdc-synthetic or htcds file (glotip is country-year data: glotip.h).
+// Reads a ctdc, ctdc-synthetic or htcds file (glotip is country-year data: glotip.h). After the
+// header, `in` is read on a thread of its own (the records are parsed, and the sink and the
+// progress callback called, on the calling thread): whatever the stream's buffer counts as it is
+// read (bytes, a hash) must be safe to read from the calling thread, e.g. an atomic counter.
 ImportSummary import_records(std::istream& in, Format format, const RecordSink& sink,
                              const ImportOptions& options = {});
 

@@ -193,9 +193,25 @@ void RecordTable::append(std::span<const CaseRecord> records,
                          std::span<const std::string> import_sources) {
   std::vector<uint8_t> map;
   for (const auto& s : import_sources) map.push_back(source_index(s));
-  for (CaseRecord r : records) {
-    r.source = r.source < map.size() ? map[r.source] : 0;
-    push_back(r);
+  // Column by column: one resize each, then plain stores (`ctip flows summary` appends every
+  // record of the file here).
+  const size_t at = size(), n = records.size();
+  year.resize(at + n);
+  source.resize(at + n);
+  sex.resize(at + n);
+  age.resize(at + n);
+  citizenship.resize(at + n);
+  exploitation.resize(at + n);
+  for (auto& f : flags) f.resize(at + n);
+  for (size_t i = 0; i < n; ++i) {
+    const CaseRecord& r = records[i];
+    year[at + i] = r.year;
+    source[at + i] = r.source < map.size() ? map[r.source] : 0;
+    sex[at + i] = r.sex;
+    age[at + i] = r.age;
+    citizenship[at + i] = r.citizenship;
+    exploitation[at + i] = r.exploitation;
+    for (size_t g = 0; g < flags.size(); ++g) flags[g][at + i] = r.flags[g];
   }
 }
 
