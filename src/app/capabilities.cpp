@@ -7,6 +7,7 @@
 #include "flows/capability.h"
 #include "jobs/capability.h"
 #include "jobs/job_service.h"
+#include "online/capability.h"
 #include "screen/capability.h"
 
 namespace ctip::app {
@@ -31,6 +32,10 @@ const std::vector<Capability>& capabilities() {
        "into corridors, domestic shares, forms of exploitation and shifts, published with "
        "disclosure control",
        flows::routes, flows::add_commands, flows::add_meta, flows::add_job_kinds},
+      {"online",
+       "Online exploitation: ads read in one pass into near-duplicate templates, shared selectors "
+       "and ranked networks with their evidence",
+       online::routes, online::add_commands, online::add_meta},
   };
   return list;
 }

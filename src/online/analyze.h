@@ -1,0 +1,47 @@
+// The one-pass analysis of an ads file (issue #10, `ctip ads analyze`): ingest (ingest.h), the
+// text pass per ad (ad_text.h: normalisation, selectors, indicators) on every core, near-duplicate
+// clusters (linking/cluster.h) fed batch by batch, and the networks (linking/network.h). Only
+// the features the linking needs are kept per ad (an ad's words are dropped once its shingles
+// are in the index), so memory grows with the number of ads, not with their text.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/json_input.h"
+#include "online/ingest.h"
+#include "online/linking/network.h"
+
+namespace ctip::online {
+
+struct AnalyzeOptions {
+  AdFormat format = AdFormat::csv;
+  IngestOptions ingest;       // columns, limits, strict
+  std::string region = "US";  // phone numbers without a country code or a known location
+  unsigned threads = 0;       // the text pass; 0: the machine's cores
+  std::function<void(uint64_t rows)> progress;
+};
+
+struct AnalyzeResult {
+  IngestSummary summary;
+  std::vector<linking::AdFeatures> ads;  // in file order, without their words
+  std::vector<uint32_t> cluster_of;      // per ad: its cluster's first ad
+  std::vector<uint32_t> cluster_size;    // per ad: the size of its cluster
+  linking::NetworkAnalysis networks;
+};
+
+AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options);
+
+// id,cluster,network: cluster is the id of the cluster's first ad when the cluster has two ads
+// or more, network the network's id (its first ad's id); empty otherwise.
+void write_ads_csv(const AnalyzeResult& result, std::ostream& out);
+// {"summary": ..., "networks": [...ranked...], "too_common": [...]}: each network with its ads,
+// selectors, sites, cities, movement path, posting rate, indicators, risk and reasons, and the
+// evidence of each link (which phone, which template), at most `max_links` links a network.
+Json networks_json(const AnalyzeResult& result, size_t max_links = 200);
+
+}  // namespace ctip::online
