@@ -16,12 +16,20 @@ std::string joined(const auto& list, std::string_view separator = ", ") {
   return out;
 }
 
+// An ASCII letter in lower case; every other byte as it is (UTF-8 sequences untouched).
+inline char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline std::string ascii_lower(std::string s) {
+  for (auto& c : s) c = ascii_lower(c);
+  return s;
+}
+
 // Whether two ASCII strings are equal ignoring case (header names, CSV column names).
 inline bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <future>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/text.h"
 #include "online/ad_text.h"
 #include "online/linking/cluster.h"
 
@@ -42,12 +44,6 @@ bool written_in_first_person(const std::vector<std::string>& words) {
   return first > third;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 linking::AdFeatures features_of(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
                                 const SelectorOptions& options) {
   AdText text = analyze_ad_text(ad, lexicon, scratch, options);
@@ -60,8 +56,8 @@ linking::AdFeatures features_of(const Ad& ad, const Lexicon& lexicon, Lexicon::S
     if (std::find(f.selectors.begin(), f.selectors.end(), sel) == f.selectors.end())
       f.selectors.push_back(std::move(sel));
   }
-  f.city = lower(ad.location);
-  f.site = lower(ad.site);
+  f.city = core::ascii_lower(ad.location);
+  f.site = core::ascii_lower(ad.site);
   f.posted_at = ad.posted_ms ? *ad.posted_ms / 1000 : 0;
   for (uint16_t i : text.indicators.indicators) f.indicators.push_back(lexicon.indicators()[i].id);
   f.indicator_weight = text.indicators.score;
@@ -75,8 +71,8 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   const Lexicon& lexicon = Lexicon::builtin();
   const unsigned threads =
       std::clamp(options.threads ? options.threads : std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<Lexicon::Scratch> scratch;
-  for (unsigned t = 0; t < threads; ++t) scratch.push_back(lexicon.make_scratch());
+  std::vector<Lexicon::Scratch> scratch(threads);
+  for (auto& s : scratch) s = lexicon.make_scratch();
   SelectorOptions selector_options;
   selector_options.default_region = options.region;
 
@@ -101,8 +97,8 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     for (auto& f : features) {
       f.tokens.clear();
       f.tokens.shrink_to_fit();
-      out.ads.push_back(std::move(f));
     }
+    std::move(features.begin(), features.end(), std::back_inserter(out.ads));
   };
   out.summary = ingest_ads(in, options.format, sink, ingest);
   out.cluster_of = index.cluster_of();

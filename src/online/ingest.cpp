@@ -100,12 +100,11 @@ constexpr Entity kEntities[] = {
 };
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool starts_with_ci(std::string_view s, size_t at, std::string_view prefix) {
   if (s.size() - at < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i)
-    if (lower(s[at + i]) != prefix[i]) return false;
+    if (core::ascii_lower(s[at + i]) != prefix[i]) return false;
   return true;
 }
 
@@ -310,7 +309,7 @@ class RowSink {
     ad.phone = std::string(core::trim_blanks(get(AdField::phone)));
     ad.email = std::string(core::trim_blanks(get(AdField::email)));
     ad.image_hash = std::string(core::trim_blanks(get(AdField::image_hash)));
-    for (char& c : ad.image_hash) c = lower(c);
+    for (char& c : ad.image_hash) c = core::ascii_lower(c);
     // Checked last, so that a row refused for another reason does not reserve its id.
     if (!ids_.insert(ad.id).second) {
       issue(line, "id", "duplicate id " + quote(ad.id), true);
@@ -669,7 +668,7 @@ std::string strip_html(std::string_view html) {
     if (closing) ++p;
     std::string name;
     while (p < close && (is_alpha(html[p]) || (html[p] >= '0' && html[p] <= '9')))
-      name += lower(html[p++]);
+      name += core::ascii_lower(html[p++]);
     i = close + 1;
     if (!closing && (name == "script" || name == "style")) {
       // Everything up to the matching end tag is code, not text.

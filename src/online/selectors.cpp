@@ -22,10 +22,9 @@ using i18n::phonenumbers::PhoneNumberUtil;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
 bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string lowered(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = lower(c);
+  for (char& c : out) c = core::ascii_lower(c);
   return out;
 }
 
@@ -939,7 +938,7 @@ std::optional<PdqHash> parse_pdq(std::string_view hex) {
   if (hex.size() != 64) return std::nullopt;
   PdqHash h;
   for (size_t i = 0; i < 64; ++i) {
-    char c = lower(hex[i]);
+    char c = core::ascii_lower(hex[i]);
     uint64_t v;
     if (is_digit(c))
       v = static_cast<uint64_t>(c) - '0';

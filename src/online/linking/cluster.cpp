@@ -11,7 +11,7 @@ namespace {
 
 constexpr uint32_t none = 0xffffffffu;
 
-size_t slot_of(uint32_t key, size_t mask) { return (key * 0x9e3779b1u) & mask; }
+size_t slot_of(uint32_t key, size_t mask) { return static_cast<size_t>(key * 0x9e3779b1u) & mask; }
 
 // Open addressing with linear probing, kept at most three quarters full; grown before a batch
 // so that slots can be prefetched.
@@ -110,6 +110,7 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
     work(0);
   } else {
     std::vector<std::jthread> pool;
+    pool.reserve(threads);
     for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
   }
   for (const auto& counts : df_part)
@@ -168,6 +169,7 @@ void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32
     work(0);
   } else {
     std::vector<std::jthread> pool;
+    pool.reserve(threads);
     for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
   }
   std::vector<uint64_t> merged;

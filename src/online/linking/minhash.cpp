@@ -130,7 +130,10 @@ void band_keys_into(std::span<const uint32_t> signature, int bands, int rows, ui
   if (signature.empty()) return;
   for (int b = 0; b < bands; ++b) {
     uint64_t h = mix64(seed + 0x632be59bd9b4e019ULL * static_cast<uint64_t>(b + 1));
-    for (int r = 0; r < rows; ++r) h = mix64(h ^ signature[static_cast<size_t>(b * rows + r)]);
+    for (int r = 0; r < rows; ++r)
+      h = mix64(
+          h ^
+          signature[static_cast<size_t>(b) * static_cast<size_t>(rows) + static_cast<size_t>(r)]);
     const uint32_t key = static_cast<uint32_t>(h >> 32);
     keys[b] = key == 0 ? 1 : key;
   }

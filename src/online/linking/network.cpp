@@ -14,7 +14,7 @@
 namespace ctip::online::linking {
 namespace {
 
-constexpr uint32_t none = 0xffffffffu;
+constexpr uint32_t kNoAd = 0xffffffffu;
 
 class UnionFind {
  public:
@@ -129,7 +129,7 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   const size_t n = ads.size();
   if (!cluster_of.empty() && cluster_of.size() != n)
     invalid("cluster_of", "one cluster id per ad is needed");
-  if (n >= none) invalid("ads", "at most 2^32 - 2 ads");
+  if (n >= kNoAd) invalid("ads", "at most 2^32 - 2 ads");
   NetworkAnalysis out;
 
   // Which ads are in a cluster (one with at least two ads). Cluster ids are ad indices.
@@ -165,7 +165,7 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   // listed once, leaving a gap).
   std::vector<uint32_t> value_end(value_begin.begin(), value_begin.end() - 1);
   {
-    std::vector<uint32_t> last(values.size(), none);
+    std::vector<uint32_t> last(values.size(), kNoAd);
     for (const auto& [v, a] : occurrences) {
       if (last[v] == a) continue;
       last[v] = a;
@@ -201,11 +201,11 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
     }
   }
   if (params.link_by_cluster && !cluster_of.empty()) {
-    std::vector<uint32_t> evidence_of(n, none), cluster_first(n, none);
+    std::vector<uint32_t> evidence_of(n, kNoAd), cluster_first(n, kNoAd);
     for (uint32_t a = 0; a < n; ++a) {
       if (!in_cluster[a]) continue;
       const uint32_t c = cluster_of[a];
-      if (evidence_of[c] == none) {
+      if (evidence_of[c] == kNoAd) {
         evidence_of[c] = static_cast<uint32_t>(out.evidence.size());
         cluster_first[c] = a;
         Evidence e;
@@ -225,14 +225,14 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
             });
 
   // Components of at least two ads are networks.
-  std::vector<uint32_t> root(n), slot(n, none);
+  std::vector<uint32_t> root(n), slot(n, kNoAd);
   std::vector<Network> nets;
   for (uint32_t a = 0; a < n; ++a) root[a] = uf.find(a);
   std::vector<uint32_t> size(n, 0);
   for (uint32_t a = 0; a < n; ++a) ++size[root[a]];
   for (uint32_t a = 0; a < n; ++a) {
     if (size[root[a]] < 2) continue;
-    if (slot[root[a]] == none) {
+    if (slot[root[a]] == kNoAd) {
       slot[root[a]] = static_cast<uint32_t>(nets.size());
       nets.emplace_back();
       nets.back().id = a;
