@@ -116,36 +116,52 @@ ShiftReport find_shifts(const RecordTable& t, const Filter& filter,
   const auto& b = criteria.baseline;
   const auto& k = criteria.compare;
   Pair domestic{}, both_known{}, form_known{};
-  std::unordered_map<CountryCode, Pair> dom_by_country, known_by_country, records_by_country;
-  std::unordered_map<uint32_t, Pair> corridor;
   const auto forms = categories(FlagGroup::exploitation);
   std::vector<Pair> form(forms.size(), Pair{});
-  std::map<int, int64_t> per_year;
-  std::unordered_map<CountryCode, std::map<int, int64_t>> per_year_by_country;
-  const auto exploitation_mask = t.flags[static_cast<size_t>(FlagGroup::exploitation)];
+  const auto& exploitation_mask = t.flags[static_cast<size_t>(FlagGroup::exploitation)];
+
+  // The pass over the records tallies into arrays indexed by a dense country number (given in
+  // order of first sight) and a year slot: no hashing per record, so 10 million records take a
+  // fraction of a second (bench/README.md). The maps below are filled from them once.
+  constexpr size_t kYearSlots = kLastYear - kFirstYear + 1;
+  const size_t cap = all_countries().size() + 2;  // record.h: every known code is ISO 3166
+  std::vector<uint16_t> dense(kCountryCodes, 0);  // 0: not met yet
+  std::vector<CountryCode> code_of{kUnknownCountry};
+  auto index = [&](CountryCode c) -> size_t {
+    if (dense[c] == 0) {
+      if (code_of.size() >= cap) throw Error(ErrorCode::internal, "more countries than ISO 3166");
+      dense[c] = static_cast<uint16_t>(code_of.size());
+      code_of.push_back(c);
+    }
+    return dense[c];
+  };
+  std::vector<Pair> dom_c(cap), known_c(cap), records_c(cap), corridor_c(cap * cap);
+  std::vector<int64_t> year_total(kYearSlots), year_c(cap * kYearSlots);
 
   for (size_t i = 0; i < t.size(); ++i) {
     if (!sel.keeps(i)) continue;
     const int y = t.year[i];
-    if (y == 0) continue;
+    if (y < kFirstYear || y > kLastYear) continue;  // 0: unknown
+    const auto slot = static_cast<size_t>(y - kFirstYear);
     const CountryCode cit = t.citizenship[i];
     const CountryCode exp = t.exploitation[i];
+    const size_t e = exp == kUnknownCountry ? 0 : index(exp);
     if (y != partial_year) {
-      ++per_year[y];
-      if (exp != kUnknownCountry) ++per_year_by_country[exp][y];
+      ++year_total[slot];
+      if (e) ++year_c[e * kYearSlots + slot];
     }
     int p = -1;
     if (y >= b.first_year && y <= b.last_year) p = 0;
     if (y >= k.first_year && y <= k.last_year) p = 1;
     if (p < 0) continue;
-    if (exp != kUnknownCountry) ++records_by_country[exp][p];
-    if (cit != kUnknownCountry && exp != kUnknownCountry) {
+    if (e) ++records_c[e][p];
+    if (cit != kUnknownCountry && e) {
       ++both_known[p];
-      ++known_by_country[exp][p];
-      ++corridor[(uint32_t{cit} << 16) | exp][p];
+      ++known_c[e][p];
+      ++corridor_c[index(cit) * cap + e][p];
       if (cit == exp) {
         ++domestic[p];
-        ++dom_by_country[exp][p];
+        ++dom_c[e][p];
       }
     }
     const uint32_t m = exploitation_mask[i] & ~not_specified_mask(FlagGroup::exploitation);
@@ -154,6 +170,28 @@ ShiftReport find_shifts(const RecordTable& t, const Filter& filter,
       for (size_t c = 0; c < forms.size(); ++c)
         if (m & (1u << c)) ++form[c][p];
     }
+  }
+
+  auto met = [](const Pair& x) { return x[0] != 0 || x[1] != 0; };
+  std::unordered_map<CountryCode, Pair> dom_by_country, known_by_country, records_by_country;
+  std::unordered_map<uint32_t, Pair> corridor;
+  std::map<int, int64_t> per_year;
+  std::unordered_map<CountryCode, std::map<int, int64_t>> per_year_by_country;
+  for (size_t slot = 0; slot < kYearSlots; ++slot)
+    if (year_total[slot]) per_year[kFirstYear + static_cast<int>(slot)] = year_total[slot];
+  for (size_t d = 1; d < code_of.size(); ++d) {
+    const CountryCode c = code_of[d];
+    if (met(records_c[d])) records_by_country[c] = records_c[d];
+    if (met(known_c[d])) {
+      known_by_country[c] = known_c[d];
+      dom_by_country[c] = dom_c[d];
+    }
+    for (size_t slot = 0; slot < kYearSlots; ++slot)
+      if (year_c[d * kYearSlots + slot])
+        per_year_by_country[c][kFirstYear + static_cast<int>(slot)] = year_c[d * kYearSlots + slot];
+    for (size_t o = 1; o < code_of.size(); ++o)
+      if (met(corridor_c[o * cap + d]))
+        corridor[(uint32_t{code_of[o]} << 16) | c] = corridor_c[o * cap + d];
   }
 
   ShiftReport out;
