@@ -1,6 +1,8 @@
 # ctip: the two commands are `make demo` and `make test` (see README.md).
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
+# Compiles one job more than there are cores: a core waiting on I/O or a link still has work.
+BUILD_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 DATA ?= ./ctip-data
 PORT ?= 8080
 # Debian's python3 (with python3-jsonschema and python3-yaml) even when another one is first on
@@ -41,21 +43,21 @@ test-deps:
 # that scripts/with-postgres.sh starts for the run and removes afterwards.
 cpp-test: test-deps
 	cmake --preset ci >/dev/null
-	cmake --build build -j$(JOBS)
+	cmake --build build -j$(BUILD_JOBS)
 	rm -rf $(API_RECORD)/ctest && mkdir -p $(API_RECORD)/ctest
 	CTIP_API_RECORD_DIR=$(API_RECORD)/ctest bash scripts/with-postgres.sh ctest --preset ci -j$(JOBS)
 
 asan-test: test-deps
 	cmake --preset asan >/dev/null
-	cmake --build build-asan -j$(JOBS) --target unit_tests
+	cmake --build build-asan -j$(BUILD_JOBS) --target unit_tests
 	ctest --preset asan -j$(JOBS)
 
 ## fuzz: the libFuzzer targets of fuzz/ (clang-19, ASan, UBSan; only they and the libraries they
 ## link are built), each run for FUZZ_SECONDS from its seed corpus; prints executions per target
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 10
 fuzz: test-deps
 	CMAKE_CXX_COMPILER_LAUNCHER=ccache cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j$(JOBS)
+	cmake --build --preset fuzz -j$(BUILD_JOBS)
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 format-check:
