@@ -34,6 +34,9 @@ web: deps
 ## sanitizers, format check, browser tests, the TypeScript typecheck, the OpenAPI check and the
 ## front-end build on Node 18
 test: test-deps web typecheck cpp-test asan-test fuzz format-check tidy e2e openapi-check node18-check
+# Inside make test, Node 18 type-checks and builds the front end; the browser tests ran once
+# already (e2e). `make node18-check` alone also runs them under Node 18.
+test: NODE18_FLAGS = --no-e2e
 	@echo "make test: all suites passed"
 
 test-deps:
@@ -54,7 +57,7 @@ asan-test: test-deps
 
 ## fuzz: the libFuzzer targets of fuzz/ (clang-19, ASan, UBSan; only they and the libraries they
 ## link are built), each run for FUZZ_SECONDS from its seed corpus; prints executions per target
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 8
 fuzz: test-deps
 	CMAKE_CXX_COMPILER_LAUNCHER=ccache cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j$(BUILD_JOBS)
@@ -102,7 +105,7 @@ openapi-check: openapi-selftest cpp-test e2e
 ## node18-check: type-check and build the front end, and run the browser tests against that
 ## build, with Node 18 (Debian 12's major version; npm's `node` package, scripts/node18/)
 node18-check: test-deps cpp-test
-	bash scripts/node18-check.sh
+	bash scripts/node18-check.sh $(NODE18_FLAGS)
 
 ## bench: micro-benchmarks, the HTTP load test and the 10 M-record flows benchmark (figures in
 ## bench/README.md)

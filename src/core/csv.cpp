@@ -90,7 +90,8 @@ class DelimiterFinder {
  public:
   const char* next(const char* p, const char* stop) {
     for (;;) {
-      if (p < window_ || p >= window_ + 64) {
+      // No window yet: nullptr + 64 would be undefined (UBSan, fuzz/online_input).
+      if (window_ == nullptr || p < window_ || p >= window_ + 64) {
         if (stop - p < 64) {
           while (p < stop && !kDelimiter[static_cast<unsigned char>(*p)]) ++p;
           return p;
