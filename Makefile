@@ -33,10 +33,10 @@ web: deps
 ## test: warnings as errors, unit + integration tests (store tests on SQLite and PostgreSQL),
 ## sanitizers, format check, browser tests, the TypeScript typecheck, the OpenAPI check and the
 ## front-end build on Node 18
-test: test-deps web typecheck cpp-test asan-test fuzz format-check tidy e2e openapi-check node18-check
-# Inside make test, Node 18 type-checks and builds the front end; the browser tests ran once
-# already (e2e). `make node18-check` alone also runs them under Node 18.
+# Inside make test, Node 18 type-checks and builds the front end; the browser tests run once
+# (e2e). `make node18-check` alone also runs them under Node 18.
 test: NODE18_FLAGS = --no-e2e
+test: test-deps web typecheck cpp-test asan-test fuzz format-check tidy e2e openapi-check node18-check
 	@echo "make test: all suites passed"
 
 test-deps:
