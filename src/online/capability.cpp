@@ -1,5 +1,6 @@
 #include "online/capability.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "online/lexicon.h"
@@ -16,9 +17,12 @@ void add_meta(Json& meta) {
         linking::SelectorKind::url, linking::SelectorKind::wallet, linking::SelectorKind::image})
     kinds.push_back(linking::to_string(k));
   meta["ad_selector_kinds"] = std::move(kinds);
-  const auto& lexicon = Lexicon::builtin();
-  meta["ad_lexicon"] = {{"version", lexicon.version()},
-                        {"indicators", lexicon.indicators().size()}};
+  // The lexicon's indicator categories (data/lexicons/indicators.json), each once.
+  Json categories = Json::array();
+  for (const auto& i : Lexicon::builtin().indicators())
+    if (std::find(categories.begin(), categories.end(), i.category) == categories.end())
+      categories.push_back(i.category);
+  meta["ad_indicator_categories"] = std::move(categories);
 }
 
 }  // namespace ctip::online

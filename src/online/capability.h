@@ -16,7 +16,7 @@ namespace ctip::online {
 
 std::vector<server::Route> routes();  // capability.cpp: none yet
 void add_commands(CLI::App& app);     // cli.cpp: ctip ads analyze
-// Adds "ad_selector_kinds" and "ad_lexicon" (the indicator lexicon's version and indicators).
+// Adds "ad_selector_kinds" and "ad_indicator_categories" (the lexicon's categories).
 void add_meta(Json& meta);  // capability.cpp
 
 }  // namespace ctip::online
