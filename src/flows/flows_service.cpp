@@ -349,9 +349,8 @@ FlowsService::Loaded FlowsService::load() {
 
 std::shared_ptr<const RecordTable> FlowsService::records() { return load().table; }
 
-Json FlowsService::suppressed(const Filter& filter, int64_t k) {
+Json FlowsService::suppressed(const Loaded& loaded, const Filter& filter, int64_t k) {
   if (k < 2) invalid("k", "k must be at least 2: a threshold of 1 suppresses nothing");
-  auto loaded = load();
   auto counts = corridor_table(*loaded.table, filter);
   const size_t cells = counts.rows.size() * counts.columns.size();
   if (cells > kMaxReleaseCells)
@@ -488,12 +487,16 @@ Json FlowsService::glotip(DomesticBy by, const Filter& filter) {
   return {{"by", by == DomesticBy::year ? "year" : "country"}, {"rows", std::move(out_rows)}};
 }
 
-Json FlowsService::preview(const Filter& filter, int64_t k) { return suppressed(filter, k); }
+Json FlowsService::preview(const Filter& filter, int64_t k) {
+  return suppressed(load(), filter, k);
+}
 
 Json FlowsService::release(const auth::Actor& actor, const ReleaseRequest& req) {
   if (req.k.has_value() == req.epsilon.has_value())
     invalid("method", "give either k (suppression) or epsilon (differential privacy)");
-  auto table = records();
+  // One load for the whole release: the table and the suppression's cache key come from it.
+  const Loaded loaded = load();
+  const auto& table = loaded.table;
   const bool with_cases =
       std::find(table->sources().begin(), table->sources().end(), "ctip") != table->sources().end();
   Json parameters = req.filter_json;
@@ -502,7 +505,7 @@ Json FlowsService::release(const auth::Actor& actor, const ReleaseRequest& req) 
   if (req.k) {
     if (*req.k < 2) invalid("k", "k must be at least 2: a threshold of 1 suppresses nothing");
     parameters["k"] = *req.k;
-    published = suppressed(req.filter, *req.k);
+    published = suppressed(loaded, req.filter, *req.k);
   } else {
     const double eps = *req.epsilon;
     if (!(eps > 0) || !std::isfinite(eps)) invalid("epsilon", "epsilon must be above 0");

@@ -113,7 +113,7 @@ class FlowsService {
   };
   Loaded load();
   // The corridor table after k-suppression (preview and release), cached by data, filter and k.
-  Json suppressed(const Filter& filter, int64_t k);
+  Json suppressed(const Loaded& loaded, const Filter& filter, int64_t k);
 
   store::Store& store_;
   audit::AuditLog& audit_;
