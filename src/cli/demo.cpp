@@ -13,6 +13,8 @@
 #include "core/time.h"
 #include "flows/demo_data.h"
 #include "flows/flows_service.h"
+#include "online/demo_ads.h"
+#include "online/online_service.h"
 #include "screen/screening.h"
 #include "screen/screening_service.h"
 
@@ -179,6 +181,27 @@ bool seed_flows(store::Store& store, audit::AuditLog& log) {
   return true;
 }
 
+// The online ads page's data: a generated ads file (online/demo_ads.h) ingested through the same
+// use case as `ctip ads ingest`, once, for the platform's organisation and for the police unit it
+// hands its findings to.
+constexpr size_t kDemoAds = 3000;
+constexpr const char* kDemoAdOrgs[] = {"Marketplace Trust & Safety", "Federal Police THB Unit"};
+bool seed_ads(store::Store& store, audit::AuditLog& log) {
+  online::OnlineService svc(store, log);
+  bool seeded = false;
+  for (const char* name : kDemoAdOrgs) {
+    std::optional<auth::Organisation> org;
+    store.read([&](store::Connection& c) { org = auth::find_organisation(c, name); });
+    if (!org || !svc.networks(org->id, 1)["analysis"].is_null()) continue;
+    std::istringstream in(online::demo_ads_csv(kDemoAds));
+    online::IngestRequest req;
+    req.file_name = "demo_ads.csv (generated)";
+    svc.ingest(auth::Actor::operator_named("demo"), org->id, in, req);
+    seeded = true;
+  }
+  return seeded;
+}
+
 }  // namespace
 
 void add_demo_command(CLI::App& app) {
@@ -201,6 +224,10 @@ void add_demo_command(CLI::App& app) {
       if (seed_flows(*store, log))
         std::cout << "demo flows dataset: " << kDemoFlowRecords
                   << " generated case records (ctip flows imports --data DIR)\n";
+      if (seed_ads(*store, log))
+        std::cout << "demo online ads: " << kDemoAds
+                  << " generated ads for the platform and police organisations (ctip ads "
+                     "networks --data DIR --org NAME)\n";
       std::cout << (seeded ? "demo data loaded into " : "demo store already present in ")
                 << (store->engine() == "sqlite" ? data_dir : std::string("the PostgreSQL store"))
                 << "\n";

@@ -44,7 +44,9 @@ bool written_in_first_person(const std::vector<std::string>& words) {
   return first > third;
 }
 
-linking::AdFeatures features_of(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
+}  // namespace
+
+linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
                                 const SelectorOptions& options) {
   AdText text = analyze_ad_text(ad, lexicon, scratch, options);
   linking::AdFeatures f;
@@ -65,8 +67,6 @@ linking::AdFeatures features_of(const Ad& ad, const Lexicon& lexicon, Lexicon::S
   return f;
 }
 
-}  // namespace
-
 AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   const Lexicon& lexicon = Lexicon::builtin();
   const unsigned threads =
@@ -86,7 +86,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     // own lexicon scratch.
     auto work = [&](unsigned t) {
       for (size_t i = t; i < batch.size(); i += threads)
-        features[i] = features_of(batch[i], lexicon, scratch[t], selector_options);
+        features[i] = ad_features(batch[i], lexicon, scratch[t], selector_options);
     };
     std::vector<std::future<void>> running;
     for (unsigned t = 1; t < threads; ++t)

@@ -14,6 +14,8 @@
 
 #include "core/json_input.h"
 #include "online/ingest.h"
+#include "online/lexicon.h"
+#include "online/selectors.h"
 #include "online/linking/network.h"
 
 namespace ctip::online {
@@ -35,6 +37,12 @@ struct AnalyzeResult {
 };
 
 AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options);
+
+// One ad's features as the pass computes them (the text pass, its selectors mapped to the
+// linking engine's kinds, city and site lower-cased, first-person wording); the store keeps them
+// (online_service.h).
+linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
+                                const SelectorOptions& options);
 
 // id,cluster,network: cluster is the id of the cluster's first ad when the cluster has two ads
 // or more, network the network's id (its first ad's id); empty otherwise.

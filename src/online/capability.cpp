@@ -8,8 +8,6 @@
 
 namespace ctip::online {
 
-std::vector<server::Route> routes() { return {}; }
-
 void add_meta(Json& meta) {
   Json kinds = Json::array();
   for (auto k :

@@ -1,6 +1,6 @@
-// What the online capability gives the registry (src/app/capabilities.cpp): `ctip ads ...`
-// (cli.cpp) and its enumerations for GET /api/v1/meta. Its store, routes and web page follow
-// (issue #10 items 6 and 7); routes() is empty until then.
+// What the online capability gives the registry (src/app/capabilities.cpp): its API routes,
+// `ctip ads ...` (cli.cpp) and its enumerations for GET /api/v1/meta. Schema:
+// schema/0014_online.sql.
 #pragma once
 
 #include <vector>
@@ -14,8 +14,9 @@ class App;
 
 namespace ctip::online {
 
-std::vector<server::Route> routes();  // capability.cpp: none yet
-void add_commands(CLI::App& app);     // cli.cpp: ctip ads analyze
+std::vector<server::Route> routes();  // routes.cpp
+// cli.cpp: ctip ads analyze|ingest|networks|network|report|verify|indicators|feedback
+void add_commands(CLI::App& app);
 // Adds "ad_selector_kinds" and "ad_indicator_categories" (the lexicon's categories).
 void add_meta(Json& meta);  // capability.cpp
 

@@ -1,0 +1,542 @@
+#include "online/online_service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <future>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <streambuf>
+#include <thread>
+
+#include "auth/accounts.h"
+#include "core/crypto.h"
+#include "core/time.h"
+#include "online/ad_text.h"
+#include "online/analyze.h"
+#include "online/lexicon.h"
+#include "online/linking/cluster.h"
+#include "online/linking/network.h"
+#include "online/linking/template.h"
+#include "online/online_repository.h"
+
+namespace ctip::online {
+namespace {
+
+// Reads a stream through, hashing (SHA-256) and counting its bytes: what an ingest records it
+// came from, and the progress of a long one.
+class AdFileHasher : public std::streambuf {
+ public:
+  explicit AdFileHasher(std::istream& source) : source_(source) {
+    crypto_init();
+    crypto_hash_sha256_init(&state_);
+  }
+  uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  std::string hex_digest() {
+    std::array<uint8_t, crypto_hash_sha256_BYTES> out{};
+    crypto_hash_sha256_final(&state_, out.data());
+    return to_hex(out);
+  }
+
+ protected:
+  int_type underflow() override {
+    source_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    auto n = static_cast<size_t>(source_.gcount());
+    if (n == 0) return traits_type::eof();
+    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(buffer_.data()), n);
+    bytes_.fetch_add(n, std::memory_order_relaxed);
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+    return traits_type::to_int_type(buffer_[0]);
+  }
+
+ private:
+  std::istream& source_;
+  std::array<char, 1 << 16> buffer_{};
+  crypto_hash_sha256_state state_{};
+  std::atomic<uint64_t> bytes_{0};
+};
+
+Json issues_json(const std::vector<RowIssue>& issues) {
+  Json out = Json::array();
+  for (const auto& i : issues)
+    out.push_back(
+        {{"line", i.line}, {"field", i.field}, {"message", i.message}, {"skipped", i.skipped}});
+  return out;
+}
+
+Json ingest_summary_json(const IngestSummary& s, const std::vector<RowIssue>& issues,
+                         uint64_t extra_skipped) {
+  Json columns = Json::object();
+  for (size_t f = 0; f < kAdFieldCount; ++f)
+    if (!s.columns[f].empty()) columns[std::string(to_string(static_cast<AdField>(f)))] = s.columns[f];
+  return {{"format", to_string(s.format)},
+          {"rows_read", s.rows_read},
+          {"ingested", s.ingested - extra_skipped},
+          {"skipped", s.skipped + extra_skipped},
+          {"warnings", s.warnings},
+          {"issue_count", s.issue_count + extra_skipped},
+          {"issues", issues_json(issues)},
+          {"columns", std::move(columns)},
+          {"ignored_columns", s.ignored_columns}};
+}
+
+Json template_json(const linking::ClusterTemplate& t, std::span<const int64_t> ad_rows) {
+  Json parts = Json::array();
+  for (const auto& p : t.parts)
+    parts.push_back(p.slot ? Json{{"slot", p.slot_index}, {"kind", linking::to_string(p.kind)}}
+                           : Json{{"token", p.token}});
+  Json fills = Json::array();
+  for (size_t i = 0; i < t.fills.size() && i < ad_rows.size(); ++i)
+    fills.push_back({{"ad", ad_rows[i]},
+                     {"values", t.fills[i].values},
+                     {"missing_tokens", t.fills[i].missing_tokens}});
+  return {{"text", t.text()},
+          {"parts", std::move(parts)},
+          {"slots", t.slots},
+          {"fills", std::move(fills)},
+          {"support", t.support},
+          {"description_bits", t.description_bits},
+          {"raw_bits", t.raw_bits},
+          {"compresses", t.compresses},
+          {"ads_used", t.ads_used}};
+}
+
+// A network as the store keeps it: ads and templates by row id, links with their evidence.
+constexpr size_t kMaxStoredLinks = 5000;
+
+Json network_data(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
+                  const repository::StoredFeatures& s) {
+  auto row = [&](uint32_t ad) { return s.row_ids[ad]; };
+  Json ads = Json::array(), keys = Json::array();
+  for (uint32_t a : n.ads) {
+    ads.push_back(row(a));
+    keys.push_back(s.ads[a].id);
+  }
+  Json selectors = Json::array();
+  for (const auto& [sel, count] : n.selectors)
+    selectors.push_back({{"kind", linking::to_string(sel.kind)}, {"value", sel.value}, {"ads", count}});
+  Json path = Json::array();
+  for (const auto& v : n.path)
+    path.push_back({{"city", v.city},
+                    {"first_posted", v.first_posted},
+                    {"last_posted", v.last_posted},
+                    {"ads", v.ads}});
+  Json indicators = Json::array();
+  for (const auto& [id, count] : n.indicators) indicators.push_back({{"id", id}, {"ads", count}});
+  Json reasons = Json::array();
+  for (const auto& why : n.reasons)
+    reasons.push_back({{"code", why.code}, {"text", why.text}, {"points", why.points}});
+  Json templates = Json::array();
+  for (uint32_t c : n.clusters) templates.push_back(row(c));
+  Json links = Json::array();
+  for (size_t i = 0; i < n.links.size() && i < kMaxStoredLinks; ++i) {
+    const auto& l = na.links[n.links[i]];
+    const auto& e = na.evidence[l.evidence];
+    Json via = e.via == linking::Evidence::Via::selector
+                   ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
+                   : Json{{"kind", "template"}, {"cluster", row(e.cluster)}};
+    via["ads"] = e.ads;
+    links.push_back({{"a", row(l.a)}, {"b", row(l.b)}, {"via", std::move(via)}});
+  }
+  return {{"id", row(n.id)},
+          {"rank", rank + 1},
+          {"organised", n.organised},
+          {"risk", n.risk},
+          {"reasons", std::move(reasons)},
+          {"ads", std::move(ads)},
+          {"ad_keys", std::move(keys)},
+          {"selectors", std::move(selectors)},
+          {"sites", n.sites},
+          {"cities", n.cities},
+          {"path", std::move(path)},
+          {"first_posted", n.first_posted},
+          {"last_posted", n.last_posted},
+          {"ads_per_day", n.ads_per_day},
+          {"indicators", std::move(indicators)},
+          {"first_person_share", n.first_person_share},
+          {"templates", std::move(templates)},
+          {"links", std::move(links)},
+          {"links_total", n.links.size()}};
+}
+
+// Recomputes the organisation's clusters, templates and networks from its stored features
+// (online_service.h says why this is the incremental ingest's second half).
+Json recompute(store::Connection& c, int64_t org_id,
+               const std::function<void(const std::string&)>& stage) {
+  if (stage) stage("loading the stored features");
+  auto stored = repository::load_features(c, org_id);
+  if (stage) stage("clustering " + std::to_string(stored.ads.size()) + " ads");
+  linking::ClusterIndex index;
+  index.add(stored.ads);
+  const std::vector<uint32_t> cluster_of = index.cluster_of();
+  if (stage) stage("linking networks");
+  auto na = linking::link_networks(stored.ads, cluster_of);
+  repository::clear_analysis(c, org_id);
+
+  if (stage) stage("templates and storing");
+  auto clusters = index.clusters(2);
+  std::vector<uint8_t> clustered(stored.ads.size(), 0);
+  for (const auto& members : clusters) {
+    std::vector<linking::TemplateAd> tads;
+    std::vector<int64_t> rows;
+    for (uint32_t a : members) {
+      clustered[a] = 1;
+      tads.push_back({stored.ads[a].tokens, stored.ads[a].city});
+      rows.push_back(stored.row_ids[a]);
+    }
+    auto t = linking::build_template(tads);
+    repository::insert_cluster(c, stored.row_ids[members.front()], org_id,
+                               static_cast<int64_t>(members.size()), template_json(t, rows).dump());
+  }
+  size_t organised = 0;
+  for (size_t rank = 0; rank < na.networks.size(); ++rank) {
+    const auto& n = na.networks[rank];
+    organised += n.organised;
+    repository::insert_network(c, stored.row_ids[n.id], org_id, static_cast<int64_t>(rank + 1),
+                               n.risk, n.organised, static_cast<int64_t>(n.ads.size()),
+                               network_data(n, rank, na, stored).dump());
+  }
+  for (size_t i = 0; i < stored.ads.size(); ++i) {
+    const int32_t n = na.network_of[i];
+    if (!clustered[i] && n < 0) continue;
+    std::optional<int64_t> cluster, network;
+    if (clustered[i]) cluster = stored.row_ids[cluster_of[i]];
+    if (n >= 0) network = stored.row_ids[na.networks[static_cast<size_t>(n)].id];
+    repository::set_ad_groups(c, stored.row_ids[i], cluster, network);
+  }
+  for (const auto& v : na.too_common)
+    repository::insert_too_common(c, org_id, std::string(linking::to_string(v.selector.kind)),
+                                  v.selector.value, static_cast<int64_t>(v.ads),
+                                  static_cast<int64_t>(v.groups), static_cast<int64_t>(v.cities));
+  repository::set_analysis(c, org_id, now_iso(), static_cast<int64_t>(stored.ads.size()),
+                           static_cast<int64_t>(clusters.size()),
+                           static_cast<int64_t>(na.networks.size()));
+  return {{"ads", stored.ads.size()},
+          {"clusters", clusters.size()},
+          {"networks", na.networks.size()},
+          {"organised", organised},
+          {"too_common", na.too_common.size()},
+          {"recomputed", "clusters and networks were recomputed over all stored ads"}};
+}
+
+Json network_summary(const repository::NetworkRow& r) {
+  Json d = Json::parse(r.data);
+  const auto selectors = static_cast<int64_t>(d["selectors"].size());
+  return {{"id", r.id},
+          {"rank", r.rank},
+          {"risk", r.risk},
+          {"organised", r.organised},
+          {"ads", r.ads},
+          {"selectors", selectors},
+          {"cities", d["cities"]},
+          {"sites", d["sites"]},
+          {"templates", d["templates"].size()},
+          {"first_posted", d["first_posted"]},
+          {"last_posted", d["last_posted"]},
+          {"ads_per_day", d["ads_per_day"]},
+          {"reasons", d["reasons"]}};
+}
+
+// The highlights of one ad's body: the words it shares with its cluster's template, its
+// selectors and its indicators, as byte ranges of the stored body (the engine's offsets).
+Json ad_highlights(const Ad& ad, const std::set<std::string>& template_words,
+                   const Lexicon& lexicon, Lexicon::Scratch& scratch) {
+  SelectorOptions options;
+  AdText text = analyze_ad_text(ad, lexicon, scratch, options);
+  Json out = Json::array();
+  // Shared words, consecutive ones joined into one range.
+  std::optional<std::pair<uint32_t, uint32_t>> run;
+  for (const auto& t : text.body.tokens) {
+    const bool shared = template_words.contains(std::string(text.body.token_text(t)));
+    if (shared && run) {
+      run->second = t.end;
+    } else if (shared) {
+      run = std::pair{t.begin, t.end};
+    } else if (run) {
+      out.push_back({{"begin", run->first}, {"end", run->second}, {"kind", "shared"}});
+      run.reset();
+    }
+  }
+  if (run) out.push_back({{"begin", run->first}, {"end", run->second}, {"kind", "shared"}});
+  for (const auto& s : text.selectors) {
+    if (s.source != SelectorSource::body) continue;
+    out.push_back({{"begin", s.begin},
+                   {"end", s.end},
+                   {"kind", "selector"},
+                   {"label", std::string(to_string(s.kind)) + " " + s.value}});
+  }
+  for (const auto& h : text.indicators.hits)
+    out.push_back({{"begin", h.begin},
+                   {"end", h.end},
+                   {"kind", "indicator"},
+                   {"label", lexicon.indicators()[h.indicator].id}});
+  return out;
+}
+
+}  // namespace
+
+IngestResult OnlineService::ingest(const auth::Actor& actor, int64_t org_id, std::istream& raw,
+                                   const IngestRequest& req) {
+  AdFileHasher hashing(raw);
+  std::istream in(&hashing);
+  const Lexicon& lexicon = Lexicon::builtin();
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<Lexicon::Scratch> scratch(threads);
+  for (auto& s : scratch) s = lexicon.make_scratch();
+  SelectorOptions selector_options;
+  selector_options.default_region = req.region;
+
+  std::vector<Ad> ads;
+  std::vector<linking::AdFeatures> features;
+  IngestOptions options = req.ingest;
+  options.progress = [&](uint64_t rows) {
+    if (req.progress) req.progress(hashing.bytes(), rows);
+  };
+  auto sink = [&](std::span<const Ad> batch) {
+    const size_t first = features.size();
+    features.resize(first + batch.size());
+    auto work = [&](unsigned t) {
+      for (size_t i = t; i < batch.size(); i += threads)
+        features[first + i] = ad_features(batch[i], lexicon, scratch[t], selector_options);
+    };
+    std::vector<std::future<void>> running;
+    for (unsigned t = 1; t < threads; ++t) running.push_back(std::async(std::launch::async, work, t));
+    work(0);
+    for (auto& r : running) r.get();
+    ads.insert(ads.end(), batch.begin(), batch.end());
+  };
+  IngestSummary s = ingest_ads(in, req.format, sink, options);  // strict: throws, nothing stored
+  const std::string sha = hashing.hex_digest();
+
+  IngestResult result;
+  store_.write([&](store::Connection& c) {
+    // Ids the organisation already holds are bad rows of this file: reported with their line.
+    auto held = repository::ad_keys(c, org_id);
+    std::vector<RowIssue> issues = s.issues;
+    std::vector<uint8_t> keep(ads.size(), 1);
+    uint64_t duplicates = 0;
+    for (size_t i = 0; i < ads.size(); ++i) {
+      if (!held.contains(ads[i].id)) continue;
+      RowIssue issue{ads[i].line, "id", "the id " + ads[i].id + " is already stored", true};
+      if (req.ingest.strict) invalid("line " + std::to_string(ads[i].line), to_string(issue));
+      keep[i] = 0;
+      ++duplicates;
+      if (issues.size() < options.max_listed_issues) issues.push_back(std::move(issue));
+    }
+    std::sort(issues.begin(), issues.end(),
+              [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+    result.summary = ingest_summary_json(s, issues, duplicates);
+    if (req.stage) req.stage("storing " + std::to_string(ads.size() - duplicates) + " ads");
+    repository::NewIngest ni{org_id,
+                             req.file_name,
+                             sha,
+                             actor.name,
+                             actor.user_id,
+                             now_iso(),
+                             static_cast<int64_t>(s.rows_read),
+                             static_cast<int64_t>(s.ingested - duplicates),
+                             static_cast<int64_t>(s.skipped + duplicates),
+                             result.summary.dump()};
+    result.ingest_id = repository::insert_ingest(c, ni);
+    for (size_t i = 0; i < ads.size(); ++i)
+      if (keep[i]) repository::insert_ad(c, org_id, result.ingest_id, ads[i], features[i]);
+    result.analysis = recompute(c, org_id, req.stage);
+    audit_.append(c, actor.event("ads.ingest", "online_ingest", std::to_string(result.ingest_id)));
+  });
+  return result;
+}
+
+Json OnlineService::networks(int64_t org_id, int64_t limit) {
+  Json out;
+  store_.read([&](store::Connection& c) {
+    Json list = Json::array();
+    for (const auto& r : repository::list_networks(c, org_id, limit))
+      list.push_back(network_summary(r));
+    Json common = Json::array();
+    for (const auto& v : repository::too_common(c, org_id))
+      common.push_back({{"kind", v.kind},
+                        {"value", v.value},
+                        {"ads", v.ads},
+                        {"groups", v.groups},
+                        {"cities", v.cities}});
+    Json ingests = Json::array();
+    for (const auto& i : repository::list_ingests(c, org_id))
+      ingests.push_back({{"id", i.id},
+                         {"file_name", i.file_name},
+                         {"created_by", i.created_by},
+                         {"created_at", i.created_at},
+                         {"rows_read", i.rows_read},
+                         {"ingested", i.ingested},
+                         {"skipped", i.skipped}});
+    Json analysis = nullptr;
+    if (auto a = repository::find_analysis(c, org_id))
+      analysis = {{"computed_at", a->computed_at},
+                  {"ads", a->ads},
+                  {"clusters", a->clusters},
+                  {"networks", a->networks}};
+    out = {{"analysis", std::move(analysis)},
+           {"total", repository::count_networks(c, org_id)},
+           {"networks", std::move(list)},
+           {"too_common", std::move(common)},
+           {"ingests", std::move(ingests)}};
+  });
+  return out;
+}
+
+Json OnlineService::network(std::optional<int64_t> org_id, int64_t network_id) {
+  std::optional<repository::NetworkRow> row;
+  std::vector<repository::AdRow> ads;
+  std::map<int64_t, Json> templates;
+  store_.read([&](store::Connection& c) {
+    row = repository::find_network(c, network_id);
+    if (!row || (org_id && row->org_id != *org_id)) return;
+    ads = repository::network_ads(c, row->org_id, network_id);
+    for (const auto& a : ads)
+      if (a.cluster && !templates.contains(*a.cluster))
+        if (auto cl = repository::find_cluster(c, row->org_id, *a.cluster)) {
+          Json t = Json::parse(cl->template_json);
+          t["id"] = cl->id;
+          t["ads"] = cl->ads;
+          templates[*a.cluster] = std::move(t);
+        }
+  });
+  if (!row || (org_id && row->org_id != *org_id))
+    throw Error(ErrorCode::not_found, "no network " + std::to_string(network_id), "id");
+  Json data = Json::parse(row->data);
+  const Lexicon& lexicon = Lexicon::builtin();
+  auto scratch = lexicon.make_scratch();
+  std::map<int64_t, std::set<std::string>> words;
+  for (const auto& [id, t] : templates)
+    for (const auto& p : t["parts"])
+      if (p.contains("token")) words[id].insert(p["token"].get<std::string>());
+  Json ad_list = Json::array();
+  const std::set<std::string> none;
+  for (const auto& a : ads) {
+    const auto& w = a.cluster && words.contains(*a.cluster) ? words[*a.cluster] : none;
+    ad_list.push_back({{"id", a.id},
+                       {"key", a.ad.id},
+                       {"line", a.line},
+                       {"title", a.ad.title},
+                       {"body", a.ad.body},
+                       {"posted_at", a.ad.posted_ms ? Json(format_time(*a.ad.posted_ms)) : Json()},
+                       {"location", a.ad.location},
+                       {"site", a.ad.site},
+                       {"cluster", a.cluster ? Json(*a.cluster) : Json()},
+                       {"indicators", a.indicators},
+                       {"highlights", ad_highlights(a.ad, w, lexicon, scratch)}});
+  }
+  Json tlist = Json::array();
+  for (auto& [id, t] : templates) tlist.push_back(std::move(t));
+  Json movement = data["path"];
+  Json links = data["links"];
+  data.erase("links");
+  data.erase("path");
+  return {{"network", std::move(data)},
+          {"ads", std::move(ad_list)},
+          {"links", std::move(links)},
+          {"templates", std::move(tlist)},
+          {"movement", std::move(movement)}};
+}
+
+Json OnlineService::indicator_feedback(const auth::Actor& actor, int64_t org_id,
+                                       const std::string& indicator, int64_t ad_id,
+                                       bool true_positive) {
+  if (Lexicon::builtin().find(indicator) < 0)
+    invalid("indicator", "no indicator " + indicator + " in the lexicon");
+  store_.write([&](store::Connection& c) {
+    auto ad = repository::find_ad(c, ad_id);
+    auto org = c.query_one("SELECT org_id FROM online_ads WHERE id = ?", {ad_id});
+    if (!ad || !org || org->integer(0) != org_id)
+      throw Error(ErrorCode::not_found, "no ad " + std::to_string(ad_id), "ad_id");
+    if (std::find(ad->indicators.begin(), ad->indicators.end(), indicator) == ad->indicators.end())
+      invalid("indicator", "the ad " + ad->ad.id + " does not have the indicator " + indicator);
+    repository::insert_feedback(c, org_id, indicator, ad_id, true_positive, actor.name,
+                                actor.user_id, now_iso());
+    audit_.append(c, actor.event("ads.indicator.feedback", "online_ad", std::to_string(ad_id)));
+  });
+  for (const auto& i : indicators(org_id)["indicators"])
+    if (i["id"] == indicator) return i;
+  return Json::object();
+}
+
+Json OnlineService::indicators(int64_t org_id) {
+  std::vector<repository::FeedbackCount> counts;
+  store_.read([&](store::Connection& c) { counts = repository::feedback_counts(c, org_id); });
+  std::map<std::string, repository::FeedbackCount> by_id;
+  for (auto& f : counts) by_id[f.indicator] = f;
+  const Lexicon& lexicon = Lexicon::builtin();
+  Json list = Json::array();
+  for (const auto& i : lexicon.indicators()) {
+    const auto it = by_id.find(i.id);
+    const int64_t tp = it == by_id.end() ? 0 : it->second.true_positive;
+    const int64_t fp = it == by_id.end() ? 0 : it->second.false_positive;
+    list.push_back({{"id", i.id},
+                    {"category", i.category},
+                    {"language", i.language},
+                    {"weight", i.weight},
+                    {"source", i.source},
+                    {"true_positive", tp},
+                    {"false_positive", fp},
+                    {"precision", tp + fp > 0 ? Json(static_cast<double>(tp) /
+                                                     static_cast<double>(tp + fp))
+                                              : Json()}});
+  }
+  return {{"lexicon_version", lexicon.version()}, {"indicators", std::move(list)}};
+}
+
+EvidencePackage OnlineService::export_evidence(const auth::Actor& actor,
+                                               std::optional<int64_t> org_id, int64_t network_id) {
+  Json net = network(org_id, network_id);
+  auto package = build_package(net, now_iso(), actor.name);
+  const std::string manifest_sha = to_hex(sha256(package.manifest_text()));
+  store_.write([&](store::Connection& c) {
+    auto org = repository::network_org(c, network_id);
+    if (!org) throw Error(ErrorCode::not_found, "no network " + std::to_string(network_id), "id");
+    package.export_id = repository::insert_export(c, *org, network_id, manifest_sha, actor.name,
+                                                  actor.user_id, now_iso());
+    audit_.append(c,
+                  actor.event("ads.evidence.export", "online_network", std::to_string(network_id)));
+  });
+  return package;
+}
+
+int64_t OnlineService::operator_org(const std::string& name, bool create) {
+  int64_t id = 0;
+  auto body = [&](store::Connection& c) {
+    if (!name.empty()) {
+      if (auto o = auth::find_organisation(c, name)) {
+        id = o->id;
+      } else if (create) {
+        id = auth::ensure_organisation(c, name, "online_platform").id;
+      } else {
+        invalid("org", "--org: no organisation is named '" + name + "'");
+      }
+      return;
+    }
+    auto all = repository::organisations(c);
+    if (all.size() == 1) {
+      id = all.front();
+    } else if (all.empty() && create) {
+      id = auth::ensure_organisation(c, "Local analysis", "online_platform").id;
+    } else if (all.empty()) {
+      invalid("org", "the store has no organisation and no ads: run ctip ads ingest first");
+    } else {
+      invalid("org", "the store has several organisations: give --org NAME");
+    }
+  };
+  if (create) {
+    store_.write(body);
+  } else {
+    store_.read(body);
+  }
+  return id;
+}
+
+std::optional<int64_t> OnlineService::network_org(store::Connection& c, int64_t network_id) {
+  return repository::network_org(c, network_id);
+}
+
+}  // namespace ctip::online
