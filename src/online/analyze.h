@@ -15,8 +15,8 @@
 #include "core/json_input.h"
 #include "online/ingest.h"
 #include "online/lexicon.h"
-#include "online/selectors.h"
 #include "online/linking/network.h"
+#include "online/selectors.h"
 
 namespace ctip::online {
 

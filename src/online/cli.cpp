@@ -153,7 +153,8 @@ void ingest_command(const StoreArgs& a) {
     req.progress = [&](uint64_t bytes, uint64_t rows) {
       const auto at = static_cast<int64_t>(bytes);
       if (at <= progress.done) return;
-      progress = jobs::advance(progress, at, std::max(total, at), std::to_string(rows) + " ads read");
+      progress =
+          jobs::advance(progress, at, std::max(total, at), std::to_string(rows) + " ads read");
       bar.update(progress);
     };
     req.stage = [&](const std::string& stage) {
@@ -171,8 +172,10 @@ void ingest_command(const StoreArgs& a) {
               << issues[i]["field"].get<std::string>() << ": "
               << issues[i]["message"].get<std::string>()
               << (issues[i]["skipped"].get<bool>() ? " (skipped)" : "") << "\n";
-  if (issues.size() > 20) std::cerr << "ctip: ... and " << r.summary["issue_count"].get<int64_t>() - 20 << " more\n";
-  if (a.as_json) return print_json({{"ingest", r.ingest_id}, {"summary", r.summary}, {"analysis", r.analysis}});
+  if (issues.size() > 20)
+    std::cerr << "ctip: ... and " << r.summary["issue_count"].get<int64_t>() - 20 << " more\n";
+  if (a.as_json)
+    return print_json({{"ingest", r.ingest_id}, {"summary", r.summary}, {"analysis", r.analysis}});
   std::cout << "ingest " << r.ingest_id << ": " << r.summary["ingested"] << " ads stored, "
             << r.summary["skipped"] << " rows skipped\n"
             << "clusters and networks recomputed over all " << r.analysis["ads"]
@@ -189,7 +192,8 @@ void networks_command(const StoreArgs& a) {
   for (const auto& n : j["networks"]) {
     std::string cities;
     for (const auto& c : n["cities"]) cities += (cities.empty() ? "" : ", ") + c.get<std::string>();
-    std::printf("%-5lld %-9lld %5.1f  %-9s  %-5lld %s\n", static_cast<long long>(n["rank"].get<int64_t>()),
+    std::printf("%-5lld %-9lld %5.1f  %-9s  %-5lld %s\n",
+                static_cast<long long>(n["rank"].get<int64_t>()),
                 static_cast<long long>(n["id"].get<int64_t>()), n["risk"].get<double>(),
                 n["organised"].get<bool>() ? "yes" : "no",
                 static_cast<long long>(n["ads"].get<int64_t>()), cities.c_str());
@@ -212,7 +216,8 @@ void verify_command(const StoreArgs& a) {
   auto r = verify_package(a.dir);
   for (const auto& p : r.problems) std::cerr << "ctip: " << p << "\n";
   if (!r.ok)
-    throw Error(ErrorCode::integrity, "the evidence package in " + a.dir + " does not match its manifest");
+    throw Error(ErrorCode::integrity,
+                "the evidence package in " + a.dir + " does not match its manifest");
   std::cout << "ok: " << r.files << " files match manifest.json\n";
 }
 
@@ -257,7 +262,8 @@ void add_commands(CLI::App& app) {
                      "The organisation whose ads these are (created when new; default: the "
                      "store's only organisation)");
   ingest->add_option("--format", st.format, "csv or jsonl (default: from the file name)");
-  ingest->add_option("--columns", st.columns, "Which file column feeds which field, e.g. body=text");
+  ingest->add_option("--columns", st.columns,
+                     "Which file column feeds which field, e.g. body=text");
   ingest->add_option("--region", st.region, "Region of phone numbers without a country code");
   ingest->add_flag("--strict", st.strict, "Refuse the file at the first bad row (nothing stored)");
   ingest->add_flag("--quiet", st.quiet, "No progress bar");
@@ -267,7 +273,8 @@ void add_commands(CLI::App& app) {
       "unparseable dates) are listed with their line numbers and skipped; --strict refuses the\n"
       "file instead. The file is stored in one transaction: a failure leaves the store as it was.\n"
       "Each ad's text pass runs once; the clusters and networks are then recomputed over all the\n"
-      "organisation's stored ads (new ads join the clusters of the stored ones). Audited ads.ingest.\n"
+      "organisation's stored ads (new ads join the clusters of the stored ones). Audited "
+      "ads.ingest.\n"
       "Example:\n  ctip ads ingest --data ./ctip-data ads.csv");
   ingest->callback([] { ingest_command(st); });
 

@@ -12,15 +12,15 @@ namespace ctip::online {
 namespace {
 
 constexpr std::array<std::string_view, 16> kNames = {
-    "anna", "bella", "candy", "daisy", "eva",  "gigi",  "holly", "ivy",
-    "jade", "kiki",  "lola",  "mia",   "nina", "roxy",  "sasha", "zoe"};
+    "anna", "bella", "candy", "daisy", "eva",  "gigi", "holly", "ivy",
+    "jade", "kiki",  "lola",  "mia",   "nina", "roxy", "sasha", "zoe"};
 constexpr std::array<std::string_view, 14> kCities = {
     "Boston",  "Hartford", "Albany", "Newark",  "Philadelphia", "Baltimore", "Richmond",
     "Atlanta", "Miami",    "Dallas", "Houston", "Denver",       "Phoenix",   "Chicago"};
 constexpr std::array<std::string_view, 10> kBoilerplate = {
-    "100% real pics no games", "discreet and clean",  "serious gentlemen only",
-    "call or text anytime",    "hotel friendly",      "no rush no drama",
-    "upscale and classy",      "short notice ok",     "satisfaction guaranteed",
+    "100% real pics no games",  "discreet and clean", "serious gentlemen only",
+    "call or text anytime",     "hotel friendly",     "no rush no drama",
+    "upscale and classy",       "short notice ok",    "satisfaction guaranteed",
     "private and safe location"};
 constexpr std::array<std::string_view, 6> kTemplates = {
     "new in town!! {name} {age}yo sweet and fun, just arrived in {city}. "
@@ -96,8 +96,8 @@ std::string demo_ads_csv(size_t ads, uint64_t seed) {
   const int64_t start = 1767225600;  // 2026-01-01 UTC, in seconds
   size_t written_ads = 0, next_line = 100;
   int network = 0;
-  auto row = [&](const std::string& id, const std::string& body, int64_t at,
-                 std::string_view city, const std::string& site) {
+  auto row = [&](const std::string& id, const std::string& body, int64_t at, std::string_view city,
+                 const std::string& site) {
     out << id << "," << csv_field("ad " + id) << "," << csv_field(body) << ","
         << format_time(at * 1000) << "," << csv_field(std::string(city)) << "," << site << ",\n";
     ++written_ads;
@@ -108,7 +108,8 @@ std::string demo_ads_csv(size_t ads, uint64_t seed) {
     const auto& t = kTemplates[pick(kTemplates.size())];
     const int area = 200 + static_cast<int>(pick(700));
     std::vector<int> phones;
-    for (size_t p = 0, n = 2 + pick(2); p < n; ++p) phones.push_back(static_cast<int>(next_line++ % 10000));
+    for (size_t p = 0, n = 2 + pick(2); p < n; ++p)
+      phones.push_back(static_cast<int>(next_line++ % 10000));
     std::vector<std::string_view> route;
     for (size_t c = 0, n = 2 + pick(4); c < n; ++c) route.push_back(kCities[pick(kCities.size())]);
     const size_t size = 15 + pick(46);
@@ -116,9 +117,10 @@ std::string demo_ads_csv(size_t ads, uint64_t seed) {
     const std::string site = "site-" + std::string(1, static_cast<char>('a' + pick(3)));
     for (size_t i = 0; i < size; ++i) {
       const auto city = route[i * route.size() / size];
-      std::string body = fill(t, kNames[pick(kNames.size())], 18 + static_cast<int>(pick(8)), city,
-                              kBoilerplate[pick(kBoilerplate.size())],
-                              written(area, phones[pick(phones.size())], static_cast<unsigned>(rng())));
+      std::string body =
+          fill(t, kNames[pick(kNames.size())], 18 + static_cast<int>(pick(8)), city,
+               kBoilerplate[pick(kBoilerplate.size())],
+               written(area, phones[pick(phones.size())], static_cast<unsigned>(rng())));
       if (pick(4) == 0) body += " 💋";
       row("n" + std::to_string(network) + "-" + std::to_string(i), body, at, city, site);
       at += 3600 * static_cast<int64_t>(4 + pick(30));

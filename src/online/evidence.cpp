@@ -171,8 +171,8 @@ std::string report_html(const Json& net) {
     << "<body>\n<h1>Network " << n["id"] << " (rank " << n["rank"] << ")</h1>"
     << "<p class=\"lead\">A network is a lead, not proof: every link below names the value or "
        "template that makes it, so that each can be checked against the ads.</p>"
-    << "<h2>Risk</h2><p>Score " << n["risk"] << (n.value("organised", false) ? ", ranked as organised" : "")
-    << ".</p><ul>";
+    << "<h2>Risk</h2><p>Score " << n["risk"]
+    << (n.value("organised", false) ? ", ranked as organised" : "") << ".</p><ul>";
   for (const auto& r : n["reasons"])
     h << "<li>" << html_escape(text_of(r["text"])) << " (+" << r["points"] << ")</li>";
   h << "</ul><h2>Selectors</h2><table><tr><th>kind</th><th>value</th><th>ads</th></tr>";
@@ -203,9 +203,10 @@ std::string report_html(const Json& net) {
        "selectors</mark> <mark class=\"indicator\">indicators</mark></p>";
   for (const auto& a : net["ads"]) {
     h << "<h3 id=\"ad-" << a["id"] << "\">Ad " << a["id"] << ": " << html_escape(text_of(a["key"]))
-      << "</h3><p>" << html_escape(text_of(a["posted_at"])) << " " << html_escape(text_of(a["location"]))
-      << " " << html_escape(text_of(a["site"])) << "</p>";
-    if (!text_of(a["title"]).empty()) h << "<p><b>" << html_escape(text_of(a["title"])) << "</b></p>";
+      << "</h3><p>" << html_escape(text_of(a["posted_at"])) << " "
+      << html_escape(text_of(a["location"])) << " " << html_escape(text_of(a["site"])) << "</p>";
+    if (!text_of(a["title"]).empty())
+      h << "<p><b>" << html_escape(text_of(a["title"])) << "</b></p>";
     h << "<div class=\"ad\">" << highlighted_body(text_of(a["body"]), a["highlights"]) << "</div>";
   }
   h << "</body></html>\n";
@@ -222,12 +223,9 @@ EvidencePackage build_package(const Json& network, const std::string& created_at
     f.sha256 = to_hex(sha256(f.content));
     files.push_back({{"name", f.name}, {"sha256", f.sha256}, {"bytes", f.content.size()}});
   }
-  p.manifest = {{"format", kManifestFormat},
-                {"network", network["network"]["id"]},
-                {"created_at", created_at},
-                {"created_by", created_by},
-                {"algorithm", "SHA-256"},
-                {"files", std::move(files)}};
+  p.manifest = {{"format", kManifestFormat}, {"network", network["network"]["id"]},
+                {"created_at", created_at},  {"created_by", created_by},
+                {"algorithm", "SHA-256"},    {"files", std::move(files)}};
   return p;
 }
 
@@ -265,7 +263,8 @@ VerifyResult verify_package(const std::filesystem::path& dir) {
   std::set<std::string> listed{"manifest.json"};
   for (const auto& f : manifest["files"]) {
     const std::string name = f.value("name", "");
-    if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos) {
+    if (name.empty() || name.find('/') != std::string::npos ||
+        name.find("..") != std::string::npos) {
       r.problems.push_back("manifest.json: a file name that is not a plain name");
       continue;
     }

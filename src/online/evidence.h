@@ -24,8 +24,8 @@ struct PackageFile {
 
 struct EvidencePackage {
   std::vector<PackageFile> files;  // network.json, report.html
-  Json manifest;                   // {"format", "network", "created_at", "files": [{name, sha256, bytes}]}
-  int64_t export_id = 0;            // the online_exports row, once recorded
+  Json manifest;          // {"format", "network", "created_at", "files": [{name, sha256, bytes}]}
+  int64_t export_id = 0;  // the online_exports row, once recorded
   std::string manifest_text() const { return manifest.dump(2) + "\n"; }
 };
 

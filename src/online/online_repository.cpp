@@ -53,7 +53,7 @@ AdRow ad_row(const store::Row& r) {
 }
 
 NetworkRow network_row(const store::Row& r) {
-  return {r.integer(0), r.integer(1), r.integer(2), r.integer(3),
+  return {r.integer(0), r.integer(1),      r.integer(2), r.integer(3),
           r.real(4),    r.integer(5) != 0, r.text(6)};
 }
 
@@ -89,9 +89,9 @@ int64_t insert_ad(store::Connection& c, int64_t org_id, int64_t ingest_id, const
            "indicator_weight, first_person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
            "?, ?) RETURNING id",
            {org_id, ingest_id, ad.id, static_cast<int64_t>(ad.line), ad.title, ad.body,
-            optional_integer(ad.posted_ms), ad.location, ad.site, ad.phone, ad.email,
-            ad.image_hash, f.city, Json(f.tokens).dump(), Json(f.indicators).dump(),
-            f.indicator_weight, int64_t{f.first_person ? 1 : 0}})
+            optional_integer(ad.posted_ms), ad.location, ad.site, ad.phone, ad.email, ad.image_hash,
+            f.city, Json(f.tokens).dump(), Json(f.indicators).dump(), f.indicator_weight,
+            int64_t{f.first_person ? 1 : 0}})
           .integer(0);
   for (const auto& s : f.selectors)
     c.execute("INSERT INTO online_ad_selectors (ad_id, kind, value) VALUES (?, ?, ?)",
@@ -121,10 +121,10 @@ StoredFeatures load_features(store::Connection& c, int64_t org_id) {
   }
   // Selectors in the order they were found would need their position; the engine treats an ad's
   // selectors as a set, so kind and value order is as good.
-  for (const auto& r : c.query(
-           "SELECT s.ad_id, s.kind, s.value FROM online_ad_selectors s JOIN online_ads a ON "
-           "a.id = s.ad_id WHERE a.org_id = ? ORDER BY s.ad_id, s.kind, s.value",
-           {org_id})) {
+  for (const auto& r :
+       c.query("SELECT s.ad_id, s.kind, s.value FROM online_ad_selectors s JOIN online_ads a ON "
+               "a.id = s.ad_id WHERE a.org_id = ? ORDER BY s.ad_id, s.kind, s.value",
+               {org_id})) {
     auto it = index.find(r.integer(0));
     if (it == index.end()) continue;
     out.ads[it->second].selectors.push_back({stored_kind(r.text(1)), r.text(2)});
@@ -179,16 +179,17 @@ void set_analysis(store::Connection& c, int64_t org_id, const std::string& compu
 
 std::vector<NetworkRow> list_networks(store::Connection& c, int64_t org_id, int64_t limit) {
   std::vector<NetworkRow> out;
-  for (const auto& r : c.query(std::string("SELECT ") + kNetworkColumns +
-                                   " FROM online_networks WHERE org_id = ? ORDER BY ranking LIMIT ?",
-                               {org_id, limit}))
+  for (const auto& r :
+       c.query(std::string("SELECT ") + kNetworkColumns +
+                   " FROM online_networks WHERE org_id = ? ORDER BY ranking LIMIT ?",
+               {org_id, limit}))
     out.push_back(network_row(r));
   return out;
 }
 
 std::optional<NetworkRow> find_network(store::Connection& c, int64_t id) {
-  auto r = c.query_one(std::string("SELECT ") + kNetworkColumns + " FROM online_networks WHERE id = ?",
-                       {id});
+  auto r = c.query_one(
+      std::string("SELECT ") + kNetworkColumns + " FROM online_networks WHERE id = ?", {id});
   if (!r) return std::nullopt;
   return network_row(*r);
 }
@@ -250,8 +251,8 @@ std::vector<IngestRow> list_ingests(store::Connection& c, int64_t org_id) {
        c.query("SELECT id, file_name, created_by, created_at, rows_read, ingested, skipped FROM "
                "online_ingests WHERE org_id = ? ORDER BY id",
                {org_id}))
-    out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.integer(4), r.integer(5),
-                   r.integer(6)});
+    out.push_back(
+        {r.integer(0), r.text(1), r.text(2), r.text(3), r.integer(4), r.integer(5), r.integer(6)});
   return out;
 }
 
@@ -261,25 +262,25 @@ void insert_feedback(store::Connection& c, int64_t org_id, const std::string& in
   c.execute(
       "INSERT INTO online_indicator_feedback (org_id, indicator, ad_id, verdict, created_by, "
       "created_by_user, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {org_id, indicator, ad_id,
-       std::string(true_positive ? "true_positive" : "false_positive"), created_by,
-       optional_integer(created_by_user), created_at});
+      {org_id, indicator, ad_id, std::string(true_positive ? "true_positive" : "false_positive"),
+       created_by, optional_integer(created_by_user), created_at});
 }
 
 std::vector<FeedbackCount> feedback_counts(store::Connection& c, int64_t org_id) {
   std::vector<FeedbackCount> out;
-  for (const auto& r : c.query(
-           "SELECT indicator, SUM(CASE WHEN verdict = 'true_positive' THEN 1 ELSE 0 END), "
-           "SUM(CASE WHEN verdict = 'false_positive' THEN 1 ELSE 0 END) FROM "
-           "online_indicator_feedback WHERE org_id = ? GROUP BY indicator ORDER BY indicator",
-           {org_id}))
+  for (const auto& r :
+       c.query("SELECT indicator, SUM(CASE WHEN verdict = 'true_positive' THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN verdict = 'false_positive' THEN 1 ELSE 0 END) FROM "
+               "online_indicator_feedback WHERE org_id = ? GROUP BY indicator ORDER BY indicator",
+               {org_id}))
     out.push_back({r.text(0), r.integer(1), r.integer(2)});
   return out;
 }
 
 std::vector<int64_t> organisations(store::Connection& c) {
   std::vector<int64_t> out;
-  for (const auto& r : c.query("SELECT id FROM organisations ORDER BY id")) out.push_back(r.integer(0));
+  for (const auto& r : c.query("SELECT id FROM organisations ORDER BY id"))
+    out.push_back(r.integer(0));
   return out;
 }
 

@@ -71,7 +71,8 @@ Json ingest_summary_json(const IngestSummary& s, const std::vector<RowIssue>& is
                          uint64_t extra_skipped) {
   Json columns = Json::object();
   for (size_t f = 0; f < kAdFieldCount; ++f)
-    if (!s.columns[f].empty()) columns[std::string(to_string(static_cast<AdField>(f)))] = s.columns[f];
+    if (!s.columns[f].empty())
+      columns[std::string(to_string(static_cast<AdField>(f)))] = s.columns[f];
   return {{"format", to_string(s.format)},
           {"rows_read", s.rows_read},
           {"ingested", s.ingested - extra_skipped},
@@ -93,14 +94,10 @@ Json template_json(const linking::ClusterTemplate& t, std::span<const int64_t> a
     fills.push_back({{"ad", ad_rows[i]},
                      {"values", t.fills[i].values},
                      {"missing_tokens", t.fills[i].missing_tokens}});
-  return {{"text", t.text()},
-          {"parts", std::move(parts)},
-          {"slots", t.slots},
-          {"fills", std::move(fills)},
-          {"support", t.support},
-          {"description_bits", t.description_bits},
-          {"raw_bits", t.raw_bits},
-          {"compresses", t.compresses},
+  return {{"text", t.text()},       {"parts", std::move(parts)},
+          {"slots", t.slots},       {"fills", std::move(fills)},
+          {"support", t.support},   {"description_bits", t.description_bits},
+          {"raw_bits", t.raw_bits}, {"compresses", t.compresses},
           {"ads_used", t.ads_used}};
 }
 
@@ -117,7 +114,8 @@ Json network_data(const linking::Network& n, size_t rank, const linking::Network
   }
   Json selectors = Json::array();
   for (const auto& [sel, count] : n.selectors)
-    selectors.push_back({{"kind", linking::to_string(sel.kind)}, {"value", sel.value}, {"ads", count}});
+    selectors.push_back(
+        {{"kind", linking::to_string(sel.kind)}, {"value", sel.value}, {"ads", count}});
   Json path = Json::array();
   for (const auto& v : n.path)
     path.push_back({{"city", v.city},
@@ -135,9 +133,10 @@ Json network_data(const linking::Network& n, size_t rank, const linking::Network
   for (size_t i = 0; i < n.links.size() && i < kMaxStoredLinks; ++i) {
     const auto& l = na.links[n.links[i]];
     const auto& e = na.evidence[l.evidence];
-    Json via = e.via == linking::Evidence::Via::selector
-                   ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
-                   : Json{{"kind", "template"}, {"cluster", row(e.cluster)}};
+    Json via =
+        e.via == linking::Evidence::Via::selector
+            ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
+            : Json{{"kind", "template"}, {"cluster", row(e.cluster)}};
     via["ads"] = e.ads;
     links.push_back({{"a", row(l.a)}, {"b", row(l.b)}, {"via", std::move(via)}});
   }
@@ -303,7 +302,8 @@ IngestResult OnlineService::ingest(const auth::Actor& actor, int64_t org_id, std
         features[first + i] = ad_features(batch[i], lexicon, scratch[t], selector_options);
     };
     std::vector<std::future<void>> running;
-    for (unsigned t = 1; t < threads; ++t) running.push_back(std::async(std::launch::async, work, t));
+    for (unsigned t = 1; t < threads; ++t)
+      running.push_back(std::async(std::launch::async, work, t));
     work(0);
     for (auto& r : running) r.get();
     ads.insert(ads.end(), batch.begin(), batch.end());
@@ -473,16 +473,16 @@ Json OnlineService::indicators(int64_t org_id) {
     const auto it = by_id.find(i.id);
     const int64_t tp = it == by_id.end() ? 0 : it->second.true_positive;
     const int64_t fp = it == by_id.end() ? 0 : it->second.false_positive;
-    list.push_back({{"id", i.id},
-                    {"category", i.category},
-                    {"language", i.language},
-                    {"weight", i.weight},
-                    {"source", i.source},
-                    {"true_positive", tp},
-                    {"false_positive", fp},
-                    {"precision", tp + fp > 0 ? Json(static_cast<double>(tp) /
-                                                     static_cast<double>(tp + fp))
-                                              : Json()}});
+    list.push_back(
+        {{"id", i.id},
+         {"category", i.category},
+         {"language", i.language},
+         {"weight", i.weight},
+         {"source", i.source},
+         {"true_positive", tp},
+         {"false_positive", fp},
+         {"precision",
+          tp + fp > 0 ? Json(static_cast<double>(tp) / static_cast<double>(tp + fp)) : Json()}});
   }
   return {{"lexicon_version", lexicon.version()}, {"indicators", std::move(list)}};
 }

@@ -34,9 +34,9 @@ namespace ctip::online {
 
 struct IngestRequest {
   AdFormat format = AdFormat::csv;
-  std::string file_name;        // shown in listings
-  IngestOptions ingest;         // columns, limits, strict
-  std::string region = "US";    // phone numbers without a country code or a known location
+  std::string file_name;      // shown in listings
+  IngestOptions ingest;       // columns, limits, strict
+  std::string region = "US";  // phone numbers without a country code or a known location
   // Called as the file is read (bytes and rows so far) and as the analysis runs.
   std::function<void(uint64_t bytes, uint64_t rows)> progress;
   std::function<void(const std::string& stage)> stage;

@@ -24,7 +24,8 @@ using jobs::testing::Env;
 
 const auth::Actor kOperator = auth::Actor::operator_named("cli");
 
-IngestResult ingest_text(OnlineService& svc, int64_t org, const std::string& text, bool strict = false) {
+IngestResult ingest_text(OnlineService& svc, int64_t org, const std::string& text,
+                         bool strict = false) {
   std::istringstream in(text);
   IngestRequest req;
   req.file_name = "test.csv";
@@ -42,9 +43,9 @@ int64_t audit_count(Env& env, const std::string& action) {
 std::set<std::set<std::string>> network_partition(Env& env, int64_t org) {
   std::map<int64_t, std::set<std::string>> by_network;
   env.store->read([&](store::Connection& c) {
-    for (const auto& r : c.query(
-             "SELECT ad_key, network_id FROM online_ads WHERE org_id = ? AND network_id IS NOT NULL",
-             {org}))
+    for (const auto& r : c.query("SELECT ad_key, network_id FROM online_ads WHERE org_id = ? AND "
+                                 "network_id IS NOT NULL",
+                                 {org}))
       by_network[r.integer(1)].insert(r.text(0));
   });
   std::set<std::set<std::string>> out;
@@ -55,9 +56,9 @@ std::set<std::set<std::string>> network_partition(Env& env, int64_t org) {
 std::set<std::set<std::string>> cluster_partition(Env& env, int64_t org) {
   std::map<int64_t, std::set<std::string>> by_cluster;
   env.store->read([&](store::Connection& c) {
-    for (const auto& r : c.query(
-             "SELECT ad_key, cluster_id FROM online_ads WHERE org_id = ? AND cluster_id IS NOT NULL",
-             {org}))
+    for (const auto& r : c.query("SELECT ad_key, cluster_id FROM online_ads WHERE org_id = ? AND "
+                                 "cluster_id IS NOT NULL",
+                                 {org}))
       by_cluster[r.integer(1)].insert(r.text(0));
   });
   std::set<std::set<std::string>> out;
@@ -90,7 +91,8 @@ TEST(OnlineService, AdsIngestedInTwoFilesGiveTheNetworksOfOneFile) {
   // At least one network has ads from both files: the second file joined it.
   std::set<std::string> first_keys;
   std::istringstream lines(csv.substr(header_end, half - header_end));
-  for (std::string line; std::getline(lines, line);) first_keys.insert(line.substr(0, line.find(',')));
+  for (std::string line; std::getline(lines, line);)
+    first_keys.insert(line.substr(0, line.find(',')));
   bool joined = false;
   for (const auto& n : split) {
     size_t in_first = 0;
@@ -105,7 +107,8 @@ TEST(OnlineService, AdsIngestedInTwoFilesGiveTheNetworksOfOneFile) {
   EXPECT_EQ(list["networks"][0]["rank"], 1);
   EXPECT_EQ(list["analysis"]["ads"], 800);
   for (size_t i = 1; i < list["networks"].size(); ++i)
-    EXPECT_GE(list["networks"][i - 1]["risk"].get<double>(), list["networks"][i]["risk"].get<double>());
+    EXPECT_GE(list["networks"][i - 1]["risk"].get<double>(),
+              list["networks"][i]["risk"].get<double>());
 }
 
 TEST(OnlineService, AdsSharingAPhoneAreInOneNetworkUnlessThePhoneIsTooCommon) {
@@ -144,9 +147,9 @@ TEST(OnlineService, BadRowsAreReportedWithTheirLinesAndStrictRefusesTheFile) {
   const std::string bad =
       "id,body,city\n"
       "b1,just arrived call 713 555 0101,dallas\n"
-      "b2,,dallas\n"                         // line 3: no body
-      "a1,again the first ad,houston\n"      // line 4: already stored
-      "b1,a second b1,dallas\n";             // line 5: duplicate in the file
+      "b2,,dallas\n"                     // line 3: no body
+      "a1,again the first ad,houston\n"  // line 4: already stored
+      "b1,a second b1,dallas\n";         // line 5: duplicate in the file
   auto r = ingest_text(svc, 1, bad);
   EXPECT_EQ(r.summary["ingested"], 1);
   EXPECT_EQ(r.summary["skipped"], 3);

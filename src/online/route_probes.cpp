@@ -2,12 +2,13 @@
 // generated ads file ingested into organisation "Unit" and one into "Other NGO" through the
 // service, so that every route has a network to answer with and another organisation's network
 // to be refused.
+#include "server/route_probes.h"
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "online/demo_ads.h"
 #include "online/online_service.h"
-#include "server/route_probes.h"
 
 namespace ctip::server::testing {
 

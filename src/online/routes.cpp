@@ -34,8 +34,8 @@ Reply network_route(Call& call) {
 }
 
 Reply evidence_route(Call& call) {
-  auto package = service(call).export_evidence(call.actor(), call.actor().visible_org,
-                                               call.path_id("id"));
+  auto package =
+      service(call).export_evidence(call.actor(), call.actor().visible_org, call.path_id("id"));
   Json files = Json::array();
   for (const auto& f : package.files)
     files.push_back({{"name", f.name}, {"sha256", f.sha256}, {"content", f.content}});
