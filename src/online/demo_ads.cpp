@@ -22,29 +22,30 @@ constexpr std::array<std::string_view, 10> kBoilerplate = {
     "call or text anytime",     "hotel friendly",     "no rush no drama",
     "upscale and classy",       "short notice ok",    "satisfaction guaranteed",
     "private and safe location"};
-constexpr std::array<std::string_view, 6> kTemplates = {
-    "new in town!! {name} {age}yo sweet and fun, just arrived in {city}. "
-    "{boiler}. call {phone} ask for {name}",
-    "Hey gentlemen, {name} is here for a few days only in {city}, {age} years young. "
-    "New girls every week. {boiler}. Text {phone}",
-    "JUST ARRIVED {city}: sexy {name} ({age}) and her friend. 24/7 incall. {boiler}. {phone}",
-    "{name} {age} - fresh face visiting {city} this week. she is sweet, ask about specials. "
-    "{boiler}. Contact {phone} no blocked calls",
-    "Exotic {name} {age}yo now available in {city}!!! two girls available, "
-    "she only speaks a little english. {boiler}. {phone}",
-    "Brand new {name}, {age}, first time in {city}. Our girls are young and ready. "
-    "{boiler}. call or text {phone}"};
-constexpr std::array<std::string_view, 8> kOwnWords = {
-    "I am {name}, a mature independent lady living in {city}. I enjoy good conversation. "
-    "{boiler}. My number {phone}",
-    "Hi, my name is {name}. I work on my own in {city}, by appointment only. {boiler}. "
-    "Call me at {phone}",
-    "Independent {name} here, {city} local for years. I set my own hours. {boiler}. {phone}",
-    "It's {name}! I love meeting new friends in {city}. {boiler}. Reach me: {phone}",
-    "{name} - independent and relaxed, my place near downtown {city}. {boiler}. Text me {phone}",
-    "Me: {name}, {city}. Classy, calm and honest, I screen everyone. {boiler}. {phone}",
-    "Looking for a sweet escape? I am {name} in {city}. {boiler}. Ring me {phone}",
-    "Just me, {name}, in {city} on weekends. No agency, no drama. {boiler}. {phone}"};
+// The openings of a network's ads (third person, movement and youth wording) and of an
+// independent poster's (first person); the rest of each text is words of a made-up vocabulary,
+// so that unrelated posters share only the boilerplate.
+constexpr std::array<std::string_view, 6> kNetworkOpenings = {
+    "new in town!! {name} {age}yo sweet and fun, just arrived in {city}.",
+    "Hey gentlemen, {name} is here for a few days only in {city}, {age} years young. New girls "
+    "every week.",
+    "JUST ARRIVED {city}: sexy {name} ({age}) and her friend. 24/7 incall.",
+    "{name} {age} - fresh face visiting {city} this week. she is sweet, ask about specials.",
+    "Exotic {name} {age}yo now available in {city}!!! two girls available, she only speaks a "
+    "little english.",
+    "Brand new {name}, {age}, first time in {city}. Our girls are young and ready."};
+constexpr std::array<std::string_view, 8> kOwnOpenings = {
+    "I am {name}, a mature independent lady living in {city}.",
+    "Hi, my name is {name}. I work on my own in {city}, by appointment only.",
+    "Independent {name} here, {city} local for years. I set my own hours.",
+    "It's {name}! I love meeting new friends in {city}.",
+    "{name} - independent and relaxed, my place near downtown {city}.",
+    "Me: {name}, {city}. Classy, calm and honest, I screen everyone.",
+    "Looking for a sweet escape? I am {name} in {city}.",
+    "Just me, {name}, in {city} on weekends. No agency, no drama."};
+constexpr std::array<std::string_view, 24> kSyllables = {
+    "ka",  "lo",  "mi",  "ra",  "te",  "su",  "na",  "vi",  "do",  "ple", "gra", "sto",
+    "tri", "mon", "bel", "cor", "fin", "lux", "sen", "dal", "ver", "qui", "zen", "hol"};
 
 std::string fill(std::string_view t, std::string_view name, int age, std::string_view city,
                  std::string_view boiler, const std::string& phone) {
@@ -91,6 +92,16 @@ std::string csv_field(const std::string& s) {
 std::string demo_ads_csv(size_t ads, uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  // Made-up words (two or three syllables): a poster's own text.
+  auto words = [&](size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+      std::string w;
+      for (size_t k = 0, len = 2 + pick(2); k < len; ++k) w += kSyllables[pick(kSyllables.size())];
+      out += (i ? " " : "") + w;
+    }
+    return out;
+  };
   std::ostringstream out;
   out << "id,title,body,posted_at,city,site,phone\n";
   const int64_t start = 1767225600;  // 2026-01-01 UTC, in seconds
@@ -102,10 +113,12 @@ std::string demo_ads_csv(size_t ads, uint64_t seed) {
         << format_time(at * 1000) << "," << csv_field(std::string(city)) << "," << site << ",\n";
     ++written_ads;
   };
-  // Networks take about 40% of the ads.
+  // Networks take about 40% of the ads: one text each (an opening, its own words, slots for a
+  // name, an age and the city), two or three phones, a route of cities.
   while (written_ads < ads * 2 / 5) {
     ++network;
-    const auto& t = kTemplates[pick(kTemplates.size())];
+    const std::string text = std::string(kNetworkOpenings[pick(kNetworkOpenings.size())]) + " " +
+                             words(14 + pick(8)) + ". {boiler}. call {phone}";
     const int area = 200 + static_cast<int>(pick(700));
     std::vector<int> phones;
     for (size_t p = 0, n = 2 + pick(2); p < n; ++p)
@@ -118,7 +131,7 @@ std::string demo_ads_csv(size_t ads, uint64_t seed) {
     for (size_t i = 0; i < size; ++i) {
       const auto city = route[i * route.size() / size];
       std::string body =
-          fill(t, kNames[pick(kNames.size())], 18 + static_cast<int>(pick(8)), city,
+          fill(text, kNames[pick(kNames.size())], 18 + static_cast<int>(pick(8)), city,
                kBoilerplate[pick(kBoilerplate.size())],
                written(area, phones[pick(phones.size())], static_cast<unsigned>(rng())));
       if (pick(4) == 0) body += " 💋";
@@ -126,21 +139,24 @@ std::string demo_ads_csv(size_t ads, uint64_t seed) {
       at += 3600 * static_cast<int64_t>(4 + pick(30));
     }
   }
-  // Independent posters: one to three ads each, own number, one city; some print a booking line.
+  // Independent posters: one to three re-posts of their own first-person text, their own
+  // number, one city; every 25th also prints a shared booking line.
   int poster = 0;
   while (written_ads < ads) {
     ++poster;
     const auto city = kCities[pick(kCities.size())];
-    const auto& t = kOwnWords[pick(kOwnWords.size())];
+    const std::string text = std::string(kOwnOpenings[pick(kOwnOpenings.size())]) + " " +
+                             words(12 + pick(8)) + ". {boiler}. My number {phone}";
     const auto name = kNames[pick(kNames.size())];
+    const auto boiler = kBoilerplate[pick(kBoilerplate.size())];
     const int area = 200 + static_cast<int>(pick(700));
     std::string phone = written(area, static_cast<int>(next_line++ % 10000), 0);
     if (poster % 25 == 0) phone += " or our booking line (800) 555-0199";
     int64_t at = start + static_cast<int64_t>(pick(90)) * 86400;
+    const std::string site = "site-" + std::string(1, static_cast<char>('a' + pick(5)));
     for (size_t i = 0, n = 1 + pick(3); i < n && written_ads < ads; ++i) {
       row("p" + std::to_string(poster) + "-" + std::to_string(i),
-          fill(t, name, 30, city, kBoilerplate[pick(kBoilerplate.size())], phone), at, city,
-          "site-" + std::string(1, static_cast<char>('a' + pick(5))));
+          fill(text, name, 30, city, boiler, phone), at, city, site);
       at += 86400 * static_cast<int64_t>(1 + pick(10));
     }
   }

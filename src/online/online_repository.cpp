@@ -1,6 +1,7 @@
 #include "online/online_repository.h"
 
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/json_input.h"
