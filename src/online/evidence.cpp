@@ -220,7 +220,7 @@ EvidencePackage build_package(const Json& network, const std::string& created_at
   p.files.push_back({"report.html", report_html(network), ""});
   Json files = Json::array();
   for (auto& f : p.files) {
-    f.sha256 = to_hex(sha256(f.content));
+    f.sha256 = ctip::to_hex(sha256(f.content));
     files.push_back({{"name", f.name}, {"sha256", f.sha256}, {"bytes", f.content.size()}});
   }
   p.manifest = {{"format", kManifestFormat}, {"network", network["network"]["id"]},
@@ -277,7 +277,7 @@ VerifyResult verify_package(const std::filesystem::path& dir) {
     }
     std::stringstream content;
     content << in.rdbuf();
-    if (to_hex(sha256(content.str())) != f.value("sha256", ""))
+    if (ctip::to_hex(sha256(content.str())) != f.value("sha256", ""))
       r.problems.push_back(name + ": SHA-256 differs from the manifest");
   }
   std::error_code ec;

@@ -38,7 +38,7 @@ class AdFileHasher : public std::streambuf {
   std::string hex_digest() {
     std::array<uint8_t, crypto_hash_sha256_BYTES> out{};
     crypto_hash_sha256_final(&state_, out.data());
-    return to_hex(out);
+    return ctip::to_hex(out);
   }
 
  protected:
@@ -491,7 +491,7 @@ EvidencePackage OnlineService::export_evidence(const auth::Actor& actor,
                                                std::optional<int64_t> org_id, int64_t network_id) {
   Json net = network(org_id, network_id);
   auto package = build_package(net, now_iso(), actor.name);
-  const std::string manifest_sha = to_hex(sha256(package.manifest_text()));
+  const std::string manifest_sha = ctip::to_hex(sha256(package.manifest_text()));
   store_.write([&](store::Connection& c) {
     auto org = repository::network_org(c, network_id);
     if (!org) throw Error(ErrorCode::not_found, "no network " + std::to_string(network_id), "id");

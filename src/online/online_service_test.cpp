@@ -207,8 +207,11 @@ TEST(OnlineService, IndicatorFeedbackGivesItsMeasuredPrecision) {
   EXPECT_EQ(last["false_positive"], 1);
   EXPECT_NEAR(last["precision"].get<double>(), 2.0 / 3.0, 1e-9);
   // Another organisation's verdicts are its own.
-  for (const auto& i : svc.indicators(2)["indicators"])
-    if (i["id"] == indicator) EXPECT_TRUE(i["precision"].is_null());
+  for (const auto& i : svc.indicators(2)["indicators"]) {
+    if (i["id"] == indicator) {
+      EXPECT_TRUE(i["precision"].is_null());
+    }
+  }
   EXPECT_EQ(audit_count(env, "ads.indicator.feedback"), 3);
   EXPECT_THROW(svc.indicator_feedback(kOperator, 1, "no.such.indicator", ad, true), Error);
   try {
