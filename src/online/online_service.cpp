@@ -457,7 +457,8 @@ Json OnlineService::indicator_feedback(const auth::Actor& actor, int64_t org_id,
                                 actor.user_id, now_iso());
     audit_.append(c, actor.event("ads.indicator.feedback", "online_ad", std::to_string(ad_id)));
   });
-  for (const auto& i : indicators(org_id)["indicators"])
+  const Json all = indicators(org_id);
+  for (const auto& i : all["indicators"])
     if (i["id"] == indicator) return i;
   return Json::object();
 }
