@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { login, navEntries, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 // What each demo user's navigation shows (besides Home), from data/permissions.json; the
-// placeholders (online, sharing, cases) follow web/src/capabilities/<id>/index.ts.
+// placeholders (sharing, cases) follow web/src/capabilities/<id>/index.ts.
 const EXPECTED = {
   admin: { nav: ['screening', 'users', 'audit'], forbidden: 'cases' },
   investigator: { nav: ['screening', 'online', 'sharing', 'cases'], forbidden: 'flows' },
@@ -142,7 +142,7 @@ test('phone-sized screen (390x844): login and navigation', async () => {
   await page.locator('nav.mainnav a[data-nav=screening]').tap();
   await page.locator('[data-testid=screening-setup]').waitFor();
   await page.locator('nav.mainnav a[data-nav=online]').tap();
-  await page.locator('[data-testid=coming]').waitFor();
+  await page.locator('[data-testid=online-networks]').waitFor();
   await screenshot(page, 'phone-shell');
   const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow2 <= 1, `page is ${overflow2}px wider than the screen`);

@@ -53,6 +53,7 @@ function Ranked({ data }: { data: AdNetworks }) {
         </p>
       )}
       <Card>
+        <div class="online-table-wrap">
         <table class="online-ranked" data-testid="online-networks">
           <thead>
             <tr>
@@ -81,6 +82,7 @@ function Ranked({ data }: { data: AdNetworks }) {
             ))}
           </tbody>
         </table>
+        </div>
       </Card>
       {data.too_common.length > 0 && (
         <Card title={t('online.common.title')} titleId="online-common">
