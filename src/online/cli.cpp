@@ -178,8 +178,8 @@ void ingest_command(const StoreArgs& a) {
     return print_json({{"ingest", r.ingest_id}, {"summary", r.summary}, {"analysis", r.analysis}});
   std::cout << "ingest " << r.ingest_id << ": " << r.summary["ingested"] << " ads stored, "
             << r.summary["skipped"] << " rows skipped\n"
-            << "clusters and networks recomputed over all " << r.analysis["ads"]
-            << " stored ads: " << r.analysis["clusters"] << " clusters, " << r.analysis["networks"]
+            << r.analysis["recomputed"].get<std::string>() << " (" << r.analysis["ads"]
+            << " stored ads): " << r.analysis["clusters"] << " clusters, " << r.analysis["networks"]
             << " networks (" << r.analysis["organised"] << " ranked as organised), "
             << r.analysis["too_common"] << " values too common to link\n";
 }

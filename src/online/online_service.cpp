@@ -218,7 +218,7 @@ Json recompute(store::Connection& c, int64_t org_id,
           {"networks", na.networks.size()},
           {"organised", organised},
           {"too_common", na.too_common.size()},
-          {"recomputed", "clusters and networks were recomputed over all stored ads"}};
+          {"recomputed", "clusters and networks recomputed over all stored ads"}};
 }
 
 Json network_summary(const repository::NetworkRow& r) {
@@ -343,7 +343,21 @@ IngestResult OnlineService::ingest(const auth::Actor& actor, int64_t org_id, std
     result.ingest_id = repository::insert_ingest(c, ni);
     for (size_t i = 0; i < ads.size(); ++i)
       if (keep[i]) repository::insert_ad(c, org_id, result.ingest_id, ads[i], features[i]);
-    result.analysis = recompute(c, org_id, req.stage);
+    if (duplicates < ads.size() || !repository::find_analysis(c, org_id)) {
+      result.analysis = recompute(c, org_id, req.stage);
+    } else {
+      // Nothing new: the stored clusters and networks stand.
+      const auto a = repository::find_analysis(c, org_id);
+      size_t organised = 0;
+      for (const auto& n : repository::list_networks(c, org_id, a->networks))
+        organised += n.organised;
+      result.analysis = {{"ads", a->ads},
+                         {"clusters", a->clusters},
+                         {"networks", a->networks},
+                         {"organised", organised},
+                         {"too_common", repository::too_common(c, org_id).size()},
+                         {"recomputed", "no new ads: the stored clusters and networks stand"}};
+    }
     audit_.append(c, actor.event("ads.ingest", "online_ingest", std::to_string(result.ingest_id)));
   });
   return result;

@@ -64,7 +64,7 @@ def main():
         first = json.loads(store.run("ads", "ingest", halves[0], "--quiet", "--json").stdout)
         assert first["summary"]["ingested"] == 1800, first["summary"]
         r = store.run("ads", "ingest", halves[1], "--quiet")
-        assert "1200 ads stored" in r.stdout and "recomputed over all 3000 stored ads" in r.stdout, r.stdout
+        assert "1200 ads stored" in r.stdout and "recomputed over all stored ads (3000 stored ads)" in r.stdout, r.stdout
 
         # The one-pass analysis of the whole file: the same networks.
         out = os.path.join(tmp, "analysis")
@@ -100,6 +100,11 @@ def main():
         print(f"{shared} phones shared by two ads or more, each within one network; "
               f"{len(common)} too common")
 
+        # The same file again: every id already stored, nothing new, nothing recomputed.
+        again = store.run("ads", "ingest", halves[1], "--quiet")
+        assert "0 ads stored, 1200 rows skipped" in again.stdout and "no new ads" in again.stdout, again.stdout
+        assert partition(query(store, "SELECT ad_key, network_id FROM online_ads")) == stored
+
         # Bad rows: listed with their lines and skipped; --strict refuses and stores nothing.
         bad = os.path.join(tmp, "bad.csv")
         with open(bad, "w", encoding="utf-8") as f:
@@ -128,6 +133,13 @@ def main():
             f.write(" ")
         bad_pkg = subprocess.run([CTIP, "ads", "verify", "--dir", pkg], capture_output=True, text=True)
         assert bad_pkg.returncode == 1 and "network.json" in bad_pkg.stderr, bad_pkg.stderr
+        # A file the manifest does not list is refused too.
+        pkg2 = os.path.join(tmp, "evidence2")
+        store.run("ads", "report", "--network", str(top), "--out", pkg2)
+        with open(os.path.join(pkg2, "notes.txt"), "w", encoding="utf-8") as f:
+            f.write("added later")
+        extra = subprocess.run([CTIP, "ads", "verify", "--dir", pkg2], capture_output=True, text=True)
+        assert extra.returncode == 1 and "notes.txt: not listed" in extra.stderr, extra.stderr
         print("ok")
 
 
