@@ -148,9 +148,19 @@ void set_ad_groups(store::Connection& c, int64_t ad_id, std::optional<int64_t> c
 }
 
 void insert_cluster(store::Connection& c, int64_t id, int64_t org_id, int64_t ads,
-                    const std::string& template_json) {
-  c.execute("INSERT INTO online_clusters (id, org_id, ads, template) VALUES (?, ?, ?, ?)",
-            {id, org_id, ads, template_json});
+                    const std::string& members, const std::string& template_json) {
+  c.execute(
+      "INSERT INTO online_clusters (id, org_id, ads, members, template) VALUES (?, ?, ?, ?, ?)",
+      {id, org_id, ads, members, template_json});
+}
+
+std::unordered_map<std::string, std::string> templates_by_members(store::Connection& c,
+                                                                  int64_t org_id) {
+  std::unordered_map<std::string, std::string> out;
+  for (const auto& r :
+       c.query("SELECT members, template FROM online_clusters WHERE org_id = ?", {org_id}))
+    out.emplace(r.text(0), r.text(1));
+  return out;
 }
 
 void insert_network(store::Connection& c, int64_t id, int64_t org_id, int64_t rank, double risk,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -45,7 +46,10 @@ void clear_analysis(store::Connection& c, int64_t org_id);
 void set_ad_groups(store::Connection& c, int64_t ad_id, std::optional<int64_t> cluster,
                    std::optional<int64_t> network);
 void insert_cluster(store::Connection& c, int64_t id, int64_t org_id, int64_t ads,
-                    const std::string& template_json);
+                    const std::string& members, const std::string& template_json);
+// The organisation's stored templates by their cluster's members hash (before clear_analysis).
+std::unordered_map<std::string, std::string> templates_by_members(store::Connection& c,
+                                                                  int64_t org_id);
 void insert_network(store::Connection& c, int64_t id, int64_t org_id, int64_t rank, double risk,
                     bool organised, int64_t ads, const std::string& data_json);
 void insert_too_common(store::Connection& c, int64_t org_id, const std::string& kind,

@@ -173,22 +173,33 @@ Json recompute(store::Connection& c, int64_t org_id,
   const std::vector<uint32_t> cluster_of = index.cluster_of();
   if (stage) stage("linking networks");
   auto na = linking::link_networks(stored.ads, cluster_of);
+  // A cluster whose ads did not change keeps its template (building one aligns its ads: the
+  // largest cost of a recomputation).
+  auto previous = repository::templates_by_members(c, org_id);
   repository::clear_analysis(c, org_id);
 
   if (stage) stage("templates and storing");
   auto clusters = index.clusters(2);
   std::vector<uint8_t> clustered(stored.ads.size(), 0);
   for (const auto& members : clusters) {
-    std::vector<linking::TemplateAd> tads;
     std::vector<int64_t> rows;
+    std::string ids;
     for (uint32_t a : members) {
       clustered[a] = 1;
-      tads.push_back({stored.ads[a].tokens, stored.ads[a].city});
       rows.push_back(stored.row_ids[a]);
+      ids += std::to_string(stored.row_ids[a]) + ",";
     }
-    auto t = linking::build_template(tads);
+    const std::string hash = ctip::to_hex(sha256(ids));
+    std::string json;
+    if (auto it = previous.find(hash); it != previous.end()) {
+      json = std::move(it->second);
+    } else {
+      std::vector<linking::TemplateAd> tads;
+      for (uint32_t a : members) tads.push_back({stored.ads[a].tokens, stored.ads[a].city});
+      json = template_json(linking::build_template(tads), rows).dump();
+    }
     repository::insert_cluster(c, stored.row_ids[members.front()], org_id,
-                               static_cast<int64_t>(members.size()), template_json(t, rows).dump());
+                               static_cast<int64_t>(members.size()), hash, json);
   }
   size_t organised = 0;
   for (size_t rank = 0; rank < na.networks.size(); ++rank) {

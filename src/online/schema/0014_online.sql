@@ -63,6 +63,8 @@ CREATE TABLE online_clusters (
   id BIGINT PRIMARY KEY,         -- its first ad's row id
   org_id BIGINT NOT NULL REFERENCES organisations(id),
   ads BIGINT NOT NULL,
+  members TEXT NOT NULL,         -- SHA-256 of its ads' row ids: a template is rebuilt only
+                                 -- when its cluster's ads change
   template TEXT NOT NULL         -- JSON: parts, slots, fills, description lengths
 );
 
