@@ -89,6 +89,18 @@ TEST(OnlineService, AdsIngestedInTwoFilesGiveTheNetworksOfOneFile) {
   EXPECT_GT(one.size(), 5u);
   EXPECT_EQ(split, one);
   EXPECT_EQ(cluster_partition(env, 1), cluster_partition(env, 2));
+  // The templates kept from the first file (clusters it did not change) are those one pass
+  // builds.
+  auto templates = [&](int64_t org) {
+    std::multiset<std::pair<int64_t, std::string>> out;
+    env.store->read([&](store::Connection& c) {
+      for (const auto& r :
+           c.query("SELECT ads, template FROM online_clusters WHERE org_id = ?", {org}))
+        out.emplace(r.integer(0), Json::parse(r.text(1))["text"].get<std::string>());
+    });
+    return out;
+  };
+  EXPECT_EQ(templates(1), templates(2));
   // At least one network has ads from both files: the second file joined it.
   std::set<std::string> first_keys;
   std::istringstream lines(csv.substr(header_end, half - header_end));
