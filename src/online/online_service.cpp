@@ -195,6 +195,7 @@ Json recompute(store::Connection& c, int64_t org_id,
       json = std::move(it->second);
     } else {
       std::vector<linking::TemplateAd> tads;
+      tads.reserve(members.size());
       for (uint32_t a : members) tads.push_back({stored.ads[a].tokens, stored.ads[a].city});
       json = template_json(linking::build_template(tads), rows).dump();
     }
