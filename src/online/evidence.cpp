@@ -143,8 +143,9 @@ std::string movement_svg(const Json& path) {
       s << "<line x1=\"" << cx - 118 << "\" y1=\"30\" x2=\"" << cx - 32
         << "\" y2=\"30\" stroke=\"#555\" marker-end=\"url(#arrow)\"/>";
     const auto& v = path[i];
-    s << "<circle cx=\"" << cx << "\" cy=\"30\" r=\"" << 8 + std::min<int64_t>(v["ads"].get<int64_t>(), 20)
-      << "\" fill=\"#e8a33d\"/><text x=\"" << cx << "\" y=\"68\" text-anchor=\"middle\" "
+    s << "<circle cx=\"" << cx << "\" cy=\"30\" r=\""
+      << 8 + std::min<int64_t>(v["ads"].get<int64_t>(), 20) << "\" fill=\"#e8a33d\"/><text x=\""
+      << cx << "\" y=\"68\" text-anchor=\"middle\" "
       << "font-size=\"11\">" << html_escape(text_of(v["city"])) << " (" << v["ads"]
       << ")</text><text x=\"" << cx << "\" y=\"82\" text-anchor=\"middle\" font-size=\"9\">"
       << day_of(v["first_posted"].get<int64_t>()) << "</text>";
