@@ -377,8 +377,9 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
     httplib::Headers h;
     if (l) h = headers(*l);
     httplib::Result res = route.method == "GET"    ? c.Get(path, h)
-                          : route.method == "POST" ? c.Post(path, h, body, "application/json")
-                                                   : c.Delete(path, h, body, "application/json");
+                          : route.method == "POST"  ? c.Post(path, h, body, "application/json")
+                          : route.method == "PATCH" ? c.Patch(path, h, body, "application/json")
+                                                    : c.Delete(path, h, body, "application/json");
     EXPECT_TRUE(res) << route.method << " " << path;
     return res ? res->status : 0;
   };
