@@ -357,9 +357,9 @@ NewNote parse_note(const Json& j) {
   JsonObject o(j);
   o.only({"body"});
   NewNote n;
-  n.body = *optional_text(o, "body", 20000).or_else([] -> std::optional<std::string> {
-    invalid("body", "a note needs a 'body'");
-  });
+  auto body = optional_text(o, "body", 20000);
+  if (!body) invalid("body", "a note needs a 'body'");
+  n.body = *body;
   return n;
 }
 
@@ -369,9 +369,9 @@ NewTask parse_task(const Json& j) {
   NewTask t;
   t.kind = o.optional_string("kind", 32).value_or("other");
   check_one_of(t.kind, kTaskKinds, "kind");
-  t.title = *optional_text(o, "title", 200).or_else([] -> std::optional<std::string> {
-    invalid("title", "a task needs a 'title'");
-  });
+  auto title = optional_text(o, "title", 200);
+  if (!title) invalid("title", "a task needs a 'title'");
+  t.title = *title;
   t.due_on = o.string("due_on", 10);
   check_day(t.due_on, "due_on");
   t.assigned_to = o.optional_integer("assigned_to");

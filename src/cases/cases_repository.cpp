@@ -1,6 +1,7 @@
 #include "cases/cases_repository.h"
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -705,13 +706,10 @@ std::vector<ProceedingFacts> proceeding_facts(store::Connection& c, const Visibi
 int64_t setting_days(store::Connection& c, const std::string& key, int64_t fallback) {
   auto r = c.query_one("SELECT value FROM settings WHERE key = ?", {key});
   if (!r) return fallback;
-  try {
-    size_t used = 0;
-    int64_t v = std::stoll(r->text(0), &used);
-    if (used == r->text(0).size() && v >= 0) return v;
-  } catch (const std::exception&) {
-    // fall through: a malformed setting is reported below
-  }
+  const std::string text = r->text(0);
+  int64_t v = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc() && end == text.data() + text.size() && v >= 0) return v;
   throw Error(ErrorCode::integrity, "setting " + key + " is not a number of days");
 }
 
