@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json_input.h"
@@ -36,5 +38,8 @@ int64_t histogram_above(const std::map<int64_t, int64_t>& histogram, int64_t lim
 // too); nullopt when it is not one. Delays are computed here, not in SQL: the store's SQL is
 // portable and the two engines differ on date arithmetic.
 std::optional<int64_t> day_number(std::string_view date);
+
+// The date YYYY-MM-DD of a day number (the inverse of day_number).
+std::string civil_date(int64_t days);
 
 }  // namespace ctip::cases::services
