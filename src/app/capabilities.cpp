@@ -4,6 +4,7 @@
 
 #include "audit/capability.h"
 #include "auth/capability.h"
+#include "cases/capability.h"
 #include "cases/services/capability.h"
 #include "flows/capability.h"
 #include "jobs/capability.h"
@@ -33,6 +34,10 @@ const std::vector<Capability>& capabilities() {
        "into corridors, domestic shares, forms of exploitation and shifts, published with "
        "disclosure control",
        flows::routes, flows::add_commands, flows::add_meta, flows::add_job_kinds},
+      {"cases",
+       "Case management: victims' cases from identification to recovery and justice — status, "
+       "consent, documentation, proceedings, notes, tasks and transfers",
+       cases::routes, cases::add_commands, cases::add_meta},
       {"online",
        "Online exploitation: ads read in one pass into near-duplicate templates, shared selectors "
        "and ranked networks with their evidence",
