@@ -33,7 +33,7 @@ struct CaseFields {
 inline int64_t make_case(store::Store& store, audit::AuditLog& audit, const auth::User& user,
                          const std::string& reference, const CaseFields& f = {}) {
   screen::ScreeningService screenings(store, audit);
-  std::string ref = reference;
+  std::string ref = "CASE-" + reference;
   for (char& ch : ref)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '-';
   Json body = {{"person", {{"reference", ref}}},
