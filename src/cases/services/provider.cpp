@@ -131,6 +131,7 @@ ProviderCsv read_providers_csv(std::istream& in) {
     at[i] = *c;
   }
   auto org_column = column("org_id");
+  auto org_name_column = column("organisation");
   if (!out.problems.empty()) return out;
   reader.expect_fields(header.size());
 
@@ -201,6 +202,9 @@ ProviderCsv read_providers_csv(std::istream& in) {
       else
         p.org_id = *v;
     }
+    if (org_name_column) p.org_name = std::string(core::trim_blanks(fields[*org_name_column]));
+    if (p.org_id && !p.org_name.empty())
+      bad("organisation", "give org_id or organisation, not both");
     if (out.problems.size() == before) {
       try {
         validate(p);

@@ -49,6 +49,8 @@ struct Eligibility {
 struct Provider {
   int64_t id = 0;
   std::optional<int64_t> org_id;  // the ctip organisation that runs it, if it is one
+  // The same by name, as a CSV gives it (column `organisation`); the service resolves it.
+  std::string org_name;
   std::string name;
   std::vector<ServiceType> services;
   std::vector<std::string> languages;  // ISO 639-1 spoken by its staff

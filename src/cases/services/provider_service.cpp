@@ -1,6 +1,13 @@
 #include "cases/services/provider_service.h"
 
+#include <sstream>
+
+#include "core/embedded.h"
 #include "core/time.h"
+
+namespace ctip::embedded {
+const std::vector<File>& demo_providers();  // data/demo/providers.csv (CMakeLists.txt)
+}  // namespace ctip::embedded
 
 namespace ctip::cases::services {
 
@@ -89,11 +96,16 @@ Json ProviderService::import_csv(const auth::Actor& actor, std::istream& in) {
   Json ids = Json::array();
   store_.write([&](store::Connection& c) {
     auto now = now_iso();
-    for (const auto& p : csv.providers) {
-      if (p.org_id &&
-          c.query_one("SELECT id FROM organisations WHERE id = ?", {*p.org_id}) == std::nullopt)
+    for (auto p : csv.providers) {
+      if (p.org_id && !repository::organisation_exists(c, *p.org_id))
         invalid("org_id", "provider '" + p.name + "': no organisation " +
                               std::to_string(*p.org_id) + "; nothing was imported");
+      if (!p.org_name.empty()) {
+        p.org_id = repository::organisation_named(c, p.org_name);
+        if (!p.org_id)
+          invalid("organisation", "provider '" + p.name + "': no organisation named '" +
+                                      p.org_name + "'; nothing was imported");
+      }
       ids.push_back(repository::insert_provider(c, p, now));
     }
     auto e = actor.event("providers.import", "provider_list", std::to_string(ids.size()));
@@ -102,12 +114,22 @@ Json ProviderService::import_csv(const auth::Actor& actor, std::istream& in) {
   return {{"imported", ids.size()}, {"ids", ids}};
 }
 
+bool ProviderService::seed_demo(const auth::Actor& actor) {
+  int64_t existing = 0;
+  store_.read([&](store::Connection& c) { existing = repository::count_providers(c); });
+  if (existing > 0) return false;
+  for (const auto& f : embedded::demo_providers()) {
+    std::istringstream in{std::string(f.contents)};
+    import_csv(actor, in);
+  }
+  return true;
+}
+
 Json ProviderService::create(const auth::Actor& actor, const Provider& p) {
   validate(p);
   Json out;
   store_.write([&](store::Connection& c) {
-    if (p.org_id &&
-        c.query_one("SELECT id FROM organisations WHERE id = ?", {*p.org_id}) == std::nullopt)
+    if (p.org_id && !repository::organisation_exists(c, *p.org_id))
       invalid("org_id", "no organisation " + std::to_string(*p.org_id));
     Provider saved = p;
     saved.id = repository::insert_provider(c, p, now_iso());

@@ -47,6 +47,9 @@ class ProviderService {
   // Reads the whole file and writes every provider in one transaction; throws ProvidersRejected
   // naming every bad row. Returns {"imported": n, "ids": [...]}.
   Json import_csv(const auth::Actor& actor, std::istream& in);
+  // `ctip demo`: the demo directory (data/demo/providers.csv, compiled in) when the store has
+  // no provider yet; false when it has.
+  bool seed_demo(const auth::Actor& actor);
   // Adds one provider (validated); returns it.
   Json create(const auth::Actor& actor, const Provider& p);
   Json list(const repository::ProviderFilter& filter);

@@ -89,6 +89,19 @@ TEST(ProviderCsv, AnEmptyFileOrOnlyAHeaderIsRefused) {
   EXPECT_EQ(only.problems[0].field, "rows");
 }
 
+TEST(ProviderCsv, AnOrganisationIsNamedByIdOrByNameNotBoth) {
+  const std::string header = kHeader.substr(0, kHeader.size() - 1) + ",org_id,organisation\n";
+  auto csv = read_text(header + "A,shelter,ro,no,N,,,,,,,1,0,0,0,,Safe Harbour Shelter\n" +
+                       "B,shelter,ro,no,N,,,,,,,1,0,0,0,7,\n" +
+                       "C,shelter,ro,no,N,,,,,,,1,0,0,0,7,Safe Harbour Shelter\n");
+  ASSERT_EQ(csv.problems.size(), 1u);
+  EXPECT_EQ(csv.problems[0].line, 4u);
+  EXPECT_EQ(csv.problems[0].field, "organisation");
+  ASSERT_EQ(csv.providers.size(), 2u);
+  EXPECT_EQ(csv.providers[0].org_name, "Safe Harbour Shelter");
+  EXPECT_EQ(csv.providers[1].org_id, 7);
+}
+
 TEST(ProviderValidate, OccupancyAboveCapacityNamesTheField) {
   Provider p;
   p.name = "X";

@@ -174,6 +174,16 @@ int64_t count_providers(store::Connection& c) {
   return c.query_row("SELECT COUNT(*) FROM providers").integer(0);
 }
 
+bool organisation_exists(store::Connection& c, int64_t id) {
+  return c.query_one("SELECT id FROM organisations WHERE id = ?", {id}).has_value();
+}
+
+std::optional<int64_t> organisation_named(store::Connection& c, const std::string& name) {
+  auto row = c.query_one("SELECT id FROM organisations WHERE name = ?", {name});
+  if (!row) return std::nullopt;
+  return row->integer(0);
+}
+
 // --- cases -----------------------------------------------------------------------------------
 
 std::optional<CasePerson> find_case_person(store::Connection& c, int64_t case_id) {

@@ -31,6 +31,8 @@ std::optional<Provider> find_provider(store::Connection& c, int64_t id);
 bool change_occupancy(store::Connection& c, int64_t provider_id, int64_t delta,
                       const std::string& now);
 int64_t count_providers(store::Connection& c);
+bool organisation_exists(store::Connection& c, int64_t id);
+std::optional<int64_t> organisation_named(store::Connection& c, const std::string& name);
 
 // --- cases (0013_cases.sql) ------------------------------------------------------------------
 struct CasePerson {
