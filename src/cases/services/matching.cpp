@@ -96,49 +96,94 @@ std::vector<Reason> exclusion_reasons(const Provider& p, const Needs& n) {
   return out;
 }
 
-MatchResult match(std::span<const Provider> providers, const Needs& n, size_t limit) {
+namespace {
+
+// exclusion_reasons(p, n).empty(), without building a message: the common case of a directory
+// of thousands, most of which a person's needs rule out.
+bool admits(const Provider& p, const Needs& n) {
+  if (p.free_places() <= 0) return false;
+  if (!std::ranges::any_of(n.services, [&](ServiceType t) { return p.offers(t); })) return false;
+  const auto& e = p.eligibility;
+  if (!e.sexes.empty() && (!n.sex || !contains(e.sexes, *n.sex))) return false;
+  if ((e.min_age || e.max_age) &&
+      (!n.age || (e.min_age && *n.age < *e.min_age) || (e.max_age && *n.age > *e.max_age)))
+    return false;
+  if (!e.nationalities.empty() && (!n.nationality || !contains(e.nationalities, *n.nationality)))
+    return false;
+  if (!e.documentation.empty() &&
+      !contains(e.documentation, n.documentation_status.value_or("unknown")))
+    return false;
+  if (n.interpreter_needed && !shared_language(p, n) && !p.interpreter) return false;
+  return true;
+}
+
+double free_share(const Provider& p) {
+  return p.capacity > 0 ? static_cast<double>(p.free_places()) / static_cast<double>(p.capacity)
+                        : 0;
+}
+
+// The score of a provider that admits the person: the sum of the points reasons() lists.
+double score_of(const Provider& p, const Needs& n) {
+  double score = 0;
+  for (auto t : n.services)
+    if (p.offers(t)) score += kPerService;
+  if (!n.region.empty() && core::iequals(p.region, n.region)) score += kSameRegion;
+  if (shared_language(p, n))
+    score += kSpeaksLanguage;
+  else if (!n.languages.empty() && p.interpreter)
+    score += kInterpreter;
+  return score + kFreeShare * free_share(p);
+}
+
+// The explanation of a ranked provider's score, one reason per point awarded or withheld.
+void explain(RankedProvider& r, const Provider& p, const Needs& n) {
+  for (auto t : n.services)
+    if (p.offers(t)) {
+      r.services.push_back(t);
+      r.reasons.push_back({"service", "offers " + std::string(to_string(t)), kPerService});
+    }
+  if (!n.region.empty()) {
+    if (core::iequals(p.region, n.region))
+      r.reasons.push_back({"region", "in the person's region (" + p.region + ")", kSameRegion});
+    else
+      r.reasons.push_back({"region",
+                           "in " +
+                               (p.region.empty() ? std::string("an unknown region") : p.region) +
+                               ", not the person's region " + n.region,
+                           0});
+  }
+  if (auto l = shared_language(p, n))
+    r.reasons.push_back({"language", "staff speak " + *l, kSpeaksLanguage});
+  else if (!n.languages.empty() && p.interpreter)
+    r.reasons.push_back({"interpreter", "brings an interpreter", kInterpreter});
+  r.reasons.push_back(
+      {"capacity",
+       std::to_string(r.free_places) + " of " + std::to_string(p.capacity) + " places free",
+       kFreeShare * free_share(p)});
+  for (auto& reason : r.reasons)
+    if (reason.points != 0) reason.text += " (" + points_text(reason.points) + ")";
+}
+
+}  // namespace
+
+MatchResult match(std::span<const Provider> providers, const Needs& n, size_t limit,
+                  bool explain_excluded) {
   validate(n);
   MatchResult out;
   out.ranked.reserve(providers.size());
   for (size_t i = 0; i < providers.size(); ++i) {
     const auto& p = providers[i];
-    auto excluded = exclusion_reasons(p, n);
-    if (!excluded.empty()) {
-      out.excluded.push_back({i, p.id, std::move(excluded)});
+    if (!admits(p, n)) {
+      ExcludedProvider x{i, p.id, {}};
+      if (explain_excluded) x.reasons = exclusion_reasons(p, n);
+      out.excluded.push_back(std::move(x));
       continue;
     }
     RankedProvider r;
     r.index = i;
     r.provider_id = p.id;
     r.free_places = p.free_places();
-    for (auto t : n.services)
-      if (p.offers(t)) {
-        r.services.push_back(t);
-        r.reasons.push_back({"service", "offers " + std::string(to_string(t)), kPerService});
-      }
-    if (!n.region.empty()) {
-      if (core::iequals(p.region, n.region))
-        r.reasons.push_back({"region", "in the person's region (" + p.region + ")", kSameRegion});
-      else
-        r.reasons.push_back({"region",
-                             "in " +
-                                 (p.region.empty() ? std::string("an unknown region") : p.region) +
-                                 ", not the person's region " + n.region,
-                             0});
-    }
-    if (auto l = shared_language(p, n))
-      r.reasons.push_back({"language", "staff speak " + *l, kSpeaksLanguage});
-    else if (!n.languages.empty() && p.interpreter)
-      r.reasons.push_back({"interpreter", "brings an interpreter", kInterpreter});
-    double share =
-        p.capacity > 0 ? static_cast<double>(r.free_places) / static_cast<double>(p.capacity) : 0;
-    r.reasons.push_back(
-        {"capacity",
-         std::to_string(r.free_places) + " of " + std::to_string(p.capacity) + " places free",
-         kFreeShare * share});
-    for (const auto& reason : r.reasons) r.score += reason.points;
-    for (auto& reason : r.reasons)
-      if (reason.points != 0) reason.text += " (" + points_text(reason.points) + ")";
+    r.score = score_of(p, n);
     out.ranked.push_back(std::move(r));
   }
   auto before = [](const RankedProvider& a, const RankedProvider& b) {
@@ -153,7 +198,11 @@ MatchResult match(std::span<const Provider> providers, const Needs& n, size_t li
   } else {
     std::sort(out.ranked.begin(), out.ranked.end(), before);
   }
-  for (size_t i = 0; i < out.ranked.size(); ++i) out.ranked[i].rank = static_cast<int>(i + 1);
+  // Only the providers shown are explained.
+  for (size_t i = 0; i < out.ranked.size(); ++i) {
+    out.ranked[i].rank = static_cast<int>(i + 1);
+    explain(out.ranked[i], providers[out.ranked[i].index], n);
+  }
   return out;
 }
 

@@ -69,7 +69,10 @@ struct MatchResult {
 // nationality, documentation, language.
 std::vector<Reason> exclusion_reasons(const Provider& p, const Needs& needs);
 
-// Ranks every provider; `limit` cuts `ranked` (0: all). Excluded providers are always listed.
-MatchResult match(std::span<const Provider> providers, const Needs& needs, size_t limit = 0);
+// Ranks every provider; `limit` cuts `ranked` (0: all), and only the providers kept are
+// explained. Excluded providers are always listed; their reasons only when `explain_excluded`
+// (building thousands of messages nobody asked for would cost more than the ranking).
+MatchResult match(std::span<const Provider> providers, const Needs& needs, size_t limit = 0,
+                  bool explain_excluded = true);
 
 }  // namespace ctip::cases::services

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "core/error.h"
 
 namespace ctip::cases::services {
@@ -148,6 +150,43 @@ TEST(Matching, TiesGoToMoreFreePlacesThenTheLowerIdAndLimitCuts) {
   EXPECT_EQ(r.ranked[1].provider_id, 1);
   EXPECT_EQ(r.ranked[2].provider_id, 2);
   EXPECT_EQ(r.ranked[2].rank, 3);
+}
+
+// The fast check that ranks and the explanation that excludes agree on every provider, and
+// the score is the sum of the reasons' points.
+TEST(Matching, TheFastCheckAndTheExplanationsAgree) {
+  std::mt19937 rng(11);
+  std::vector<Provider> ps;
+  for (int64_t i = 1; i <= 2000; ++i) {
+    auto p = provider(i, rng() % 2 ? "North" : "South",
+                      {kServiceTypes[rng() % kServiceTypes.size()]}, rng() % 4, 0);
+    p.occupancy = p.capacity > 0 ? static_cast<int64_t>(rng() % (p.capacity + 1)) : 0;
+    if (rng() % 3 == 0) p.eligibility.sexes = {rng() % 2 ? "female" : "male"};
+    if (rng() % 3 == 0) p.eligibility.min_age = 25;
+    if (rng() % 4 == 0) p.eligibility.nationalities = {"RO"};
+    if (rng() % 4 == 0) p.eligibility.documentation = {"regular"};
+    if (rng() % 2 == 0) p.languages = {"ro"};
+    p.interpreter = rng() % 3 == 0;
+    ps.push_back(p);
+  }
+  Needs n = shelter_in("North");
+  n.services = {ServiceType::shelter, ServiceType::medical};
+  n.languages = {"ro"};
+  n.interpreter_needed = true;
+  auto r = match(ps, n);
+  EXPECT_EQ(r.ranked.size() + r.excluded.size(), ps.size());
+  EXPECT_GT(r.ranked.size(), 10u);
+  for (const auto& x : r.excluded) EXPECT_FALSE(x.reasons.empty()) << x.provider_id;
+  for (const auto& k : r.ranked) {
+    EXPECT_TRUE(exclusion_reasons(ps[k.index], n).empty()) << k.provider_id;
+    double sum = 0;
+    for (const auto& reason : k.reasons) sum += reason.points;
+    EXPECT_DOUBLE_EQ(sum, k.score) << k.provider_id;
+  }
+  auto quiet = match(ps, n, 5, false);
+  EXPECT_EQ(quiet.excluded.size(), r.excluded.size());
+  EXPECT_TRUE(quiet.excluded[0].reasons.empty());
+  EXPECT_EQ(quiet.ranked[0].provider_id, r.ranked[0].provider_id);
 }
 
 TEST(Matching, BadNeedsAreRefusedNamingTheField) {

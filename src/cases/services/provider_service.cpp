@@ -175,7 +175,7 @@ Json ProviderService::match(const auth::Actor& actor, const MatchRequest& reques
   } else {
     store_.read(load);
   }
-  auto result = services::match(providers, needs, request.limit);
+  auto result = services::match(providers, needs, request.limit, request.include_excluded);
   Json ranked = Json::array();
   for (const auto& r : result.ranked) ranked.push_back(ranked_json(r, providers[r.index]));
   Json out = {{"needs", needs_json(needs)},
