@@ -66,20 +66,6 @@ Provider provider_of(const Row& r) {
   return p;
 }
 
-// Days from 1970-01-01 of a 'YYYY-MM-DD...' TEXT column, in portable SQL (integer arithmetic
-// only: the engines share no date function). Howard Hinnant's days_from_civil for years after
-// 0 (http://howardhinnant.github.io/date_algorithms.html); dashboard.h day_number() is the same
-// in C++ and tests it.
-std::string sql_day_number(const std::string& column) {
-  const std::string y = "CAST(SUBSTR(" + column + ", 1, 4) AS BIGINT)";
-  const std::string m = "CAST(SUBSTR(" + column + ", 6, 2) AS BIGINT)";
-  const std::string d = "CAST(SUBSTR(" + column + ", 9, 2) AS BIGINT)";
-  const std::string yy = "(" + y + " - CASE WHEN " + m + " <= 2 THEN 1 ELSE 0 END)";
-  const std::string mp = "((" + m + " + 9) % 12)";
-  return "(" + yy + " * 365 + " + yy + " / 4 - " + yy + " / 100 + " + yy + " / 400 + (153 * " + mp +
-         " + 2) / 5 + " + d + " - 1 - 719468)";
-}
-
 // "JOIN cases k ON k.id = <col>" and "AND k.org_id = ?" when narrowed to an organisation.
 std::string org_join(const std::string& case_column, std::optional<int64_t> org, Params& params) {
   if (!org) return "";
@@ -87,10 +73,26 @@ std::string org_join(const std::string& case_column, std::optional<int64_t> org,
   return " JOIN cases k ON k.id = " + case_column + " AND k.org_id = ?";
 }
 
-DelayHistograms histograms(store::Connection& c, const std::string& sql, const Params& params) {
+// Rows (group, first date, second date, count) -> histograms of days from the first date to
+// the second, keyed (group, month of the first date) or (group, "") when `by_month` is false.
+// SQL groups by the dates themselves (an index scan on both engines); the days are counted
+// here, each distinct date converted once.
+DelayHistograms histograms(store::Connection& c, const std::string& sql, const Params& params,
+                           bool by_month) {
   DelayHistograms out;
-  for (const auto& r : c.query(sql, params))
-    out[{r.text(0), r.text(1)}][r.integer(2)] += r.integer(3);
+  std::unordered_map<std::string, std::optional<int64_t>> days;
+  auto day = [&](const std::string& d) {
+    auto it = days.find(d);
+    if (it == days.end()) it = days.emplace(d, day_number(d)).first;
+    return it->second;
+  };
+  for (const auto& r : c.query(sql, params)) {
+    auto from = r.text(1);
+    auto a = day(from), b = day(r.text(2));
+    if (!a || !b) continue;  // a malformed date stored by other means: not counted
+    out[{r.text(0), by_month ? from.substr(0, 7) : std::string()}][std::max<int64_t>(0, *b - *a)] +=
+        r.integer(3);
+  }
   return out;
 }
 
@@ -541,14 +543,12 @@ std::vector<FundingRow> funding_by_service_region(store::Connection& c) {
 DelayHistograms permit_decision_delays(store::Connection& c, std::optional<int64_t> org) {
   Params params;
   std::string join = org_join("x.case_id", org, params);
-  std::string days = sql_day_number("x.decided_on") + " - " + sql_day_number("x.requested_on");
   return histograms(c,
-                    "SELECT x.kind, SUBSTR(x.requested_on, 1, 7), " + days +
-                        ", COUNT(*) FROM case_permits x" + join +
+                    "SELECT x.kind, x.requested_on, x.decided_on, COUNT(*) FROM case_permits x" +
+                        join +
                         " WHERE x.status IN ('issued', 'refused') AND x.decided_on IS NOT NULL "
-                        "GROUP BY x.kind, SUBSTR(x.requested_on, 1, 7), " +
-                        days,
-                    params);
+                        "GROUP BY x.kind, x.requested_on, x.decided_on",
+                    params, true);
 }
 
 namespace {
@@ -594,11 +594,13 @@ DelayHistograms proceeding_idle_days(store::Connection& c, std::optional<int64_t
 DelayHistograms proceeding_durations(store::Connection& c, std::optional<int64_t> org) {
   Params params;
   std::string join = org_join("x.case_id", org, params);
-  std::string days = sql_day_number("x.last_activity_on") + " - " + sql_day_number("x.opened_on");
   return histograms(c,
-                    "SELECT x.kind, '', " + days + ", COUNT(*) FROM case_proceedings x" + join +
-                        " WHERE x.status IN ('decided', 'closed') GROUP BY x.kind, " + days,
-                    params);
+                    "SELECT x.kind, x.opened_on, x.last_activity_on, COUNT(*) FROM "
+                    "case_proceedings x" +
+                        join +
+                        " WHERE x.status IN ('decided', 'closed') GROUP BY x.kind, x.opened_on, "
+                        "x.last_activity_on",
+                    params, false);
 }
 
 std::map<std::string, int64_t> investigations_per_month(store::Connection& c,
