@@ -66,11 +66,15 @@ Provider provider_of(const Row& r) {
   return p;
 }
 
-// "JOIN cases k ON k.id = <col>" and "AND k.org_id = ?" when narrowed to an organisation.
-std::string org_join(const std::string& case_column, std::optional<int64_t> org, Params& params) {
-  if (!org) return "";
+// The FROM clause of a dashboard query over a table of case rows (`x`, with case_id), narrowed
+// to one organisation's cases when `org` is set, followed by a WHERE the caller extends with
+// AND. CROSS JOIN makes SQLite start from the organisation's cases (index cases_org) instead of
+// scanning every row of the table and looking each case up (1.6 s against 0.1 s over a million
+// permits); PostgreSQL plans it as any inner join.
+std::string from_cases_of(const std::string& table, std::optional<int64_t> org, Params& params) {
+  if (!org) return " FROM " + table + " x WHERE 1 = 1";
   params.emplace_back(*org);
-  return " JOIN cases k ON k.id = " + case_column + " AND k.org_id = ?";
+  return " FROM cases k CROSS JOIN " + table + " x WHERE k.org_id = ? AND x.case_id = k.id";
 }
 
 // Rows (group, first date, second date, count) -> histograms of days from the first date to
@@ -542,12 +546,14 @@ std::vector<FundingRow> funding_by_service_region(store::Connection& c) {
 
 DelayHistograms permit_decision_delays(store::Connection& c, std::optional<int64_t> org) {
   Params params;
-  std::string join = org_join("x.case_id", org, params);
+  // status <> 'requested' is status IN ('issued', 'refused') under the table's CHECK, written
+  // so that SQLite scans the covering index case_permits_delays in GROUP BY order rather than
+  // the status index (then a lookup per row and a sort).
   return histograms(c,
-                    "SELECT x.kind, x.requested_on, x.decided_on, COUNT(*) FROM case_permits x" +
-                        join +
-                        " WHERE x.status IN ('issued', 'refused') AND x.decided_on IS NOT NULL "
-                        "GROUP BY x.kind, x.requested_on, x.decided_on",
+                    "SELECT x.kind, x.requested_on, x.decided_on, COUNT(*)" +
+                        from_cases_of("case_permits", org, params) +
+                        " AND x.status <> 'requested' AND x.decided_on IS NOT NULL GROUP BY "
+                        "x.kind, x.requested_on, x.decided_on",
                     params, true);
 }
 
@@ -573,32 +579,32 @@ DelayHistograms ages_as_of(store::Connection& c, const std::string& sql, const P
 DelayHistograms permit_pending_ages(store::Connection& c, std::optional<int64_t> org,
                                     const std::string& today) {
   Params params;
-  std::string join = org_join("x.case_id", org, params);
   return ages_as_of(c,
-                    "SELECT x.kind, x.requested_on, COUNT(*) FROM case_permits x" + join +
-                        " WHERE x.status = 'requested' GROUP BY x.kind, x.requested_on",
+                    "SELECT x.kind, x.requested_on, COUNT(*)" +
+                        from_cases_of("case_permits", org, params) +
+                        " AND x.status = 'requested' GROUP BY x.requested_on, x.kind",
                     params, today);
 }
 
 DelayHistograms proceeding_idle_days(store::Connection& c, std::optional<int64_t> org,
                                      const std::string& today) {
   Params params;
-  std::string join = org_join("x.case_id", org, params);
+  // NOT IN ('decided', 'closed') is IN ('open', 'suspended') under the CHECK; written so that
+  // SQLite scans the covering index case_proceedings_idle (see permit_decision_delays).
   return ages_as_of(c,
-                    "SELECT x.kind, x.last_activity_on, COUNT(*) FROM case_proceedings x" + join +
-                        " WHERE x.status IN ('open', 'suspended') GROUP BY x.kind, "
+                    "SELECT x.kind, x.last_activity_on, COUNT(*)" +
+                        from_cases_of("case_proceedings", org, params) +
+                        " AND x.status NOT IN ('decided', 'closed') GROUP BY x.kind, "
                         "x.last_activity_on",
                     params, today);
 }
 
 DelayHistograms proceeding_durations(store::Connection& c, std::optional<int64_t> org) {
   Params params;
-  std::string join = org_join("x.case_id", org, params);
   return histograms(c,
-                    "SELECT x.kind, x.opened_on, x.last_activity_on, COUNT(*) FROM "
-                    "case_proceedings x" +
-                        join +
-                        " WHERE x.status IN ('decided', 'closed') GROUP BY x.kind, x.opened_on, "
+                    "SELECT x.kind, x.opened_on, x.last_activity_on, COUNT(*)" +
+                        from_cases_of("case_proceedings", org, params) +
+                        " AND x.status NOT IN ('open', 'suspended') GROUP BY x.kind, x.opened_on, "
                         "x.last_activity_on",
                     params, false);
 }

@@ -96,6 +96,7 @@ CREATE TABLE investigation_priority_inputs (
 -- management's tables (0013_cases.sql) hold every column those queries read, in their GROUP BY
 -- order, so each is one index scan on SQLite and an index-only scan on PostgreSQL.
 CREATE INDEX case_permits_delays ON case_permits(kind, requested_on, decided_on, status);
+CREATE INDEX case_permits_pending ON case_permits(status, requested_on, kind);
 CREATE INDEX case_proceedings_durations ON case_proceedings(kind, opened_on, last_activity_on,
                                                             status);
 CREATE INDEX case_proceedings_idle ON case_proceedings(kind, last_activity_on, status);
