@@ -376,9 +376,10 @@ TEST_F(ServerTest, EveryRouteAnswersEveryRoleExactlyAsTheMatrixSays) {
     auto c = client();
     httplib::Headers h;
     if (l) h = headers(*l);
-    httplib::Result res = route.method == "GET"    ? c.Get(path, h)
-                          : route.method == "POST" ? c.Post(path, h, body, "application/json")
-                                                   : c.Delete(path, h, body, "application/json");
+    httplib::Result res = route.method == "GET"     ? c.Get(path, h)
+                          : route.method == "POST"  ? c.Post(path, h, body, "application/json")
+                          : route.method == "PATCH" ? c.Patch(path, h, body, "application/json")
+                                                    : c.Delete(path, h, body, "application/json");
     EXPECT_TRUE(res) << route.method << " " << path;
     return res ? res->status : 0;
   };
