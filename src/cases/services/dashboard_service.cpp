@@ -39,7 +39,7 @@ Json DashboardService::capacity(const auth::Actor& actor, const DashboardOptions
   if (o.days < 1 || o.days > 3650) invalid("days", "days is from 1 to 3650");
   auto today = today_or_now(o.today);
   // The window's first instant, as RFC 3339 text (created_at is compared as text).
-  const std::string since = civil_date(*day_number(today) - o.days) + "T00:00:00Z";
+  const std::string since = civil_date(day_number(today).value_or(0) - o.days) + "T00:00:00Z";
   Json cells = Json::array();
   store_.read([&](store::Connection& c) {
     std::map<std::pair<std::string, std::string>, Json> at;

@@ -15,10 +15,8 @@ const PriorityModel& model_named(const std::optional<std::string>& version) {
   const auto& all = builtin_priority_models();
   auto it = all.find(*version);
   if (it == all.end()) {
-    std::vector<std::string> names;
-    for (const auto& [name, m] : all) names.push_back(name);
     std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    for (const auto& [name, m] : all) list += (list.empty() ? "" : ", ") + name;
     invalid("model", "no priority model '" + *version + "' (shipped: " + list + ")");
   }
   return it->second;

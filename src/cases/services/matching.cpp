@@ -53,6 +53,7 @@ std::vector<Reason> exclusion_reasons(const Provider& p, const Needs& n) {
   std::vector<Reason> out;
   if (!std::ranges::any_of(n.services, [&](ServiceType t) { return p.offers(t); })) {
     std::vector<std::string_view> names;
+    names.reserve(n.services.size());
     for (auto t : n.services) names.push_back(to_string(t));
     out.push_back({"service", "offers none of the needed services (" + core::joined(names) + ")"});
   }

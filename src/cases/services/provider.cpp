@@ -200,7 +200,7 @@ ProviderCsv read_providers_csv(std::istream& in) {
       if (!v)
         bad("org_id", "org_id is an organisation's id (a positive whole number) or empty");
       else
-        p.org_id = *v;
+        p.org_id = v;
     }
     if (org_name_column) p.org_name = std::string(core::trim_blanks(fields[*org_name_column]));
     if (p.org_id && !p.org_name.empty())

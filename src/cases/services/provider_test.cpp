@@ -75,6 +75,7 @@ TEST(ProviderCsv, RaggedRowsUnknownCodesAndAgeRangesAreRefused) {
       "G,shelter,ro,no,N,,,,,,,,0,0,0\n");
   ASSERT_EQ(csv.problems.size(), 7u);
   std::vector<std::string> fields;
+  fields.reserve(csv.problems.size());
   for (const auto& p : csv.problems) fields.push_back(p.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"row", "languages", "interpreter", "max_age",
                                               "nationalities", "documentation", "capacity"}));

@@ -60,7 +60,7 @@ class ServicesStore : public ::testing::Test {
     f.action = action;
     return static_cast<int64_t>(audit->query(f, 1000).size());
   }
-  int64_t add_provider(Provider p) {
+  int64_t add_provider(const Provider& p) {
     ProviderService svc(*store, *audit);
     return svc.create(auth::Actor::operator_named("cli"), p)["id"].get<int64_t>();
   }
@@ -355,6 +355,7 @@ TEST_F(ServicesStore, DashboardsCountFromTheTablesAndWithholdSmallCells) {
   int64_t provider = add_provider(p);
   ReferralService referrals(*store, *audit);
   std::vector<int64_t> cases;
+  cases.reserve(6);
   for (int i = 0; i < 6; ++i)
     cases.push_back(make_case(*store, *audit, ngo, "D-" + std::to_string(i)));
   for (int i = 0; i < 6; ++i)
