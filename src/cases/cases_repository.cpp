@@ -103,10 +103,13 @@ bool ensure_file(store::Connection& c, const CaseHead& head, std::optional<int64
       "WHERE s.id = ?",
       {head.screening_id});
   std::string status = initial_victim_status(head.opened_status);
+  // Two first reads at once (PostgreSQL, READ COMMITTED): the second waits for the first and
+  // makes nothing, rather than failing on the primary key.
   c.execute(
       "INSERT INTO case_files (case_id, victim_status, age, nationality, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
+      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING",
       {head.id, status, s.value(0), s.value(1), now, now});
+  if (c.changes() == 0) return false;
   c.execute(
       "INSERT INTO case_status_history (case_id, from_status, to_status, reason, changed_by, "
       "changed_at) VALUES (?, NULL, ?, ?, ?, ?)",

@@ -16,8 +16,8 @@ std::string id_text(int64_t id) { return std::to_string(id); }
 // dispatcher records a probe of another organisation's object.
 class HiddenCase : public Error {
  public:
-  explicit HiddenCase(audit::Event e)
-      : Error(ErrorCode::not_found, "no such case", "id"), event(std::move(e)) {}
+  HiddenCase(audit::Event e, const std::string& field)
+      : Error(ErrorCode::not_found, "no such case", field), event(std::move(e)) {}
   audit::Event event;
 };
 
@@ -25,14 +25,16 @@ class HiddenCase : public Error {
 
 void CasesService::write(const std::function<void(store::Connection&)>& fn) {
   std::optional<audit::Event> hidden;
+  std::string field;
   try {
     store_.write(fn);
   } catch (const HiddenCase& e) {
     hidden = e.event;
+    field = e.field();
   }
   if (hidden) {
     store_.write([&](store::Connection& c) { audit_.append(c, *hidden); });
-    throw Error(ErrorCode::not_found, "no such case", "id");
+    throw Error(ErrorCode::not_found, "no such case", field);
   }
 }
 
@@ -41,9 +43,10 @@ repository::Visibility CasesService::visibility(const auth::Actor& actor) const 
 }
 
 repository::CaseHead CasesService::visible_case(store::Connection& c, const auth::Actor& actor,
-                                                int64_t case_id) {
+                                                int64_t case_id, const std::string& field) {
   auto head = repository::case_head(c, case_id);
-  if (!head) throw HiddenCase(actor.event("access.not_found", "case", id_text(case_id), "failure"));
+  if (!head)
+    throw HiddenCase(actor.event("access.not_found", "case", id_text(case_id), "failure"), field);
   auto v = visibility(actor);
   bool visible = !v.org_id;
   if (!visible) {
@@ -53,7 +56,8 @@ repository::CaseHead CasesService::visible_case(store::Connection& c, const auth
         std::find(reasons.begin(), reasons.end(), "law_enforcement") != reasons.end();
     visible = owner || (v.law_enforcement_only ? law_enforcement : !reasons.empty());
   }
-  if (!visible) throw HiddenCase(actor.event("access.denied", "case", id_text(case_id), "denied"));
+  if (!visible)
+    throw HiddenCase(actor.event("access.denied", "case", id_text(case_id), "denied"), field);
   repository::ensure_file(c, *head, actor.user_id, now_iso());
   return *head;
 }
@@ -279,9 +283,7 @@ Json CasesService::update_permit(const auth::Actor& actor, int64_t permit_id,
 Json CasesService::add_proceeding(const auth::Actor& actor, const NewProceeding& in) {
   Json out;
   write([&](store::Connection& c) {
-    auto head = repository::case_head(c, in.case_id);
-    if (!head) throw Error(ErrorCode::not_found, "no such case", "case_id");
-    visible_case(c, actor, in.case_id);
+    visible_case(c, actor, in.case_id, "case_id");
     int64_t id = repository::insert_proceeding(c, in, actor.user_id, now_iso());
     audit_.append(c, actor.event("proceedings.create", "proceeding", id_text(id)));
     out = {{"proceeding",

@@ -88,8 +88,8 @@ class CasesService {
   void write(const std::function<void(store::Connection&)>& fn);
   // The case, checked visible to the actor (404 and an access.denied entry otherwise), with its
   // file made when missing.
-  repository::CaseHead visible_case(store::Connection& c, const auth::Actor& actor,
-                                    int64_t case_id);
+  repository::CaseHead visible_case(store::Connection& c, const auth::Actor& actor, int64_t case_id,
+                                    const std::string& field = "id");
   // The same, and the actor's organisation must own it (403 otherwise).
   repository::CaseHead owned_case(store::Connection& c, const auth::Actor& actor, int64_t case_id,
                                   const std::string& what);

@@ -285,6 +285,13 @@ TEST(CasesService, ProceedingsStallUntilSomethingHappens) {
             }),
             ErrorCode::not_found);
   EXPECT_EQ(f.count("SELECT COUNT(*) FROM case_proceedings"), 1);
+  try {
+    f.svc.add_proceeding(f.other, parse_proceeding({{"case_id", id}, {"kind", "appeal"}}, f.today));
+    ADD_FAILURE() << "another organisation's case";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "case_id") << "the error names the body's field";
+  }
+  EXPECT_EQ(f.audited("access.denied"), 2) << "each refusal audited";
 }
 
 TEST(CasesService, NotesAreAppendOnlyCorrectionsAreNewVersions) {
