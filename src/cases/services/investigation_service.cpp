@@ -1,6 +1,8 @@
 #include "cases/services/investigation_service.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "cases/services/dashboard.h"
 #include "cases/services/services_repository.h"
@@ -161,7 +163,12 @@ Json InvestigationService::open(const auth::Actor& actor, std::optional<int64_t>
     }
     if (assigned_to && !repository::user_in_org(c, *assigned_to, *org))
       invalid("assigned_to", "the assignee is not a user of the organisation");
-    repository::NewInvestigation in{*org, case_id, network_ref, assigned_to, now_iso()};
+    repository::NewInvestigation in;
+    in.org_id = *org;
+    in.case_id = case_id;
+    in.network_ref = network_ref;
+    in.assigned_to = assigned_to;
+    in.opened_at = now_iso();
     id = repository::insert_investigation(c, in);
     audit_.append(c, actor.event("investigations.open", "investigation", std::to_string(id)));
   });
@@ -191,6 +198,51 @@ Json InvestigationService::add_visit(const auth::Actor& actor, int64_t investiga
     out = visit_json(row);
   });
   return out;
+}
+
+bool InvestigationService::seed_demo(const auth::Actor& actor, const std::string& org_name,
+                                     const std::string& investigator, const std::string& today) {
+  bool seeded = false;
+  store_.write([&](store::Connection& c) {
+    auto org = repository::organisation_named(c, org_name);
+    if (!org) return;
+    if (c.query_row("SELECT COUNT(*) FROM investigations WHERE org_id = ?", {*org}).integer(0) > 0)
+      return;
+    auto user =
+        c.query_one("SELECT id FROM users WHERE username = ? AND org_id = ?", {investigator, *org});
+    const int last_year = std::stoi(today.substr(0, 4));
+    const int last_month = std::stoi(today.substr(5, 2));
+    int n = 0;
+    for (int y = 2019; y <= last_year; ++y)
+      for (int m = 1; m <= 12 && (y < last_year || m <= last_month); ++m) {
+        // 10 a month in 2019; 4 to 6 in 2020-2021 (courts and units redeployed); 6 to 8 since.
+        int per_month = y == 2019 ? 10 : (y <= 2021 ? 4 + (m % 3) : 6 + (m % 3));
+        bool recent = (last_year * 12 + last_month) - (y * 12 + m) < 3;
+        for (int k = 0; k < per_month; ++k) {
+          char opened[32];
+          std::snprintf(opened, sizeof opened, "%04d-%02d-%02dT09:00:00.000Z", y, m, 1 + k * 2);
+          repository::NewInvestigation in;
+          in.org_id = *org;
+          in.network_ref = "demo-network-" + std::to_string(++n);
+          in.opened_at = opened;
+          if (recent && k < 2) {
+            if (user) in.assigned_to = user->integer(0);
+          } else {
+            in.status = "closed";
+            in.closed_at = opened;
+          }
+          int64_t id = repository::insert_investigation(c, in);
+          if (recent && k == 0)
+            repository::save_priority_inputs(
+                c, "investigation", id,
+                {{"ongoing_exploitation", 1}, {"victims", 3 + m % 5}, {"network_risk", 0.6}},
+                std::nullopt, now_iso());
+        }
+      }
+    audit_.append(c, actor.event("investigations.open", "investigation_list", std::to_string(n)));
+    seeded = true;
+  });
+  return seeded;
 }
 
 Json InvestigationService::visits(const auth::Actor& actor, int64_t investigation_id) {

@@ -43,6 +43,13 @@ class InvestigationService {
             std::optional<std::string> network_ref, std::optional<int64_t> assigned_to);
   Json add_visit(const auth::Actor& actor, int64_t investigation_id, const NewVisit& v);
   Json visits(const auth::Actor& actor, int64_t investigation_id);
+  // `ctip demo`: investigations of online networks opened by `org_name` (a law-enforcement
+  // organisation) from January 2019 to `today`'s month, fewer per month after 2020 than in
+  // the 2019 baseline, the last three months' still open and assigned to `investigator`; so
+  // that the investigations dashboard and the queue have data. False when the organisation
+  // has investigations already or does not exist.
+  bool seed_demo(const auth::Actor& actor, const std::string& org_name,
+                 const std::string& investigator, const std::string& today);
 
  private:
   store::Store& store_;

@@ -42,11 +42,17 @@ ProbeSet probes_cases_services(ProbeFixture& f) {
   cases::services::testing::share_for_law_enforcement(f.store, shared, investigator.org.id);
   int64_t own_investigation = 0, other_investigation = 0;
   f.store.write([&](store::Connection& c) {
-    own_investigation = repository::insert_investigation(
-        c, {investigator.org.id, shared, std::nullopt, investigator.id, "2026-03-01T00:00:00Z"});
-    other_investigation = repository::insert_investigation(
-        c, {other_investigator.org.id, std::nullopt, std::string("network-7"), std::nullopt,
-            "2026-03-02T00:00:00Z"});
+    repository::NewInvestigation own;
+    own.org_id = investigator.org.id;
+    own.case_id = shared;
+    own.assigned_to = investigator.id;
+    own.opened_at = "2026-03-01T00:00:00Z";
+    own_investigation = repository::insert_investigation(c, own);
+    repository::NewInvestigation other;
+    other.org_id = other_investigator.org.id;
+    other.network_ref = "network-7";
+    other.opened_at = "2026-03-02T00:00:00Z";
+    other_investigation = repository::insert_investigation(c, other);
   });
 
   const std::string ref = "/api/v1/referrals/" + std::to_string(referral);

@@ -471,9 +471,9 @@ int64_t insert_investigation(store::Connection& c, const NewInvestigation& in) {
   return c
       .query_row(
           "INSERT INTO investigations (org_id, case_id, network_ref, assigned_to, opened_at, "
-          "status) VALUES (?, ?, ?, ?, ?, 'open') RETURNING id",
+          "status, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
           {in.org_id, optional_int(in.case_id), optional_text(in.network_ref),
-           optional_int(in.assigned_to), in.opened_at})
+           optional_int(in.assigned_to), in.opened_at, in.status, optional_text(in.closed_at)})
       .integer(0);
 }
 

@@ -114,6 +114,8 @@ struct NewInvestigation {
   std::optional<std::string> network_ref;
   std::optional<int64_t> assigned_to;
   std::string opened_at;
+  std::string status = "open";           // open | suspended | closed
+  std::optional<std::string> closed_at;  // for a closed one
 };
 int64_t insert_investigation(store::Connection& c, const NewInvestigation& in);
 // Whether `user` is a user of `org` (an investigation's assignee).

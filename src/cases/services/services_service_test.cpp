@@ -348,6 +348,22 @@ TEST_F(ServicesStore, TheInvestigationQueueIsRankedExplainedAndNarrowedToTheOrga
             "visit_on");
 }
 
+TEST_F(ServicesStore, TheDemoInvestigationsGiveTheDashboardABaselineAndTheQueueWork) {
+  InvestigationService svc(*store, *audit);
+  auto demo = auth::Actor::operator_named("demo");
+  EXPECT_FALSE(svc.seed_demo(demo, "No such unit", "police.investigator", "2026-06-15"));
+  EXPECT_TRUE(svc.seed_demo(demo, "Police", "police.investigator", "2026-06-15"));
+  EXPECT_FALSE(svc.seed_demo(demo, "Police", "police.investigator", "2026-06-15"));  // once
+  DashboardService dashboards(*store, *audit);
+  auto inv = dashboards.investigations(as(police), {});
+  EXPECT_DOUBLE_EQ(inv["baseline_monthly_mean"].get<double>(), 10);
+  EXPECT_EQ(inv["months"].back()["month"], "2026-06");
+  auto q = svc.queue(as(police), std::nullopt);
+  EXPECT_EQ(q["items"].size(), 6u);  // two open in each of the last three months
+  EXPECT_GT(q["items"][0]["score"].get<double>(), 0);
+  EXPECT_EQ(svc.queue(as(other_police), std::nullopt)["items"].size(), 0u);
+}
+
 TEST_F(ServicesStore, DashboardsCountFromTheTablesAndWithholdSmallCells) {
   auto p = shelter("Shelter", 10, 3);
   p.funding_this_year = 60;
