@@ -5,6 +5,7 @@
 #include "audit/capability.h"
 #include "auth/capability.h"
 #include "cases/capability.h"
+#include "cases/services/capability.h"
 #include "flows/capability.h"
 #include "jobs/capability.h"
 #include "jobs/job_service.h"
@@ -41,6 +42,10 @@ const std::vector<Capability>& capabilities() {
        "Online exploitation: ads read in one pass into near-duplicate templates, shared selectors "
        "and ranked networks with their evidence",
        online::routes, online::add_commands, online::add_meta},
+      {"cases/services",
+       "Case management's services: the provider directory with capacity, referrals with "
+       "consent, the investigation queue and the dashboards",
+       cases::services::routes, cases::services::add_commands, cases::services::add_meta},
   };
   return list;
 }

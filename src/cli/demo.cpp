@@ -7,6 +7,8 @@
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
+#include "cases/services/investigation_service.h"
+#include "cases/services/provider_service.h"
 #include "cli/commands.h"
 #include "cli/serve.h"
 #include "core/error.h"
@@ -221,6 +223,14 @@ void add_demo_command(CLI::App& app) {
       audit::DirectoryTrustStore trust(audit_files_dir(data_dir), audit_key_file());
       audit::AuditLog log(*store, trust);
       bool seeded = seed(*store, log);
+      if (cases::services::ProviderService(*store, log)
+              .seed_demo(auth::Actor::operator_named("demo")))
+        std::cout << "demo service providers: data/demo/providers.csv (ctip providers list)\n";
+      if (cases::services::InvestigationService(*store, log)
+              .seed_demo(auth::Actor::operator_named("demo"), "Federal Police THB Unit",
+                         "investigator", now_iso().substr(0, 10)))
+        std::cout << "demo investigations: online networks since 2019 (the investigations "
+                     "dashboard's baseline)\n";
       if (seed_flows(*store, log))
         std::cout << "demo flows dataset: " << kDemoFlowRecords
                   << " generated case records (ctip flows imports --data DIR)\n";
