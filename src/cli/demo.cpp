@@ -195,12 +195,12 @@ bool seed_case_files(store::Store& store, audit::AuditLog& log) {
     const int64_t id = c["id"].get<int64_t>();
     // The newest cases are left as screening opened them (a case without permits to start from).
     if (++i <= 10) continue;
-    // Permits: requested 20-360 days ago; three in four decided 10-90 days later.
+    // Permits: requested 20-360 days ago; four in five decided 10-90 days later.
     const int64_t requested_ago = 20 + (i * 37) % 340;
     Json permit = {{"kind", i % 2 ? "work_permit" : "temporary_residence"},
                    {"tied_to_employer", false},
                    {"requested_on", day(requested_ago)}};
-    if (i % 4 != 3) {
+    if (i % 5 != 4) {
       const int64_t decided_ago = std::max<int64_t>(1, requested_ago - (10 + (i * 13) % 80));
       permit["status"] = i % 9 == 0 ? "refused" : "issued";
       permit["decided_on"] = day(decided_ago);

@@ -85,7 +85,7 @@ function Case({ view, referrals, me, reload }: { view: CaseView; referrals: Serv
           {owner && may('cases.write') && <StatusForm id={view.id} reload={reload} />}
           {owner && may('cases.write') && <ConsentForm id={view.id} reload={reload} />}
           {owner && may('cases.write') && <ShareForm id={view.id} reload={reload} />}
-          {may('referrals.create') && owner && <ReferralForm view={view} reload={reload} />}
+          {may('referrals.create') && owner && <ReferralForm key={view.person.languages} view={view} reload={reload} />}
           {owner && may('permits.write') && <PermitForm id={view.id} reload={reload} />}
           {may('proceedings.write') && <ProceedingForm view={view} reload={reload} />}
           {may('cases.notes') && <NoteForm id={view.id} reload={reload} />}
@@ -141,7 +141,10 @@ function Timeline({ view, referrals }: { view: CaseView; referrals: ServiceRefer
     events.push({ at: task.due_on, kind: 'task', text: t('cases.ev.task', { title: task.title, due: task.due_on, done: task.done_at ? t('cases.done') : t('cases.open') }) });
   for (const tr of view.transfers) events.push({ at: tr.at, kind: 'transfer', text: `${tr.from} → ${tr.to}: ${tr.reason}` });
   if (view.closed_at) events.push({ at: view.closed_at, kind: 'closed', text: view.closure_reason ?? '' });
-  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  // By day: permits, proceedings, hearings and tasks carry dates without a time, so within a day
+  // the events keep the order of the case's life above (the sort is stable).
+  const day = (e: TimelineEvent) => e.at.slice(0, 10);
+  events.sort((a, b) => (day(a) < day(b) ? -1 : day(a) > day(b) ? 1 : 0));
   return (
     <Card title={t('cases.timeline')} titleId="case-timeline">
       <ol class="cases-timeline" data-testid="case-timeline">
@@ -374,7 +377,7 @@ function ReferralForm({ view, reload }: { view: CaseView; reload: Reload }) {
       {error && <ErrorNotice error={error} />}
       {result && (
         <div data-testid="match-result">
-          <p>{t('cases.match_summary', { eligible: String(result.eligible), excluded: String(result.excluded_count) })}</p>
+          <p>{t('cases.match_summary', { n: result.eligible, excluded: result.excluded_count })}</p>
           {result.ranked.length === 0 && <p data-testid="match-none">{t('cases.match_none')}</p>}
           <ol class="cases-reasons">
             {result.ranked.map((r) => (
