@@ -184,6 +184,9 @@ test('a caseworker runs a case from the screening result to closure', async () =
   await task.locator('select[name=kind]').selectOption('hearing_preparation');
   await task.locator('input[name=title]').fill('Prepare the hearing with the interpreter');
   await submitAndWait(page, task, 'task', 1);
+  await page.locator('[data-testid=case-tasks] li[data-done=false] [data-testid=task-toggle]').click();
+  await page.locator('[data-testid=case-tasks] li[data-done=true]').waitFor();
+  assert.match(await timeline.locator('li[data-kind=task]').textContent(), /\(done\)/);
 
   // Closure.
   const close = page.locator('[data-testid=form-close]');
@@ -199,6 +202,9 @@ test('a caseworker runs a case from the screening result to closure', async () =
   // The case list shows it, closed.
   await page.goto(`${ctx.server.url}/#/cases`);
   await page.locator(`[data-testid=cases-list] tr[data-case="${caseId}"]`, { hasText: 'closed' }).waitFor();
+  // Above it, the alerts of the organisation's cases: the demo's permits pending for months.
+  await page.locator('[data-testid=cases-alerts] summary').click();
+  assert.ok((await page.locator('[data-testid=cases-alerts] li[data-alert=permit_pending]').count()) > 0, 'pending permits are alerted');
   // The refusals above (409, 400) and the session check before login are answers, not errors.
   assert.deepEqual(page.consoleErrors.filter((e) => !/^Failed to load resource/.test(e)), []);
 

@@ -94,6 +94,7 @@ function Case({ view, referrals, me, reload }: { view: CaseView; referrals: Serv
         </div>
       )}
       {referrals.length > 0 && <Referrals referrals={referrals} me={me} reload={reload} />}
+      {view.tasks.length > 0 && may('cases.tasks') && <Tasks view={view} reload={reload} />}
     </div>
   );
 }
@@ -435,6 +436,31 @@ function Referrals({ referrals, me, reload }: { referrals: ServiceReferral[]; me
                 </button>
               </>
             )}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+function Tasks({ view, reload }: { view: CaseView; reload: Reload }) {
+  const { t, tid } = useI18n<CasesKey>();
+  const [error, setError] = useState<Error | null>(null);
+  const toggle = (id: number, done: boolean) => {
+    setError(null);
+    api.patch('/tasks/{id}', { path: { id }, body: { done } }).then(reload, (e: unknown) => setError(e instanceof Error ? e : new Error(String(e))));
+  };
+  return (
+    <Card title={t('cases.tasks.title')} titleId="case-tasks">
+      {error && <ErrorNotice error={error} />}
+      <ul data-testid="case-tasks">
+        {view.tasks.map((task) => (
+          <li key={task.id} data-task={task.id} data-done={task.done_at ? 'true' : 'false'}>
+            {tid('cases.task', task.kind)}: {task.title} · {task.due_on}
+            {task.assigned_username && <> · {task.assigned_username}</>}{' '}
+            <button type="button" class="button button-small" data-testid="task-toggle" onClick={() => toggle(task.id, !task.done_at)}>
+              {task.done_at ? t('cases.tasks.reopen') : t('cases.tasks.mark_done')}
+            </button>
           </li>
         ))}
       </ul>

@@ -53,6 +53,7 @@ function CaseList() {
     <>
       <h1>{t('cases.list.title')}</h1>
       <p class="lead">{t('cases.list.intro')}</p>
+      <Alerts />
       <AsyncState resource={list}>
         {(data) =>
           data.cases.length === 0 ? (
@@ -95,6 +96,31 @@ function CaseList() {
         }
       </AsyncState>
     </>
+  );
+}
+
+function Alerts() {
+  const { t, tid } = useI18n<CasesKey>();
+  const alerts = useResource(() => api.get('/cases/alerts'), []);
+  const list = alerts.data?.alerts;
+  if (!list) return null;
+  return (
+    <Card data-testid="cases-alerts">
+      <details open={list.length > 0 && list.length <= 10}>
+        <summary>{t('cases.alerts.title', { n: list.length })}</summary>
+        {list.length === 0 ? (
+          <p>{t('cases.alerts.none')}</p>
+        ) : (
+          <ul class="cases-reasons">
+            {list.slice(0, 100).map((a) => (
+              <li key={`${a.object_type}-${a.object_id}-${a.kind}`} data-alert={a.kind}>
+                <a href={`#/cases?case=${a.case_id}`}>{t('cases.case', { id: String(a.case_id) })}</a> · <strong>{tid('cases.alert', a.kind)}</strong> · {a.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </details>
+    </Card>
   );
 }
 
