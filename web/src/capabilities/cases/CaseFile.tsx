@@ -111,7 +111,7 @@ function Timeline({ view, referrals }: { view: CaseView; referrals: ServiceRefer
   events.push({ at: view.screening.created_at, kind: 'screening', text: t('cases.ev.screening', { id: String(view.screening.id), outcome: tid('cases.outcome', view.screening.outcome) }) });
   for (const h of view.status_history)
     events.push({ at: h.at, kind: 'status', text: `${h.from ? tid('cases.status', h.from) + ' → ' : ''}${tid('cases.status', h.to)}${h.reason ? ` — ${h.reason}` : ''}` });
-  for (const r of view.referrals) events.push({ at: r.at, kind: 'recommended', text: `${tid('cases.service', r.kind)} (${r.status})` });
+  for (const r of view.referrals) events.push({ at: r.at, kind: 'recommended', text: `${tid('cases.referral', r.kind)} (${tid('cases.rstatus', r.status)})` });
   for (const r of referrals)
     events.push({
       at: r.created_at,
