@@ -7,6 +7,8 @@
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
+#include "cases/case_file.h"
+#include "cases/cases_service.h"
 #include "cases/services/investigation_service.h"
 #include "cases/services/provider_service.h"
 #include "cli/commands.h"
@@ -170,6 +172,63 @@ bool seed(store::Store& store, audit::AuditLog& log) {
   return true;
 }
 
+// Case files for the documentation and justice dashboards: permit applications of the last
+// year (most decided after a few weeks, some still pending) and proceedings opened over the last
+// year (some decided, some idle for months), on the demo cases but the ten newest, through the same
+// use cases as POST /cases/{id}/permits and /proceedings. Once: a store with proceedings keeps its
+// own.
+bool seed_case_files(store::Store& store, audit::AuditLog& log) {
+  cases::CasesService svc(store, log);
+  const auto demo = auth::Actor::operator_named("demo");
+  if (!svc.list_proceedings(demo).empty()) return false;
+  const std::string today = now_iso().substr(0, 10);
+  const int64_t today_days = now_ms() / 86400000;
+  auto day = [&](int64_t days_ago) {
+    return format_time((today_days - days_ago) * 86400000LL).substr(0, 10);
+  };
+  cases::repository::ListFilter filter;
+  filter.limit = 1000;
+  const Json listed = svc.list(demo, filter);
+  constexpr const char* kKinds[] = {"investigation", "prosecution", "trial", "compensation_claim"};
+  int64_t i = 0;
+  for (const auto& c : listed) {
+    const int64_t id = c["id"].get<int64_t>();
+    // The newest cases are left as screening opened them (a case without permits to start from).
+    if (++i <= 10) continue;
+    // Permits: requested 20-360 days ago; four in five decided 10-90 days later.
+    const int64_t requested_ago = 20 + (i * 37) % 340;
+    Json permit = {{"kind", i % 2 ? "work_permit" : "temporary_residence"},
+                   {"tied_to_employer", false},
+                   {"requested_on", day(requested_ago)}};
+    if (i % 5 != 4) {
+      const int64_t decided_ago = std::max<int64_t>(1, requested_ago - (10 + (i * 13) % 80));
+      permit["status"] = i % 9 == 0 ? "refused" : "issued";
+      permit["decided_on"] = day(decided_ago);
+      if (permit["status"] == "issued") permit["expires_on"] = day(decided_ago - 365);
+    }
+    svc.add_permit(demo, id, cases::parse_permit(permit, today));
+    // Proceedings on every second case: opened 30-360 days ago; half of them decided.
+    if (i % 2 == 0) {
+      const int64_t opened_ago = 30 + (i * 53) % 330;
+      Json proceeding = {{"case_id", id},
+                         {"kind", kKinds[(i / 2) % std::size(kKinds)]},
+                         {"essential", i % 3 == 0},
+                         {"court", i % 4 == 0 ? "Rechtbank Amsterdam" : "Rechtbank Rotterdam"},
+                         {"opened_on", day(opened_ago)}};
+      const Json made = svc.add_proceeding(demo, cases::parse_proceeding(proceeding, today));
+      if ((i / 2) % 3 == 0) {
+        const int64_t pid = made["proceeding"]["id"].get<int64_t>();
+        Json update = {
+            {"status", "decided"},
+            {"outcome", "judgment"},
+            {"activity_on", day(std::max<int64_t>(1, opened_ago - (20 + (i * 7) % 150)))}};
+        svc.update_proceeding(demo, pid, cases::parse_proceeding_update(update, today));
+      }
+    }
+  }
+  return !listed.empty();
+}
+
 // The flows page's data: a generated CTDC-format dataset (flows/demo_data.h), imported through
 // the same use case as `ctip flows import`, once (a store with flows data keeps it).
 constexpr size_t kDemoFlowRecords = 30000;
@@ -231,6 +290,9 @@ void add_demo_command(CLI::App& app) {
                          "investigator", now_iso().substr(0, 10)))
         std::cout << "demo investigations: online networks since 2019 (the investigations "
                      "dashboard's baseline)\n";
+      if (seed_case_files(*store, log))
+        std::cout << "demo case files: permits and proceedings (the documentation and justice "
+                     "dashboards)\n";
       if (seed_flows(*store, log))
         std::cout << "demo flows dataset: " << kDemoFlowRecords
                   << " generated case records (ctip flows imports --data DIR)\n";

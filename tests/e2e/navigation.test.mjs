@@ -5,13 +5,14 @@ import { test } from 'node:test';
 import { login, navEntries, newPage, screenshot, serverAndBrowser } from './harness.mjs';
 
 // What each demo user's navigation shows (besides Home), from data/permissions.json; the
-// placeholders (sharing, cases) follow web/src/capabilities/<id>/index.ts.
+// placeholder (sharing) follows web/src/capabilities/<id>/index.ts; cases opens with cases.read,
+// providers.read, investigations.read or dashboards.read.
 const EXPECTED = {
-  admin: { nav: ['screening', 'users', 'audit'], forbidden: 'cases' },
+  admin: { nav: ['screening', 'cases', 'users', 'audit'], forbidden: 'flows' },
   investigator: { nav: ['screening', 'online', 'sharing', 'cases'], forbidden: 'flows' },
   caseworker: { nav: ['screening', 'cases'], forbidden: 'audit' },
-  screener: { nav: ['screening'], forbidden: 'users' },
-  analyst: { nav: ['screening', 'flows'], forbidden: 'audit' },
+  screener: { nav: ['screening', 'cases'], forbidden: 'users' },
+  analyst: { nav: ['screening', 'flows', 'cases'], forbidden: 'audit' },
   platform_analyst: { nav: ['online', 'sharing'], forbidden: 'screening' },
   inspector: { nav: ['screening', 'cases'], forbidden: 'users' },
   auditor: { nav: ['audit'], forbidden: 'screening' },
@@ -111,7 +112,7 @@ for (const [role, expected] of Object.entries(EXPECTED)) {
 test('placeholders say coming', async () => {
   const page = await newPage(ctx.browser);
   await login(page, ctx.server.url, 'investigator');
-  await page.locator('nav.mainnav a[data-nav=cases]').click();
+  await page.locator('nav.mainnav a[data-nav=sharing]').click();
   const coming = page.locator('[data-testid=coming]');
   await coming.waitFor();
   assert.match(await coming.textContent(), /coming/i);

@@ -154,7 +154,13 @@ export function ResultView({
             ))}
           </ul>
         )}
-        {record.caseId && <p class="action-case">{t('result.case', { id: record.caseId })}</p>}
+        {record.caseId && (
+          <p class="action-case">
+            <a href={`#/cases?case=${record.caseId}`} data-testid="result-case-link">
+              {t('result.case', { id: record.caseId })}
+            </a>
+          </p>
+        )}
         {action === 'complete_interview' && fullInterviewProfile && onFullInterview && (
           <button type="button" class="button button-primary" onClick={() => onFullInterview(fullInterviewProfile)}>
             {t('result.start_full')}
