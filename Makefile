@@ -36,23 +36,20 @@ web: deps
 # Inside make test, Node 18 type-checks and builds the front end; the browser tests run once
 # (e2e). `make node18-check` alone also runs them under Node 18.
 test: NODE18_FLAGS = --no-e2e
-test: test-deps web typecheck cpp-test fuzz format-check tidy e2e openapi-check node18-check
+test: test-deps web typecheck cpp-test asan-test fuzz format-check tidy e2e openapi-check node18-check
 	@echo "make test: all suites passed"
 
 test-deps:
 	@bash scripts/install-deps.sh test
 
 # Every test, the store-using ones twice: on SQLite and (label pg) on a throw-away PostgreSQL
-# that scripts/with-postgres.sh starts for the run and removes afterwards. The ci build is
-# sanitized (ASan, UBSan, LeakSanitizer with tests/lsan.supp): every test runs under them.
+# that scripts/with-postgres.sh starts for the run and removes afterwards.
 cpp-test: test-deps
 	cmake --preset ci >/dev/null
 	cmake --build build -j$(BUILD_JOBS)
 	rm -rf $(API_RECORD)/ctest && mkdir -p $(API_RECORD)/ctest
 	CTIP_API_RECORD_DIR=$(API_RECORD)/ctest bash scripts/with-postgres.sh ctest --preset ci -j$(JOBS)
 
-## asan-test: the unit tests in a Debug (-O0) sanitized build, for debugging a finding with
-## exact lines (make test already runs every test under the sanitizers in its ci build)
 asan-test: test-deps
 	cmake --preset asan >/dev/null
 	cmake --build build-asan -j$(BUILD_JOBS) --target unit_tests

@@ -13,4 +13,7 @@ function(ctip_embed target symbol)
     COMMENT "Embedding ${symbol}"
     VERBATIM)
   target_sources(${target} PRIVATE "${out}")
+  # Each generated table has its own anonymous-namespace names (d0, d1, ...): compiled alone,
+  # never merged into a library's unity source (ctip_unity_libraries in CMakeLists.txt).
+  set_source_files_properties("${out}" PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 endfunction()
