@@ -27,6 +27,14 @@ def main(argv):
     wanted = [Path(f).resolve() for f in argv[3:]]
     entries = {Path(e["file"]).resolve(): e for e in json.loads(
         (build / "compile_commands.json").read_text(encoding="utf-8"))}
+    # A library compiled as unity sources (CMake UNITY_BUILD) lists Unity/unity_N_cxx.cxx, not
+    # its files: each file takes the command of the unity source that includes it (same flags).
+    for unity_file, entry in list(entries.items()):
+        if "Unity" not in unity_file.parts or not unity_file.is_file():
+            continue
+        for line in unity_file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#include \""):
+                entries.setdefault(Path(line.split('"')[1]).resolve(), entry)
     units: "OrderedDict[tuple, list]" = OrderedDict()
     missing = []
     for source in wanted:
