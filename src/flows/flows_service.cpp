@@ -13,6 +13,7 @@
 #include "auth/accounts.h"
 #include "core/country.h"
 #include "core/crypto.h"
+#include "core/hashing_reader.h"
 #include "core/time.h"
 #include "flows/capability.h"
 #include "flows/chunk.h"
@@ -28,40 +29,6 @@
 
 namespace ctip::flows {
 namespace {
-
-// Reads a stream through, hashing (SHA-256) and counting its bytes: what a release says it came
-// from, and the progress of an import.
-class HashingBuffer : public std::streambuf {
- public:
-  explicit HashingBuffer(std::istream& source) : source_(source) {
-    crypto_init();
-    crypto_hash_sha256_init(&state_);
-  }
-  // Read by the progress callback while the importer's reader thread fills the buffer.
-  uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  std::string hex_digest() {
-    std::array<uint8_t, crypto_hash_sha256_BYTES> out{};
-    crypto_hash_sha256_final(&state_, out.data());
-    return to_hex(out);
-  }
-
- protected:
-  int_type underflow() override {
-    source_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    auto n = static_cast<size_t>(source_.gcount());
-    if (n == 0) return traits_type::eof();
-    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(buffer_.data()), n);
-    bytes_.fetch_add(n, std::memory_order_relaxed);
-    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
-    return traits_type::to_int_type(buffer_[0]);
-  }
-
- private:
-  std::istream& source_;
-  std::array<char, 1 << 16> buffer_{};
-  crypto_hash_sha256_state state_{};
-  std::atomic<uint64_t> bytes_{0};
-};
 
 // Where an import writes: inside one transaction (the CLI), or in a job's staged batches.
 // finish() runs the last step, which returns the import's id, with the summary at hand (a job
@@ -94,7 +61,7 @@ void check_budget(double epsilon_budget) {
 ImportResult run_import(const auth::Actor& actor, audit::AuditLog& audit, std::istream& raw,
                         const ImportRequest& req, std::optional<int64_t> job_id, const Writer& w) {
   check_budget(req.epsilon_budget);
-  HashingBuffer hashing(raw);
+  HashingReader hashing(raw);
   std::istream in(&hashing);
   std::optional<int64_t> id;
   auto ensure_import = [&](store::Connection& c) {

@@ -1,6 +1,7 @@
 #include "online/analyze.h"
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -129,61 +130,63 @@ void write_ads_csv(const AnalyzeResult& r, std::ostream& out) {
   }
 }
 
+Json network_json(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
+                  const std::function<Json(uint32_t)>& id_of, size_t max_links) {
+  Json ads = Json::array();
+  for (uint32_t a : n.ads) ads.push_back(id_of(a));
+  Json selectors = Json::array();
+  for (const auto& [s, count] : n.selectors)
+    selectors.push_back({{"kind", linking::to_string(s.kind)}, {"value", s.value}, {"ads", count}});
+  Json path = Json::array();
+  for (const auto& v : n.path)
+    path.push_back({{"city", v.city},
+                    {"first_posted", v.first_posted},
+                    {"last_posted", v.last_posted},
+                    {"ads", v.ads}});
+  Json indicators = Json::array();
+  for (const auto& [id, count] : n.indicators) indicators.push_back({{"id", id}, {"ads", count}});
+  Json reasons = Json::array();
+  for (const auto& why : n.reasons)
+    reasons.push_back({{"code", why.code}, {"text", why.text}, {"points", why.points}});
+  Json clusters = Json::array();
+  for (uint32_t c : n.clusters) clusters.push_back(id_of(c));
+  Json links = Json::array();
+  for (size_t i = 0; i < n.links.size() && i < max_links; ++i) {
+    const auto& l = na.links[n.links[i]];
+    const auto& e = na.evidence[l.evidence];
+    Json via =
+        e.via == linking::Evidence::Via::selector
+            ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
+            : Json{{"kind", "template"}, {"cluster", id_of(e.cluster)}};
+    via["ads"] = e.ads;
+    links.push_back({{"a", id_of(l.a)}, {"b", id_of(l.b)}, {"via", std::move(via)}});
+  }
+  return {{"id", id_of(n.id)},
+          {"rank", rank + 1},
+          {"organised", n.organised},
+          {"risk", n.risk},
+          {"reasons", std::move(reasons)},
+          {"ads", std::move(ads)},
+          {"selectors", std::move(selectors)},
+          {"sites", n.sites},
+          {"cities", n.cities},
+          {"path", std::move(path)},
+          {"first_posted", n.first_posted},
+          {"last_posted", n.last_posted},
+          {"ads_per_day", n.ads_per_day},
+          {"indicators", std::move(indicators)},
+          {"first_person_share", n.first_person_share},
+          {"templates", std::move(clusters)},
+          {"links", std::move(links)},
+          {"links_total", n.links.size()}};
+}
+
 Json networks_json(const AnalyzeResult& r, size_t max_links) {
   const auto& na = r.networks;
-  auto id_of = [&](uint32_t ad) { return r.ads[ad].id; };
+  auto id_of = [&](uint32_t ad) { return Json(r.ads[ad].id); };
   Json networks = Json::array();
-  for (size_t rank = 0; rank < na.networks.size(); ++rank) {
-    const auto& n = na.networks[rank];
-    Json ads = Json::array();
-    for (uint32_t a : n.ads) ads.push_back(id_of(a));
-    Json selectors = Json::array();
-    for (const auto& [s, count] : n.selectors)
-      selectors.push_back(
-          {{"kind", linking::to_string(s.kind)}, {"value", s.value}, {"ads", count}});
-    Json path = Json::array();
-    for (const auto& v : n.path)
-      path.push_back({{"city", v.city},
-                      {"first_posted", v.first_posted},
-                      {"last_posted", v.last_posted},
-                      {"ads", v.ads}});
-    Json indicators = Json::array();
-    for (const auto& [id, count] : n.indicators) indicators.push_back({{"id", id}, {"ads", count}});
-    Json reasons = Json::array();
-    for (const auto& why : n.reasons)
-      reasons.push_back({{"code", why.code}, {"text", why.text}, {"points", why.points}});
-    Json clusters = Json::array();
-    for (uint32_t c : n.clusters) clusters.push_back(id_of(c));
-    Json links = Json::array();
-    for (size_t i = 0; i < n.links.size() && i < max_links; ++i) {
-      const auto& l = na.links[n.links[i]];
-      const auto& e = na.evidence[l.evidence];
-      Json via =
-          e.via == linking::Evidence::Via::selector
-              ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
-              : Json{{"kind", "template"}, {"cluster", id_of(e.cluster)}};
-      via["ads"] = e.ads;
-      links.push_back({{"a", id_of(l.a)}, {"b", id_of(l.b)}, {"via", std::move(via)}});
-    }
-    networks.push_back({{"id", id_of(n.id)},
-                        {"rank", rank + 1},
-                        {"organised", n.organised},
-                        {"risk", n.risk},
-                        {"reasons", std::move(reasons)},
-                        {"ads", std::move(ads)},
-                        {"selectors", std::move(selectors)},
-                        {"sites", n.sites},
-                        {"cities", n.cities},
-                        {"path", std::move(path)},
-                        {"first_posted", n.first_posted},
-                        {"last_posted", n.last_posted},
-                        {"ads_per_day", n.ads_per_day},
-                        {"indicators", std::move(indicators)},
-                        {"first_person_share", n.first_person_share},
-                        {"templates", std::move(clusters)},
-                        {"links", std::move(links)},
-                        {"links_total", n.links.size()}});
-  }
+  for (size_t rank = 0; rank < na.networks.size(); ++rank)
+    networks.push_back(network_json(na.networks[rank], rank, na, id_of, max_links));
   Json common = Json::array();
   for (const auto& c : na.too_common)
     common.push_back({{"kind", linking::to_string(c.selector.kind)},

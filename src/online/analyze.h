@@ -51,5 +51,10 @@ void write_ads_csv(const AnalyzeResult& result, std::ostream& out);
 // selectors, sites, cities, movement path, posting rate, indicators, risk and reasons, and the
 // evidence of each link (which phone, which template), at most `max_links` links a network.
 Json networks_json(const AnalyzeResult& result, size_t max_links = 200);
+// One network of `analysis` as networks_json writes it, its ads and templates named by `id_of`
+// (an ad's id in the file; the store passes its row id).
+Json network_json(const linking::Network& network, size_t rank,
+                  const linking::NetworkAnalysis& analysis,
+                  const std::function<Json(uint32_t)>& id_of, size_t max_links);
 
 }  // namespace ctip::online

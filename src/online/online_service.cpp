@@ -14,6 +14,7 @@
 
 #include "auth/accounts.h"
 #include "core/crypto.h"
+#include "core/hashing_reader.h"
 #include "core/time.h"
 #include "online/ad_text.h"
 #include "online/analyze.h"
@@ -25,39 +26,6 @@
 
 namespace ctip::online {
 namespace {
-
-// Reads a stream through, hashing (SHA-256) and counting its bytes: what an ingest records it
-// came from, and the progress of a long one.
-class AdFileHasher : public std::streambuf {
- public:
-  explicit AdFileHasher(std::istream& source) : source_(source) {
-    crypto_init();
-    crypto_hash_sha256_init(&state_);
-  }
-  uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  std::string hex_digest() {
-    std::array<uint8_t, crypto_hash_sha256_BYTES> out{};
-    crypto_hash_sha256_final(&state_, out.data());
-    return ctip::to_hex(out);
-  }
-
- protected:
-  int_type underflow() override {
-    source_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    auto n = static_cast<size_t>(source_.gcount());
-    if (n == 0) return traits_type::eof();
-    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(buffer_.data()), n);
-    bytes_.fetch_add(n, std::memory_order_relaxed);
-    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
-    return traits_type::to_int_type(buffer_[0]);
-  }
-
- private:
-  std::istream& source_;
-  std::array<char, 1 << 16> buffer_{};
-  crypto_hash_sha256_state state_{};
-  std::atomic<uint64_t> bytes_{0};
-};
 
 Json issues_json(const std::vector<RowIssue>& issues) {
   Json out = Json::array();
@@ -106,59 +74,12 @@ constexpr size_t kMaxStoredLinks = 5000;
 
 Json network_data(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
                   const repository::StoredFeatures& s) {
-  auto row = [&](uint32_t ad) { return s.row_ids[ad]; };
-  Json ads = Json::array(), keys = Json::array();
-  for (uint32_t a : n.ads) {
-    ads.push_back(row(a));
-    keys.push_back(s.ads[a].id);
-  }
-  Json selectors = Json::array();
-  for (const auto& [sel, count] : n.selectors)
-    selectors.push_back(
-        {{"kind", linking::to_string(sel.kind)}, {"value", sel.value}, {"ads", count}});
-  Json path = Json::array();
-  for (const auto& v : n.path)
-    path.push_back({{"city", v.city},
-                    {"first_posted", v.first_posted},
-                    {"last_posted", v.last_posted},
-                    {"ads", v.ads}});
-  Json indicators = Json::array();
-  for (const auto& [id, count] : n.indicators) indicators.push_back({{"id", id}, {"ads", count}});
-  Json reasons = Json::array();
-  for (const auto& why : n.reasons)
-    reasons.push_back({{"code", why.code}, {"text", why.text}, {"points", why.points}});
-  Json templates = Json::array();
-  for (uint32_t c : n.clusters) templates.push_back(row(c));
-  Json links = Json::array();
-  for (size_t i = 0; i < n.links.size() && i < kMaxStoredLinks; ++i) {
-    const auto& l = na.links[n.links[i]];
-    const auto& e = na.evidence[l.evidence];
-    Json via =
-        e.via == linking::Evidence::Via::selector
-            ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
-            : Json{{"kind", "template"}, {"cluster", row(e.cluster)}};
-    via["ads"] = e.ads;
-    links.push_back({{"a", row(l.a)}, {"b", row(l.b)}, {"via", std::move(via)}});
-  }
-  return {{"id", row(n.id)},
-          {"rank", rank + 1},
-          {"organised", n.organised},
-          {"risk", n.risk},
-          {"reasons", std::move(reasons)},
-          {"ads", std::move(ads)},
-          {"ad_keys", std::move(keys)},
-          {"selectors", std::move(selectors)},
-          {"sites", n.sites},
-          {"cities", n.cities},
-          {"path", std::move(path)},
-          {"first_posted", n.first_posted},
-          {"last_posted", n.last_posted},
-          {"ads_per_day", n.ads_per_day},
-          {"indicators", std::move(indicators)},
-          {"first_person_share", n.first_person_share},
-          {"templates", std::move(templates)},
-          {"links", std::move(links)},
-          {"links_total", n.links.size()}};
+  Json out = network_json(
+      n, rank, na, [&](uint32_t ad) { return Json(s.row_ids[ad]); }, kMaxStoredLinks);
+  Json keys = Json::array();
+  for (uint32_t a : n.ads) keys.push_back(s.ads[a].id);
+  out["ad_keys"] = std::move(keys);
+  return out;
 }
 
 // Recomputes the organisation's clusters, templates and networks from its stored features
@@ -291,7 +212,7 @@ Json ad_highlights(const Ad& ad, const std::set<std::string>& template_words,
 
 IngestResult OnlineService::ingest(const auth::Actor& actor, int64_t org_id, std::istream& raw,
                                    const IngestRequest& req) {
-  AdFileHasher hashing(raw);
+  HashingReader hashing(raw);
   std::istream in(&hashing);
   const Lexicon& lexicon = Lexicon::builtin();
   const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
