@@ -14,6 +14,14 @@ std::optional<size_t> invalid_utf8_at(std::string_view s) {
   size_t n = s.size();
   size_t i = 0;
   while (i < n) {
+    // ASCII eight bytes at a time: most text is.
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {
       ++i;

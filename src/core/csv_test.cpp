@@ -117,6 +117,14 @@ TEST(Csv, Utf8Validation) {
   EXPECT_EQ(invalid_utf8_at("\xED\xA0\x80"), 0u);      // a surrogate
   EXPECT_EQ(invalid_utf8_at("x\xE2\x82"), 1u);         // truncated
   EXPECT_EQ(invalid_utf8_at("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  // ASCII is checked eight bytes at a time: a bad byte is found at every offset and alignment,
+  // and a good character after long ASCII is accepted.
+  for (size_t at = 0; at < 40; ++at) {
+    std::string text(at, 'a');
+    EXPECT_FALSE(invalid_utf8_at(text + "\xC3\xA9" + std::string(at % 11, 'b'))) << at;
+    EXPECT_EQ(invalid_utf8_at(text + "\xFF" + std::string(at % 13, 'b')), at) << at;
+    EXPECT_EQ(invalid_utf8_at(text + "\xC3"), at) << at;
+  }
 }
 
 }  // namespace

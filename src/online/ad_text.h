@@ -21,5 +21,8 @@ struct AdText {
 // Pure and per ad: call it from several threads, each with its own scratch.
 AdText analyze_ad_text(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
                        const SelectorOptions& options = {});
+// The same into `out`, reusing its buffers.
+void analyze_ad_text_into(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
+                          const SelectorOptions& options, AdText& out);
 
 }  // namespace ctip::online

@@ -1,9 +1,17 @@
 #include "online/analyze.h"
 
 #include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <future>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -34,26 +42,44 @@ linking::SelectorKind link_kind(SelectorKind k) {
 }
 
 // Whether the ad speaks as "I" rather than about "her" or "the girls": an independent
-// advertiser's mark (issue #10 item 5), counted over the normalised words.
-bool written_in_first_person(const std::vector<std::string>& words) {
+// advertiser's mark (issue #10 item 5), counted over the normalised words. Called for every
+// word of every ad, so the words are told apart by length first.
+int person_of(std::string_view w) {
+  switch (w.size()) {
+    case 1:
+      return w[0] == 'i' ? 1 : 0;
+    case 2:
+      if (w == "me" || w == "my" || w == "im" || w == "yo" || w == "mi") return 1;
+      return w == "we" ? -1 : 0;
+    case 3:
+      return w == "she" || w == "her" || w == "our" ? -1 : 0;
+    case 4:
+      return w == "they" ? -1 : 0;
+    case 5:
+      return w == "girls" ? -1 : 0;
+    case 6:
+      return w == "chicas" ? -1 : 0;
+    default:
+      return 0;
+  }
+}
+
+template <typename Words>
+bool written_in_first_person(const Words& words) {
   int first = 0, third = 0;
   for (const auto& w : words) {
-    first += w == "i" || w == "me" || w == "my" || w == "im" || w == "yo" || w == "mi";
-    third += w == "she" || w == "her" || w == "they" || w == "we" || w == "our" || w == "girls" ||
-             w == "ella" || w == "chicas";
+    const int p = person_of(w);
+    first += p > 0;
+    third += p < 0;
   }
   return first > third;
 }
 
-}  // namespace
-
-linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
-                                const SelectorOptions& options) {
-  AdText text = analyze_ad_text(ad, lexicon, scratch, options);
+// What the linking engine keeps of an ad, without its words.
+linking::AdFeatures features_without_words(const Ad& ad, const AdText& text,
+                                           const Lexicon& lexicon) {
   linking::AdFeatures f;
   f.id = ad.id;
-  f.tokens.reserve(text.body.tokens.size());
-  for (const auto& t : text.body.tokens) f.tokens.emplace_back(text.body.token_text(t));
   for (const auto& s : text.selectors) {
     linking::Selector sel{link_kind(s.kind), s.value};
     if (std::find(f.selectors.begin(), f.selectors.end(), sel) == f.selectors.end())
@@ -64,6 +90,27 @@ linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::S
   f.posted_at = ad.posted_ms ? *ad.posted_ms / 1000 : 0;
   for (uint16_t i : text.indicators.indicators) f.indicators.push_back(lexicon.indicators()[i].id);
   f.indicator_weight = text.indicators.score;
+  return f;
+}
+
+// One batch of ads on its way through the pass: read on the main thread, its text pass and
+// sketches computed by a worker, then added to the index in file order.
+struct Batch {
+  std::vector<Ad> ads;
+  std::vector<linking::AdFeatures> features;
+  linking::ClusterIndex::Sketches sketches;
+  std::exception_ptr failed;
+  bool done = false;
+};
+
+}  // namespace
+
+linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::Scratch& scratch,
+                                const SelectorOptions& options) {
+  AdText text = analyze_ad_text(ad, lexicon, scratch, options);
+  linking::AdFeatures f = features_without_words(ad, text, lexicon);
+  f.tokens.reserve(text.body.tokens.size());
+  for (const auto& t : text.body.tokens) f.tokens.emplace_back(text.body.token_text(t));
   f.first_person = written_in_first_person(f.tokens);
   return f;
 }
@@ -72,42 +119,154 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   const Lexicon& lexicon = Lexicon::builtin();
   const unsigned threads =
       std::clamp(options.threads ? options.threads : std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<Lexicon::Scratch> scratch(threads);
-  for (auto& s : scratch) s = lexicon.make_scratch();
   SelectorOptions selector_options;
   selector_options.default_region = options.region;
 
   AnalyzeResult out;
   linking::ClusterIndex index;
+  // The pass is a pipeline: the main thread reads and parses the file and hands each batch to
+  // the workers, which run the text pass and sketch the ads (everything that is per ad); the
+  // main thread then adds the finished batches to the index in file order, so the result does
+  // not depend on the number of threads. At most 2 batches per worker are in flight, which
+  // bounds the memory held by ads not yet reduced to their features.
+  std::mutex mutex;
+  std::condition_variable work_ready, batch_done;
+  std::deque<std::shared_ptr<Batch>> queue;    // read, waiting for a worker
+  std::deque<std::shared_ptr<Batch>> pending;  // in file order, waiting to be added
+  bool closing = false;
+  const size_t max_in_flight = 2 * threads;
+
+  auto worker = [&] {
+    Lexicon::Scratch scratch = lexicon.make_scratch();
+    std::vector<uint64_t> hashes;
+    AdText text;
+    const uint64_t seed = index.params().minhash.seed;
+    for (;;) {
+      std::shared_ptr<Batch> b;
+      {
+        std::unique_lock lock(mutex);
+        work_ready.wait(lock, [&] { return closing || !queue.empty(); });
+        if (queue.empty()) return;
+        b = std::move(queue.front());
+        queue.pop_front();
+      }
+      try {
+        b->features.resize(b->ads.size());
+        for (size_t i = 0; i < b->ads.size(); ++i) {
+          const Ad& ad = b->ads[i];
+          analyze_ad_text_into(ad, lexicon, scratch, selector_options, text);
+          auto& f = b->features[i];
+          f = features_without_words(ad, text, lexicon);
+          hashes.clear();
+          int first = 0, third = 0;
+          for (const auto& t : text.body.tokens) {
+            const std::string_view w = text.body.token_text(t);
+            hashes.push_back(linking::token_hash(w, seed));
+            const int p = person_of(w);
+            first += p > 0;
+            third += p < 0;
+          }
+          f.first_person = first > third;
+          index.sketch(hashes, b->sketches);
+        }
+        std::vector<Ad>().swap(b->ads);
+      } catch (...) {
+        b->failed = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex);
+        b->done = true;
+      }
+      batch_done.notify_all();
+    }
+  };
+  std::vector<std::jthread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  auto stop_workers = [&] {
+    {
+      std::lock_guard lock(mutex);
+      closing = true;
+      queue.clear();
+    }
+    work_ready.notify_all();
+    pool.clear();  // joins
+  };
+
+  // Adds the finished batches at the front of `pending`; with `wait`, waits for the first one.
+  auto add_finished = [&](bool wait) {
+    for (;;) {
+      std::shared_ptr<Batch> b;
+      {
+        std::unique_lock lock(mutex);
+        if (pending.empty()) return;
+        if (!pending.front()->done) {
+          if (!wait) return;
+          batch_done.wait(lock, [&] { return pending.front()->done; });
+        }
+        b = std::move(pending.front());
+        pending.pop_front();
+      }
+      wait = false;
+      if (b->failed) std::rethrow_exception(b->failed);
+      index.add_sketched(b->sketches);
+      std::move(b->features.begin(), b->features.end(), std::back_inserter(out.ads));
+    }
+  };
+
   IngestOptions ingest = options.ingest;
   ingest.progress = options.progress;
-  auto sink = [&](std::span<const Ad> batch) {
-    std::vector<linking::AdFeatures> features(batch.size());
-    // The text pass is independent per ad: the batch is split across the threads, each with its
-    // own lexicon scratch.
-    auto work = [&](unsigned t) {
-      for (size_t i = t; i < batch.size(); i += threads)
-        features[i] = ad_features(batch[i], lexicon, scratch[t], selector_options);
-    };
-    std::vector<std::future<void>> running;
-    for (unsigned t = 1; t < threads; ++t)
-      running.push_back(std::async(std::launch::async, work, t));
-    work(0);
-    for (auto& r : running) r.get();
-    index.add(features);
-    for (auto& f : features) {
-      f.tokens.clear();
-      f.tokens.shrink_to_fit();
+  auto sink = [&](std::span<Ad> batch) {
+    auto b = std::make_shared<Batch>();
+    b->ads.assign(std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    {
+      std::lock_guard lock(mutex);
+      queue.push_back(b);
+      pending.push_back(b);
     }
-    std::move(features.begin(), features.end(), std::back_inserter(out.ads));
+    work_ready.notify_one();
+    add_finished(false);
+    while (true) {
+      size_t in_flight = 0;
+      {
+        std::lock_guard lock(mutex);
+        in_flight = pending.size();
+      }
+      if (in_flight <= max_in_flight) break;
+      add_finished(true);
+    }
   };
-  out.summary = ingest_ads(in, options.format, sink, ingest);
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  const auto started = Clock::now();
+  try {
+    out.summary = ingest_ads(in, options.format, sink, ingest);
+    while (true) {
+      {
+        std::lock_guard lock(mutex);
+        if (pending.empty()) break;
+      }
+      add_finished(true);
+    }
+  } catch (...) {
+    stop_workers();
+    throw;
+  }
+  stop_workers();
+  out.pass_seconds = since(started);
+
+  const auto clustering = Clock::now();
   out.cluster_of = index.cluster_of();
+  out.cluster_seconds = since(clustering);
   out.cluster_size.assign(out.ads.size(), 0);
   std::vector<uint32_t> size_of(out.ads.size(), 0);
   for (uint32_t c : out.cluster_of) ++size_of[c];
   for (size_t i = 0; i < out.ads.size(); ++i) out.cluster_size[i] = size_of[out.cluster_of[i]];
+  const auto linking_started = Clock::now();
   out.networks = linking::link_networks(out.ads, out.cluster_of);
+  out.network_seconds = since(linking_started);
   return out;
 }
 
@@ -130,63 +289,246 @@ void write_ads_csv(const AnalyzeResult& r, std::ostream& out) {
   }
 }
 
-Json network_json(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
-                  const std::function<Json(uint32_t)>& id_of, size_t max_links) {
-  Json ads = Json::array();
-  for (uint32_t a : n.ads) ads.push_back(id_of(a));
-  Json selectors = Json::array();
-  for (const auto& [s, count] : n.selectors)
-    selectors.push_back({{"kind", linking::to_string(s.kind)}, {"value", s.value}, {"ads", count}});
-  Json path = Json::array();
-  for (const auto& v : n.path)
-    path.push_back({{"city", v.city},
-                    {"first_posted", v.first_posted},
-                    {"last_posted", v.last_posted},
-                    {"ads", v.ads}});
-  Json indicators = Json::array();
-  for (const auto& [id, count] : n.indicators) indicators.push_back({{"id", id}, {"ads", count}});
-  Json reasons = Json::array();
-  for (const auto& why : n.reasons)
-    reasons.push_back({{"code", why.code}, {"text", why.text}, {"points", why.points}});
-  Json clusters = Json::array();
-  for (uint32_t c : n.clusters) clusters.push_back(id_of(c));
-  Json links = Json::array();
+namespace {
+
+// JSON text written directly: `ctip ads analyze` writes some 100,000 networks for a million
+// ads, and building each as an nlohmann::json value to dump it took longer than the analysis.
+// Strings are valid UTF-8 (the ingest checks them), escaped as nlohmann::json::dump escapes.
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  size_t plain = 0;  // the start of the characters not yet written that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+template <typename Int>
+void append_int(std::string& out, Int v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// The shortest text that reads back as the same double, with ".0" on whole numbers, as
+// nlohmann::json writes them.
+void append_double(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+  out += text;
+  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+// Appends `"key":`, with a comma before it unless it is the first of its object.
+void key(std::string& out, std::string_view name, bool first = false) {
+  if (!first) out += ',';
+  append_string(out, name);
+  out += ':';
+}
+
+}  // namespace
+
+void append_network_json(std::string& out, const linking::Network& n, size_t rank,
+                         const linking::NetworkAnalysis& na, const AppendId& id_of,
+                         size_t max_links) {
+  auto list = [&](auto&& items, auto&& each) {
+    out += '[';
+    bool first = true;
+    for (const auto& item : items) {
+      if (!first) out += ',';
+      first = false;
+      each(item);
+    }
+    out += ']';
+  };
+  out += '{';
+  key(out, "id", true);
+  id_of(out, n.id);
+  key(out, "rank");
+  append_int(out, rank + 1);
+  key(out, "organised");
+  out += n.organised ? "true" : "false";
+  key(out, "risk");
+  append_double(out, n.risk);
+  key(out, "reasons");
+  list(n.reasons, [&](const linking::RiskReason& why) {
+    out += '{';
+    key(out, "code", true);
+    append_string(out, why.code);
+    key(out, "text");
+    append_string(out, why.text);
+    key(out, "points");
+    append_double(out, why.points);
+    out += '}';
+  });
+  key(out, "ads");
+  list(n.ads, [&](uint32_t a) { id_of(out, a); });
+  key(out, "selectors");
+  list(n.selectors, [&](const auto& sc) {
+    out += '{';
+    key(out, "kind", true);
+    append_string(out, linking::to_string(sc.first.kind));
+    key(out, "value");
+    append_string(out, sc.first.value);
+    key(out, "ads");
+    append_int(out, sc.second);
+    out += '}';
+  });
+  key(out, "sites");
+  list(n.sites, [&](const std::string& v) { append_string(out, v); });
+  key(out, "cities");
+  list(n.cities, [&](const std::string& v) { append_string(out, v); });
+  key(out, "path");
+  list(n.path, [&](const linking::CityVisit& v) {
+    out += '{';
+    key(out, "city", true);
+    append_string(out, v.city);
+    key(out, "first_posted");
+    append_int(out, v.first_posted);
+    key(out, "last_posted");
+    append_int(out, v.last_posted);
+    key(out, "ads");
+    append_int(out, v.ads);
+    out += '}';
+  });
+  key(out, "first_posted");
+  append_int(out, n.first_posted);
+  key(out, "last_posted");
+  append_int(out, n.last_posted);
+  key(out, "ads_per_day");
+  append_double(out, n.ads_per_day);
+  key(out, "indicators");
+  list(n.indicators, [&](const auto& ic) {
+    out += '{';
+    key(out, "id", true);
+    append_string(out, ic.first);
+    key(out, "ads");
+    append_int(out, ic.second);
+    out += '}';
+  });
+  key(out, "first_person_share");
+  append_double(out, n.first_person_share);
+  key(out, "templates");
+  list(n.clusters, [&](uint32_t c) { id_of(out, c); });
+  key(out, "links");
+  out += '[';
   for (size_t i = 0; i < n.links.size() && i < max_links; ++i) {
     const auto& l = na.links[n.links[i]];
     const auto& e = na.evidence[l.evidence];
-    Json via =
-        e.via == linking::Evidence::Via::selector
-            ? Json{{"kind", linking::to_string(e.selector.kind)}, {"value", e.selector.value}}
-            : Json{{"kind", "template"}, {"cluster", id_of(e.cluster)}};
-    via["ads"] = e.ads;
-    links.push_back({{"a", id_of(l.a)}, {"b", id_of(l.b)}, {"via", std::move(via)}});
+    if (i) out += ',';
+    out += '{';
+    key(out, "a", true);
+    id_of(out, l.a);
+    key(out, "b");
+    id_of(out, l.b);
+    key(out, "via");
+    out += '{';
+    key(out, "kind", true);
+    if (e.via == linking::Evidence::Via::selector) {
+      append_string(out, linking::to_string(e.selector.kind));
+      key(out, "value");
+      append_string(out, e.selector.value);
+    } else {
+      append_string(out, "template");
+      key(out, "cluster");
+      id_of(out, e.cluster);
+    }
+    key(out, "ads");
+    append_int(out, e.ads);
+    out += "}}";
   }
-  return {{"id", id_of(n.id)},
-          {"rank", rank + 1},
-          {"organised", n.organised},
-          {"risk", n.risk},
-          {"reasons", std::move(reasons)},
-          {"ads", std::move(ads)},
-          {"selectors", std::move(selectors)},
-          {"sites", n.sites},
-          {"cities", n.cities},
-          {"path", std::move(path)},
-          {"first_posted", n.first_posted},
-          {"last_posted", n.last_posted},
-          {"ads_per_day", n.ads_per_day},
-          {"indicators", std::move(indicators)},
-          {"first_person_share", n.first_person_share},
-          {"templates", std::move(clusters)},
-          {"links", std::move(links)},
-          {"links_total", n.links.size()}};
+  out += ']';
+  key(out, "links_total");
+  append_int(out, n.links.size());
+  out += '}';
 }
 
-Json networks_json(const AnalyzeResult& r, size_t max_links) {
+Json network_json(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
+                  const std::function<Json(uint32_t)>& id_of, size_t max_links) {
+  std::string text;
+  append_network_json(
+      text, n, rank, na, [&](std::string& out, uint32_t ad) { out += id_of(ad).dump(); },
+      max_links);
+  return Json::parse(text);
+}
+
+void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_links) {
   const auto& na = r.networks;
-  auto id_of = [&](uint32_t ad) { return Json(r.ads[ad].id); };
-  Json networks = Json::array();
-  for (size_t rank = 0; rank < na.networks.size(); ++rank)
-    networks.push_back(network_json(na.networks[rank], rank, na, id_of, max_links));
+  auto id_of = [&](std::string& text, uint32_t ad) { append_string(text, r.ads[ad].id); };
+  const auto& s = r.summary;
+  Json issues = Json::array();
+  for (const auto& i : s.issues)
+    issues.push_back(
+        {{"line", i.line}, {"field", i.field}, {"message", i.message}, {"skipped", i.skipped}});
+  const Json summary = {{"rows_read", s.rows_read},
+                        {"ingested", s.ingested},
+                        {"skipped", s.skipped},
+                        {"warnings", s.warnings},
+                        {"issues", std::move(issues)},
+                        {"issue_count", s.issue_count},
+                        {"ignored_columns", s.ignored_columns}};
+  // One network at a time: a million ads make some 100,000 networks, whose document held whole
+  // would take more memory than the analysis itself.
+  // Serialised in parallel, a slice per thread, and written in rank order.
+  out << "{\"summary\": " << summary.dump() << ",\n\"networks\": [";
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  constexpr size_t kSlice = 512;
+  std::vector<std::string> text(threads);
+  for (size_t from = 0; from < na.networks.size(); from += threads * kSlice) {
+    auto serialise = [&](size_t t) {
+      text[t].clear();
+      const size_t a = from + t * kSlice;
+      const size_t b = std::min(na.networks.size(), a + kSlice);
+      for (size_t rank = a; rank < b; ++rank) {
+        text[t] += rank ? ",\n" : "\n";
+        append_network_json(text[t], na.networks[rank], rank, na, id_of, max_links);
+      }
+    };
+    {
+      std::vector<std::jthread> pool;
+      for (size_t t = 1; t < threads; ++t) pool.emplace_back(serialise, t);
+      serialise(0);
+    }
+    for (const auto& piece : text) out << piece;
+  }
   Json common = Json::array();
   for (const auto& c : na.too_common)
     common.push_back({{"kind", linking::to_string(c.selector.kind)},
@@ -194,21 +536,7 @@ Json networks_json(const AnalyzeResult& r, size_t max_links) {
                       {"ads", c.ads},
                       {"groups", c.groups},
                       {"cities", c.cities}});
-  const auto& s = r.summary;
-  Json issues = Json::array();
-  for (const auto& i : s.issues)
-    issues.push_back(
-        {{"line", i.line}, {"field", i.field}, {"message", i.message}, {"skipped", i.skipped}});
-  return {{"summary",
-           {{"rows_read", s.rows_read},
-            {"ingested", s.ingested},
-            {"skipped", s.skipped},
-            {"warnings", s.warnings},
-            {"issues", std::move(issues)},
-            {"issue_count", s.issue_count},
-            {"ignored_columns", s.ignored_columns}}},
-          {"networks", std::move(networks)},
-          {"too_common", std::move(common)}};
+  out << "\n],\n\"too_common\": " << common.dump() << "}\n";
 }
 
 }  // namespace ctip::online

@@ -34,6 +34,9 @@ struct AnalyzeResult {
   std::vector<uint32_t> cluster_of;      // per ad: its cluster's first ad
   std::vector<uint32_t> cluster_size;    // per ad: the size of its cluster
   linking::NetworkAnalysis networks;
+  // Wall-clock seconds of the stages: reading with the text pass and sketches (one pipeline),
+  // clustering (union-find over the candidates), linking the networks.
+  double pass_seconds = 0, cluster_seconds = 0, network_seconds = 0;
 };
 
 AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options);
@@ -50,9 +53,16 @@ void write_ads_csv(const AnalyzeResult& result, std::ostream& out);
 // {"summary": ..., "networks": [...ranked...], "too_common": [...]}: each network with its ads,
 // selectors, sites, cities, movement path, posting rate, indicators, risk and reasons, and the
 // evidence of each link (which phone, which template), at most `max_links` links a network.
-Json networks_json(const AnalyzeResult& result, size_t max_links = 200);
-// One network of `analysis` as networks_json writes it, its ads and templates named by `id_of`
-// (an ad's id in the file; the store passes its row id).
+// Written network by network (a line each), never held whole in memory.
+void write_networks_json(const AnalyzeResult& result, std::ostream& out, size_t max_links = 200);
+// One network of `analysis` as JSON text, as write_networks_json writes it, appended to `out`; its
+// ads and templates named by `id_of`, which appends the JSON of an ad's id (its id in the file;
+// the store passes its row id).
+using AppendId = std::function<void(std::string& out, uint32_t ad)>;
+void append_network_json(std::string& out, const linking::Network& network, size_t rank,
+                         const linking::NetworkAnalysis& analysis, const AppendId& id_of,
+                         size_t max_links);
+// The same as a JSON value, its ads named by `id_of`.
 Json network_json(const linking::Network& network, size_t rank,
                   const linking::NetworkAnalysis& analysis,
                   const std::function<Json(uint32_t)>& id_of, size_t max_links);

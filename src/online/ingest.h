@@ -129,7 +129,8 @@ struct IngestSummary {
   bool ok() const { return skipped == 0; }
 };
 
-using AdSink = std::function<void(std::span<const Ad> batch)>;
+// The batch is the reader's, cleared when the sink returns: a sink may move the ads out of it.
+using AdSink = std::function<void(std::span<Ad> batch)>;
 
 // Reads the stream. Throws Error(invalid_argument) for a header without id or body (field
 // "header"), and in strict mode at the first bad row (field "line N").

@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include <array>
+#include <bit>
 
 #include "core/error.h"
 
@@ -199,7 +200,7 @@ constexpr NumberWord kNumberWords[] = {
 
 // Whether text char t may stand for letter w in a number word written in leetspeak ("f1ve",
 // "thr33", "z3ro", "s3is", "5ix").
-bool leet_equal(char t, char w) {
+constexpr bool leet_equal(char t, char w) {
   if (t == w) return true;
   switch (t) {
     case '0':
@@ -221,8 +222,21 @@ bool leet_equal(char t, char w) {
 
 // The number word at w[p], matched with leetspeak but with at least two real letters (so that
 // digits are never read as a word); its length, or 0.
+// For each byte, the number words whose first letter it may stand for (bit i: kNumberWords[i]),
+// so that the ordinary words of an ad are passed over at their first letter.
+constexpr std::array<uint32_t, 256> kNumberWordStarts = [] {
+  std::array<uint32_t, 256> starts{};
+  for (int c = 0; c < 256; ++c)
+    for (size_t i = 0; i < std::size(kNumberWords); ++i)
+      if (leet_equal(static_cast<char>(c), kNumberWords[i].word[0])) starts[c] |= 1u << i;
+  return starts;
+}();
+
 size_t match_number_word(std::string_view w, size_t p, uint8_t& digit) {
-  for (const auto& nw : kNumberWords) {
+  uint32_t candidates = kNumberWordStarts[static_cast<unsigned char>(w[p])];
+  while (candidates != 0) {
+    const auto& nw = kNumberWords[std::countr_zero(candidates)];
+    candidates &= candidates - 1;
     if (w.size() - p < nw.word.size()) continue;
     size_t letters = 0;
     bool ok = true;
@@ -330,10 +344,20 @@ std::pair<uint32_t, uint32_t> NormalizedText::original_span(uint32_t norm_begin,
 
 NormalizedText normalize(std::string_view s) {
   NormalizedText t;
+  normalize_into(s, t);
+  return t;
+}
+
+void normalize_into(std::string_view s, NormalizedText& t) {
   if (s.size() > UINT32_MAX / 2) throw Error(ErrorCode::invalid_argument, "text too long", "text");
+  t.text.clear();
+  t.source_begin.clear();
+  t.source_end.clear();
+  t.tokens.clear();
   t.text.reserve(s.size() + 16);
   t.source_begin.reserve(s.size() + 16);
   t.source_end.reserve(s.size() + 16);
+  t.tokens.reserve(s.size() / 4);
   const UNormalizer2* norm = nfkc_cf();
   std::array<UChar, kMaxChunk * 2 + 2> in{};
   std::array<UChar, kMaxChunk * 18 + 64> outbuf{};
@@ -345,13 +369,24 @@ NormalizedText normalize(std::string_view s) {
   };
   size_t i = 0;
   while (i < s.size()) {
-    auto b = static_cast<unsigned char>(s[i]);
-    // ASCII followed by ASCII (or the end): its own unit, lower-cased - the fast path.
-    if (b < 0x80 && (i + 1 == s.size() || static_cast<unsigned char>(s[i + 1]) < 0x80)) {
-      t.text += (b >= 'A' && b <= 'Z') ? static_cast<char>(b - 'A' + 'a') : static_cast<char>(b);
-      t.source_begin.push_back(static_cast<uint32_t>(i));
-      t.source_end.push_back(static_cast<uint32_t>(i + 1));
-      ++i;
+    // ASCII followed by ASCII (or the end): its own unit, lower-cased - the fast path, taken for
+    // a whole run of ASCII at once (all but its last byte when a non-ASCII character follows,
+    // which may combine with it).
+    size_t run_end = i;
+    while (run_end < s.size() && static_cast<unsigned char>(s[run_end]) < 0x80) ++run_end;
+    if (run_end < s.size() && run_end > i) --run_end;
+    if (run_end > i) {
+      const size_t at = t.text.size(), n = run_end - i;
+      t.text.resize(at + n);
+      t.source_begin.resize(at + n);
+      t.source_end.resize(at + n);
+      for (size_t k = 0; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        t.text[at + k] = static_cast<char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+        t.source_begin[at + k] = static_cast<uint32_t>(i + k);
+        t.source_end[at + k] = static_cast<uint32_t>(i + k + 1);
+      }
+      i = run_end;
       continue;
     }
     // A chunk: this character and the following ones that have no normalisation boundary before
@@ -397,7 +432,6 @@ NormalizedText normalize(std::string_view s) {
     map_bytes(before, start, i);
   }
   tokenize(t);
-  return t;
 }
 
 std::string normalize_string(std::string_view text) { return normalize(text).text; }

@@ -50,6 +50,8 @@ struct NormalizedText {
 // Normalises and tokenises. Scripts written without spaces (Han, Hiragana, Katakana, Thai) give
 // one token per character (character shingles are what near-duplicate detection needs there).
 NormalizedText normalize(std::string_view text);
+// The same into `out`, whose buffers are reused (one per thread over millions of ads).
+void normalize_into(std::string_view text, NormalizedText& out);
 // The normalised form only (lexicon phrases, handles, comparisons).
 std::string normalize_string(std::string_view text);
 

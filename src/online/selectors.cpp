@@ -4,6 +4,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <set>
 #include <unordered_set>
@@ -20,8 +21,20 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
-bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+// Character classes by table: the scanners below look at every byte of every ad.
+enum : uint8_t { kLowerAlnum = 1, kAlnum = 2, kDomain = 4 };
+constexpr std::array<uint8_t, 256> kClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    const bool upper = c >= 'A' && c <= 'Z';
+    t[c] = static_cast<uint8_t>((lower ? kLowerAlnum : 0) | (lower || upper ? kAlnum : 0) |
+                                (lower || c == '-' || c == '.' ? kDomain : 0));
+  }
+  return t;
+}();
+bool is_lower_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & kLowerAlnum; }
+bool is_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & kAlnum; }
 std::string lowered(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = core::ascii_lower(c);
@@ -146,7 +159,7 @@ void phones_from_run(const DigitRun& run, std::string_view region, SelectorSourc
 bool email_local_char(char c) {
   return is_lower_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
-bool domain_char(char c) { return is_lower_alnum(c) || c == '-' || c == '.'; }
+bool domain_char(char c) { return kClass[static_cast<unsigned char>(c)] & kDomain; }
 
 // The domain at s[i..): labels of [a-z0-9-] joined by dots, ending in a top-level label of 2 or
 // more letters. Returns its end, or i when there is none.
@@ -307,6 +320,10 @@ void handles(const NormalizedText& n, SelectorSource source, std::vector<Selecto
   for (const Token& t : n.tokens) {
     if (t.kind != TokenKind::word) continue;
     std::string_view w = n.token_text(t);
+    // Every platform word is 2 to 9 letters long and starts with one of these.
+    if (w.size() < 2 || w.size() > 9 ||
+        std::string_view("fiksotw").find(w[0]) == std::string_view::npos)
+      continue;
     const Platform* p = nullptr;
     for (const auto& pl : kPlatforms)
       if (w == pl.word) p = &pl;
@@ -372,6 +389,15 @@ void urls(const NormalizedText& n, SelectorSource source, std::vector<Selector>&
                                    s[i - 1] == '@' || s[i - 1] == '_'));
     if (!word_start) {
       ++i;
+      continue;
+    }
+    // Most words are no address: a host needs a dot inside its run of domain characters, or a
+    // scheme before it. Positions inside the run cannot start a word, so the run is passed over.
+    size_t run = i;
+    bool dot = false;
+    for (; run < s.size() && domain_char(s[run]); ++run) dot = dot || s[run] == '.';
+    if (!dot && s.compare(i, 4, "http") != 0) {
+      i = run;
       continue;
     }
     size_t host = i;
@@ -457,6 +483,10 @@ void wallets(std::string_view text, SelectorSource source, std::vector<Selector>
     size_t j = i;
     while (j < text.size() && is_alnum(text[j])) ++j;
     std::string_view w = text.substr(i, j - i);
+    if (w.size() < 14) {  // shorter than any wallet address
+      i = j;
+      continue;
+    }
     Selector s;
     s.source = source;
     s.begin = static_cast<uint32_t>(i), s.end = static_cast<uint32_t>(j);
@@ -887,6 +917,16 @@ std::vector<Selector> ad_selectors(const Ad& ad, const NormalizedText& body,
     }
   }
   std::vector<Selector> unique;
+  unique.reserve(all.size());
+  if (all.size() <= 16) {  // an ad's few selectors: compared directly, nothing hashed
+    for (auto& s : all) {
+      const bool seen = std::any_of(unique.begin(), unique.end(), [&](const Selector& u) {
+        return u.kind == s.kind && u.value == s.value;
+      });
+      if (!seen) unique.push_back(std::move(s));
+    }
+    return unique;
+  }
   std::unordered_set<std::string> seen;
   for (auto& s : all) {
     std::string key = std::string(to_string(s.kind)) + '\x1f' + s.value;

@@ -168,6 +168,11 @@ TEST(Urls, SchemesWwwAndBareDomains) {
   EXPECT_EQ(written(text, s[0]), "https://Example.com/ad/123?x=1");
   EXPECT_TRUE(values(of("e-mail bella@yahoo.com"), SelectorKind::url).empty());
   EXPECT_TRUE(values(of("end.of sentence, i.e. no"), SelectorKind::url).empty());
+  // Words are passed over whole unless they hold a dot or start with a scheme: an address right
+  // after a dotted word, after a hyphenated one, and a scheme's host after other words are found.
+  EXPECT_EQ(values(of("v1.2 well-known v2.0.1 bella.club/x http:// now http://a-b.site z.io"),
+                   SelectorKind::url),
+            (std::vector<std::string>{"bella.club/x", "a-b.site", "z.io"}));
 }
 
 TEST(Wallets, BitcoinAndEthereum) {

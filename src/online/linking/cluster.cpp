@@ -75,35 +75,21 @@ void ClusterIndex::add(std::span<const AdFeatures> ads) {
 
 void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads) {
   if (ads.empty()) return;
-  if (size() + ads.size() >= none) invalid("ads", "an index holds at most 2^32 - 2 ads");
-  const size_t first = size();
   const size_t n = ads.size();
-  const size_t bands = static_cast<size_t>(params_.bands);
-  std::vector<uint32_t> keys(n * bands, 0);
-  const size_t df_mask = df_.size() - 1;
-
-  // Shingling and signing are independent per ad: split the batch between threads, each into
-  // its own flat buffer and its own document-frequency counts, summed afterwards (the same
-  // counts in any order).
+  // Shingling and signing are independent per ad: the batch is split between threads, each into
+  // its own Sketches, added in order afterwards.
   const uint32_t threads =
       std::max<uint32_t>(1, std::min<uint32_t>(hardware_threads(params_.threads),
                                                static_cast<uint32_t>((n + 255) / 256)));
-  std::vector<std::vector<uint32_t>> part(threads);
-  std::vector<std::vector<uint32_t>> df_part(threads > 1 ? threads : 0);
-  std::vector<uint32_t> count(n, 0);
+  std::vector<Sketches> part(threads);
   auto work = [&](uint32_t t) {
     const size_t from = n * t / threads, to = n * (t + 1) / threads;
-    std::vector<uint32_t> shingles, signature;
-    auto& out = part[t];
-    if (threads > 1) df_part[t].assign(df_.size(), 0);
-    uint32_t* df = threads > 1 ? df_part[t].data() : df_.data();
+    std::vector<uint64_t> hashes;
     for (size_t i = from; i < to; ++i) {
-      sketch_into(ads[i], params_.minhash, shingles, signature);
-      band_keys_into(signature, params_.bands, params_.rows, params_.minhash.seed,
-                     keys.data() + i * bands);
-      for (uint32_t h : shingles) ++df[h & df_mask];
-      out.insert(out.end(), shingles.begin(), shingles.end());
-      count[i] = static_cast<uint32_t>(shingles.size());
+      hashes.resize(ads[i].size());
+      for (size_t k = 0; k < hashes.size(); ++k)
+        hashes[k] = token_hash(ads[i][k], params_.minhash.seed);
+      sketch(hashes, part[t]);
     }
   };
   if (threads == 1) {
@@ -113,22 +99,75 @@ void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads)
     pool.reserve(threads);
     for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
   }
-  for (const auto& counts : df_part)
-    for (size_t c = 0; c < counts.size(); ++c) df_[c] += counts[c];
-  for (auto& p : part) {
-    shingles_.insert(shingles_.end(), p.begin(), p.end());
-    std::vector<uint32_t>().swap(p);
-  }
-  for (size_t i = 0; i < n; ++i) shingle_begin_.push_back(shingle_begin_.back() + count[i]);
+  for (const auto& p : part) add_sketched(p);
+}
 
+void ClusterIndex::sketch(std::span<const uint64_t> token_hashes, Sketches& out) const {
+  thread_local std::vector<uint32_t> shingles, signature;
+  sketch_hashed_into(token_hashes, params_.minhash, shingles, signature);
+  const size_t bands = static_cast<size_t>(params_.bands);
+  const size_t at = out.keys.size();
+  out.keys.resize(at + bands, 0);
+  band_keys_into(signature, params_.bands, params_.rows, params_.minhash.seed,
+                 out.keys.data() + at);
+  out.shingles.insert(out.shingles.end(), shingles.begin(), shingles.end());
+  out.counts.push_back(static_cast<uint32_t>(shingles.size()));
+}
+
+void ClusterIndex::add_sketched(const Sketches& batch) {
+  const size_t n = batch.size();
+  if (n == 0) return;
+  if (size() + n >= none) invalid("ads", "an index holds at most 2^32 - 2 ads");
+  const size_t bands = static_cast<size_t>(params_.bands);
+  if (batch.keys.size() != n * bands) invalid("keys", "a sketch needs one key per band");
+  const size_t first = size();
+  shingles_.insert(shingles_.end(), batch.shingles.begin(), batch.shingles.end());
+  shingle_begin_.reserve(shingle_begin_.size() + n);
+  for (uint32_t c : batch.counts) shingle_begin_.push_back(shingle_begin_.back() + c);
+  if (shingle_begin_.back() != shingles_.size()) invalid("counts", "sketch counts do not add up");
   // LSH: each new ad joins its buckets and takes the latest bucket_depth ads of each as
   // candidates, in the order added, so the candidates do not depend on batching.
   for (size_t from = 0; from < n; from += 65536)
-    join_buckets(first + from, std::min<size_t>(65536, n - from),
-                 std::vector<uint32_t>(
-                     keys.begin() + static_cast<ptrdiff_t>(from * bands),
-                     keys.begin() + static_cast<ptrdiff_t>(std::min(n, from + 65536) * bands)));
+    join_buckets(
+        first + from, std::min<size_t>(65536, n - from),
+        std::vector<uint32_t>(
+            batch.keys.begin() + static_cast<ptrdiff_t>(from * bands),
+            batch.keys.begin() + static_cast<ptrdiff_t>(std::min(n, from + 65536) * bands)));
   dirty_ = true;
+}
+
+// The ads' shingles counted into df_ (the same counts in any order), split between threads
+// with their own counters, summed afterwards.
+void ClusterIndex::count_document_frequencies() const {
+  const size_t n = size();
+  if (df_counted_ >= n) return;
+  const size_t from = shingle_begin_[df_counted_], to = shingle_begin_[n];
+  const size_t df_mask = df_.size() - 1;
+  const uint32_t threads = std::max<uint32_t>(
+      1, std::min<uint32_t>(hardware_threads(params_.threads),
+                            static_cast<uint32_t>((to - from) / (size_t{1} << 22) + 1)));
+  if (threads == 1) {
+    for (size_t i = from; i < to; ++i) ++df_[shingles_[i] & df_mask];
+  } else {
+    std::vector<std::vector<uint32_t>> part(threads - 1);
+    {
+      std::vector<std::jthread> pool;
+      for (uint32_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+          const size_t a = from + (to - from) * t / threads;
+          const size_t b = from + (to - from) * (t + 1) / threads;
+          uint32_t* df = df_.data();
+          if (t > 0) {
+            part[t - 1].assign(df_.size(), 0);
+            df = part[t - 1].data();
+          }
+          for (size_t i = a; i < b; ++i) ++df[shingles_[i] & df_mask];
+        });
+    }
+    for (const auto& counts : part)
+      for (size_t c = 0; c < counts.size(); ++c) df_[c] += counts[c];
+  }
+  df_counted_ = n;
 }
 
 // Bands are independent: each thread fills the tables of its bands for every ad and lists the
@@ -187,6 +226,7 @@ std::span<const uint32_t> ClusterIndex::shingles(uint32_t ad) const {
 }
 
 uint32_t ClusterIndex::document_frequency(uint32_t shingle) const {
+  count_document_frequencies();
   return df_[shingle & (df_.size() - 1)];
 }
 
@@ -199,13 +239,14 @@ bool ClusterIndex::linked(uint32_t a, uint32_t b, bool& rejected_common) const {
   const auto x = shingles(a), y = shingles(b);
   if (x.empty() || y.empty()) return false;
   size_t i = 0, j = 0, shared = 0, common = 0;
+  const size_t df_mask = df_.size() - 1;  // up to date: replay() counted them
   while (i < x.size() && j < y.size()) {
     if (x[i] < y[j]) {
       ++i;
     } else if (y[j] < x[i]) {
       ++j;
     } else {
-      if (document_frequency(x[i]) > stats_.common_cut)
+      if (df_[x[i] & df_mask] > stats_.common_cut)
         ++common;
       else
         ++shared;
@@ -236,6 +277,7 @@ uint32_t ClusterIndex::find(uint32_t x) const {
 
 void ClusterIndex::replay() const {
   dirty_ = false;
+  count_document_frequencies();
   cluster_of_.resize(size());
   const size_t n = size();
   stats_.ads = n;

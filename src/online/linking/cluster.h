@@ -60,6 +60,25 @@ class ClusterIndex {
   void add(std::span<const AdFeatures> ads);
   void add_tokens(std::span<const std::span<const std::string>> ads);
 
+  // add() in two halves, for a caller that runs its own threads (`ctip ads analyze` sketches
+  // each ad on the thread that read its text): sketch() is per ad, pure and safe to call from
+  // several threads at once, each into its own Sketches; add_sketched() then adds batches in
+  // the order the ads are to have. The result is the same as add() of the same ads in that order.
+  struct Sketches {
+    std::vector<uint32_t> shingles;  // each ad's sorted, distinct shingle set, one after another
+    std::vector<uint32_t> counts;    // per ad, the size of its set
+    std::vector<uint32_t> keys;      // per ad, its band keys (params().bands; 0: no tokens)
+    size_t size() const { return counts.size(); }
+    void clear() {
+      shingles.clear();
+      counts.clear();
+      keys.clear();
+    }
+  };
+  // One ad from its tokens' hashes (token_hash with params().minhash.seed), appended to out.
+  void sketch(std::span<const uint64_t> token_hashes, Sketches& out) const;
+  void add_sketched(const Sketches& batch);
+
   size_t size() const { return shingle_begin_.size() - 1; }
   // For each ad, in the order added: the index of its cluster's first ad (an ad in no cluster
   // is its own). A cluster's id is stable while ads are added unless two clusters merge.
@@ -88,13 +107,17 @@ class ClusterIndex {
     if (dirty_) replay();
   }
   void replay() const;
+  void count_document_frequencies() const;
   uint32_t find(uint32_t x) const;
   void join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys);
 
   ClusterParams params_;
   std::vector<uint32_t> shingles_;     // all ads' shingle sets, one after another
   std::vector<size_t> shingle_begin_;  // ad i's set is [begin[i], begin[i + 1])
-  std::vector<uint32_t> df_;           // document-frequency counters (one count-min row)
+  // Document-frequency counters (one count-min row), needed only to verify candidates: brought
+  // up to date before a replay, for the ads after the first df_counted_.
+  mutable std::vector<uint32_t> df_;
+  mutable size_t df_counted_ = 0;
   // LSH buckets as linked lists in arrays, one table per band (so that bands can be filled by
   // different threads): the table maps a band key to its latest ad, and previous_[band][ad] is
   // the ad before it in that bucket.

@@ -44,16 +44,21 @@ ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& p
 
 void sketch_into(std::span<const std::string> tokens, const MinHashParams& params,
                  std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature) {
+  thread_local std::vector<uint64_t> th;
+  th.resize(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) th[i] = token_hash(tokens[i], params.seed);
+  sketch_hashed_into(th, params, shingles, signature);
+}
+
+void sketch_hashed_into(std::span<const uint64_t> th, const MinHashParams& params,
+                        std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature) {
   if (params.shingle_words < 1) invalid("shingle_words", "shingles need at least one word");
   if (params.permutations < 1) invalid("permutations", "a signature needs at least one value");
   shingles.clear();
   signature.clear();
-  if (tokens.empty()) return;
+  if (th.empty()) return;
   const size_t k = static_cast<size_t>(params.shingle_words);
-  const size_t n = tokens.size();
-  thread_local std::vector<uint64_t> th;
-  th.resize(n);
-  for (size_t i = 0; i < n; ++i) th[i] = token_hash(tokens[i], params.seed);
+  const size_t n = th.size();
   const size_t count = n >= k ? n - k + 1 : 1;
   const size_t width = std::min(k, n);
   const uint32_t bins = static_cast<uint32_t>(params.permutations);

@@ -42,6 +42,10 @@ ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& p
 // enough: for the index, which sketches millions of ads.
 void sketch_into(std::span<const std::string> tokens, const MinHashParams& params,
                  std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature);
+// The same from the tokens' hashes (token_hash with params.seed), so that a caller holding the
+// words as views into a larger text need not copy them into strings.
+void sketch_hashed_into(std::span<const uint64_t> token_hashes, const MinHashParams& params,
+                        std::vector<uint32_t>& shingles, std::vector<uint32_t>& signature);
 
 // |a ∩ b| / |a ∪ b| of two sorted, distinct sets; 0 when both are empty.
 double jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b);

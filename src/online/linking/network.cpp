@@ -1,12 +1,14 @@
 #include "online/linking/network.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <numeric>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -242,48 +244,62 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   for (uint32_t l = 0; l < out.links.size(); ++l)
     nets[slot[root[out.links[l].a]]].links.push_back(l);
 
-  for (auto& net : nets) {
-    std::map<std::pair<SelectorKind, std::string_view>, size_t> selectors;
-    std::set<std::string_view> sites, cities;
-    std::set<uint32_t> clusters;
-    std::map<std::string_view, size_t> indicators;
-    std::vector<uint32_t> timed;
-    for (uint32_t a : net.ads) {
-      const auto& ad = ads[a];
-      for (const auto& s : ad.selectors)
-        if (!s.value.empty()) ++selectors[{s.kind, s.value}];
-      if (!ad.site.empty()) sites.insert(ad.site);
-      if (!ad.city.empty()) cities.insert(ad.city);
-      if (in_cluster[a]) clusters.insert(cluster_of[a]);
-      std::set<std::string_view> seen(ad.indicators.begin(), ad.indicators.end());
-      for (auto id : seen) ++indicators[id];
-      if (ad.posted_at != 0) timed.push_back(a);
+  // Each network's profile reads the ads and writes only the network: the networks are shared
+  // out between threads, the same result for any number of them.
+  std::atomic<size_t> next_network{0};
+  auto profile = [&] {
+    for (size_t i = next_network.fetch_add(1); i < nets.size(); i = next_network.fetch_add(1)) {
+      Network& net = nets[i];
+      std::map<std::pair<SelectorKind, std::string_view>, size_t> selectors;
+      std::set<std::string_view> sites, cities;
+      std::set<uint32_t> clusters;
+      std::map<std::string_view, size_t> indicators;
+      std::vector<uint32_t> timed;
+      for (uint32_t a : net.ads) {
+        const auto& ad = ads[a];
+        for (const auto& s : ad.selectors)
+          if (!s.value.empty()) ++selectors[{s.kind, s.value}];
+        if (!ad.site.empty()) sites.insert(ad.site);
+        if (!ad.city.empty()) cities.insert(ad.city);
+        if (in_cluster[a]) clusters.insert(cluster_of[a]);
+        std::set<std::string_view> seen(ad.indicators.begin(), ad.indicators.end());
+        for (auto id : seen) ++indicators[id];
+        if (ad.posted_at != 0) timed.push_back(a);
+      }
+      for (const auto& [k, count] : selectors)
+        net.selectors.push_back({Selector{k.first, std::string(k.second)}, count});
+      net.sites.assign(sites.begin(), sites.end());
+      net.cities.assign(cities.begin(), cities.end());
+      net.clusters.assign(clusters.begin(), clusters.end());
+      for (const auto& [id, count] : indicators)
+        net.indicators.emplace_back(std::string(id), count);
+      std::stable_sort(timed.begin(), timed.end(),
+                       [&](uint32_t x, uint32_t y) { return ads[x].posted_at < ads[y].posted_at; });
+      for (uint32_t a : timed) {
+        const auto& ad = ads[a];
+        if (ad.city.empty()) continue;
+        if (net.path.empty() || net.path.back().city != ad.city)
+          net.path.push_back({ad.city, ad.posted_at, ad.posted_at, 0});
+        net.path.back().last_posted = ad.posted_at;
+        ++net.path.back().ads;
+      }
+      if (!timed.empty()) {
+        net.first_posted = ads[timed.front()].posted_at;
+        net.last_posted = ads[timed.back()].posted_at;
+        const double days =
+            std::max(1.0, static_cast<double>(net.last_posted - net.first_posted) / 86400.0);
+        net.ads_per_day = static_cast<double>(timed.size()) / days;
+      }
+      score(net, ads, cluster_of, in_cluster);
+      net.organised = net.risk >= params.organised_score;
     }
-    for (const auto& [k, count] : selectors)
-      net.selectors.push_back({Selector{k.first, std::string(k.second)}, count});
-    net.sites.assign(sites.begin(), sites.end());
-    net.cities.assign(cities.begin(), cities.end());
-    net.clusters.assign(clusters.begin(), clusters.end());
-    for (const auto& [id, count] : indicators) net.indicators.emplace_back(std::string(id), count);
-    std::stable_sort(timed.begin(), timed.end(),
-                     [&](uint32_t x, uint32_t y) { return ads[x].posted_at < ads[y].posted_at; });
-    for (uint32_t a : timed) {
-      const auto& ad = ads[a];
-      if (ad.city.empty()) continue;
-      if (net.path.empty() || net.path.back().city != ad.city)
-        net.path.push_back({ad.city, ad.posted_at, ad.posted_at, 0});
-      net.path.back().last_posted = ad.posted_at;
-      ++net.path.back().ads;
-    }
-    if (!timed.empty()) {
-      net.first_posted = ads[timed.front()].posted_at;
-      net.last_posted = ads[timed.back()].posted_at;
-      const double days =
-          std::max(1.0, static_cast<double>(net.last_posted - net.first_posted) / 86400.0);
-      net.ads_per_day = static_cast<double>(timed.size()) / days;
-    }
-    score(net, ads, cluster_of, in_cluster);
-    net.organised = net.risk >= params.organised_score;
+  };
+  {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const size_t threads = std::min<size_t>(cores, nets.size() / 64 + 1);
+    std::vector<std::jthread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(profile);
+    profile();
   }
   std::stable_sort(nets.begin(), nets.end(), [](const Network& x, const Network& y) {
     if (x.risk != y.risk) return x.risk > y.risk;
