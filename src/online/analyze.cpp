@@ -45,20 +45,26 @@ linking::SelectorKind link_kind(SelectorKind k) {
 // advertiser's mark (issue #10 item 5), counted over the normalised words. Called for every
 // word of every ad, so the words are told apart by length first.
 int person_of(std::string_view w) {
+  // Compared byte by byte: the lengths are known, so no call to memcmp.
+  auto is = [&](const char* word) {
+    for (size_t i = 0; i < w.size(); ++i)
+      if (w[i] != word[i]) return false;
+    return true;
+  };
   switch (w.size()) {
     case 1:
       return w[0] == 'i' ? 1 : 0;
     case 2:
-      if (w == "me" || w == "my" || w == "im" || w == "yo" || w == "mi") return 1;
-      return w == "we" ? -1 : 0;
+      if (is("me") || is("my") || is("im") || is("yo") || is("mi")) return 1;
+      return is("we") ? -1 : 0;
     case 3:
-      return w == "she" || w == "her" || w == "our" ? -1 : 0;
+      return is("she") || is("her") || is("our") ? -1 : 0;
     case 4:
-      return w == "they" ? -1 : 0;
+      return is("they") ? -1 : 0;
     case 5:
-      return w == "girls" ? -1 : 0;
+      return is("girls") ? -1 : 0;
     case 6:
-      return w == "chicas" ? -1 : 0;
+      return is("chicas") ? -1 : 0;
     default:
       return 0;
   }
@@ -134,7 +140,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   std::deque<std::shared_ptr<Batch>> queue;    // read, waiting for a worker
   std::deque<std::shared_ptr<Batch>> pending;  // in file order, waiting to be added
   bool closing = false;
-  const size_t max_in_flight = 2 * threads;
+  const size_t max_in_flight = size_t{2} * threads;
 
   auto worker = [&] {
     Lexicon::Scratch scratch = lexicon.make_scratch();
@@ -524,6 +530,7 @@ void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_l
     };
     {
       std::vector<std::jthread> pool;
+      pool.reserve(threads);
       for (size_t t = 1; t < threads; ++t) pool.emplace_back(serialise, t);
       serialise(0);
     }

@@ -68,12 +68,24 @@ bool no_space_script(UChar32 c) {
          sc == USCRIPT_THAI || sc == USCRIPT_LAO || sc == USCRIPT_KHMER || sc == USCRIPT_MYANMAR;
 }
 
-CharClass classify(UChar32 c) {
-  if (c < 0x80) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))
-      return CharClass::word;
-    return c == '\'' ? CharClass::apostrophe : CharClass::other;
-  }
+// ASCII by table: tokenize asks for every byte of every ad.
+constexpr std::array<CharClass, 128> kAsciiClass = [] {
+  std::array<CharClass, 128> t{};
+  for (int c = 0; c < 128; ++c)
+    t[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+               ? CharClass::word
+           : c == '\'' ? CharClass::apostrophe
+                       : CharClass::other;
+  return t;
+}();
+
+CharClass classify_slow(UChar32 c);
+
+inline CharClass classify(UChar32 c) {
+  return c < 0x80 ? kAsciiClass[static_cast<size_t>(c)] : classify_slow(c);
+}
+
+CharClass classify_slow(UChar32 c) {
   if (c >= 0x1F3FB && c <= 0x1F3FF) return CharClass::modifier;  // skin tones (UTS #51)
   if ((c >= 0x1F1E6 && c <= 0x1F1FF) || u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC))
     return CharClass::emoji;

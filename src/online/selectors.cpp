@@ -214,7 +214,9 @@ void spelled_emails(const NormalizedText& n, SelectorSource source, std::vector<
     return std::all_of(w.begin(), w.end(), email_local_char);
   };
   for (size_t k = 1; k + 2 < t.size(); ++k) {
-    if (text(k) != "at" && text(k) != "arroba") continue;
+    const std::string_view word = text(k);
+    const bool at = word.size() == 2 && word[0] == 'a' && word[1] == 't';
+    if (!at && (word.size() != 6 || word != "arroba")) continue;
     if (!bracket_gap(gap(k - 1, k)) || !bracket_gap(gap(k, k + 1))) continue;
     // The domain: label, then "dot"/"punto" or '.', then the top-level domain.
     size_t label = k + 1, tld = 0;

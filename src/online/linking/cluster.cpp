@@ -152,6 +152,7 @@ void ClusterIndex::count_document_frequencies() const {
     std::vector<std::vector<uint32_t>> part(threads - 1);
     {
       std::vector<std::jthread> pool;
+      pool.reserve(threads);
       for (uint32_t t = 0; t < threads; ++t)
         pool.emplace_back([&, t] {
           const size_t a = from + (to - from) * t / threads;

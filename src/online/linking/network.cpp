@@ -298,6 +298,7 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const size_t threads = std::min<size_t>(cores, nets.size() / 64 + 1);
     std::vector<std::jthread> pool;
+    pool.reserve(threads);
     for (size_t t = 1; t < threads; ++t) pool.emplace_back(profile);
     profile();
   }
