@@ -107,8 +107,8 @@ openapi-check: openapi-selftest cpp-test e2e
 node18-check: test-deps cpp-test
 	bash scripts/node18-check.sh $(NODE18_FLAGS)
 
-## bench: micro-benchmarks, the HTTP load test and the 10 M-record flows benchmark (figures in
-## bench/README.md)
+## bench: micro-benchmarks, the HTTP load test, the 10 M-record flows benchmark and the
+## 1 M-ad `ctip ads analyze` benchmark (figures in bench/README.md)
 bench: build
 	@bash scripts/install-deps.sh bench
 	./build-release/bench/ctip_bench --benchmark_min_time=0.3
@@ -116,6 +116,7 @@ bench: build
 	bash bench/run.sh
 	bash bench/run.sh --store pg
 	bash bench/flows_10m.sh
+	bash bench/ads_analyze.sh 1000000
 	bash bench/build_time.sh
 
 clean:
