@@ -11,8 +11,8 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Where the servers under test record their API answers (CTIP_API_RECORD) for openapi-check.
 API_RECORD := $(CURDIR)/build/api-record
 
-.PHONY: demo test build web deps test-deps cpp-test asan-test format-check e2e bench format clean \
-        typecheck openapi-check openapi-selftest node18-check tidy fuzz
+.PHONY: demo test build web deps test-deps cpp-build cpp-test asan-build asan-test format-check e2e \
+        bench format clean typecheck openapi-check openapi-selftest node18-check tidy fuzz-build fuzz
 
 ## demo: install what is missing, build Release, load demo data into $(DATA), serve on :$(PORT)
 demo: build
@@ -33,34 +33,42 @@ web: deps
 ## test: warnings as errors, unit + integration tests (store tests on SQLite and PostgreSQL),
 ## sanitizers, format check, browser tests, the TypeScript typecheck, the OpenAPI check and the
 ## front-end build on Node 18
+# scripts/make-test.sh runs the targets below in two lanes: the ci build and the tests in the
+# foreground; asan-build, fuzz-build and tidy, which only need the ci build's configuration, one
+# after another in the background at idle priority, on the cores that the tests leave idle.
 # Inside make test, Node 18 type-checks and builds the front end; the browser tests run once
 # (e2e). `make node18-check` alone also runs them under Node 18.
-test: NODE18_FLAGS = --no-e2e
-test: test-deps web typecheck cpp-test asan-test fuzz format-check tidy e2e openapi-check node18-check
-	@echo "make test: all suites passed"
+test:
+	@MAKE="$(MAKE)" bash scripts/make-test.sh
 
 test-deps:
 	@bash scripts/install-deps.sh test
 
 # Every test, the store-using ones twice: on SQLite and (label pg) on a throw-away PostgreSQL
 # that scripts/with-postgres.sh starts for the run and removes afterwards.
-cpp-test: test-deps
+cpp-build: test-deps
 	cmake --preset ci >/dev/null
 	cmake --build build -j$(BUILD_JOBS)
+
+cpp-test: cpp-build
 	rm -rf $(API_RECORD)/ctest && mkdir -p $(API_RECORD)/ctest
 	CTIP_API_RECORD_DIR=$(API_RECORD)/ctest bash scripts/with-postgres.sh ctest --preset ci -j$(JOBS)
 
-asan-test: test-deps
+asan-build: test-deps
 	cmake --preset asan >/dev/null
 	cmake --build build-asan -j$(BUILD_JOBS) --target unit_tests
+
+asan-test: asan-build
 	ctest --preset asan -j$(JOBS)
 
 ## fuzz: the libFuzzer targets of fuzz/ (clang-19, ASan, UBSan; only they and the libraries they
 ## link are built), each run for FUZZ_SECONDS from its seed corpus; prints executions per target
 FUZZ_SECONDS ?= 8
-fuzz: test-deps
+fuzz-build: test-deps
 	CMAKE_CXX_COMPILER_LAUNCHER=ccache cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j$(BUILD_JOBS)
+
+fuzz: fuzz-build
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 format-check:
@@ -69,8 +77,11 @@ format-check:
 
 ## tidy: clang-tidy-19 (.clang-tidy: bugprone, performance, analyzer) over every non-test source,
 ## on the compile commands of the ci build, one translation unit per library
-## (scripts/tidy_units.py says why); any finding fails.
-tidy: test-deps cpp-test
+## (scripts/tidy_units.py says why); any finding fails. It needs the ci build's configuration only.
+# make test configures the ci build before and passes TIDY_CONFIGURE=true.
+TIDY_CONFIGURE ?= cmake --preset ci >/dev/null
+tidy: test-deps
+	@$(TIDY_CONFIGURE)
 	@files=$$(git ls-files 'src/*.cpp' | grep -v '_test\.cpp$$'); \
 	$(PYTHON) scripts/tidy_units.py build build/tidy $$files >/dev/null || exit 1; \
 	run-clang-tidy-19 -p build/tidy -j$(JOBS) -quiet -extra-arg=-Wno-unknown-warning-option \
@@ -80,7 +91,7 @@ tidy: test-deps cpp-test
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'bench/*.cpp' 'bench/*.h')
 
-e2e: test-deps web cpp-test
+e2e: test-deps web cpp-build
 	rm -rf $(API_RECORD)/e2e && mkdir -p $(API_RECORD)/e2e
 	cd tests/e2e && CTIP_API_RECORD_DIR=$(API_RECORD)/e2e node --test
 
@@ -104,7 +115,7 @@ openapi-check: openapi-selftest cpp-test e2e
 
 ## node18-check: type-check and build the front end, and run the browser tests against that
 ## build, with Node 18 (Debian 12's major version; npm's `node` package, scripts/node18/)
-node18-check: test-deps cpp-test
+node18-check: test-deps cpp-build
 	bash scripts/node18-check.sh $(NODE18_FLAGS)
 
 ## bench: micro-benchmarks, the HTTP load test, the 10 M-record flows benchmark and the

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the translation units `make tidy` gives clang-tidy: one per library (folder and
+"""Writes the translation units `make tidy` gives clang-tidy: one per library (build folder and
 compile flags), each including that library's sources, and a compile_commands.json for them.
+The capabilities' route probes, which server_test compiles from their own folders, are one unit.
 
 Why: clang-tidy 19 runs its matchers over every declaration of a translation unit, system
 headers included, so each source that includes nlohmann/json, CLI11 or spdlog paid 10-20 s for
@@ -13,6 +14,7 @@ one unit: no two files of a library may define the same name in an anonymous nam
                                       and OUT/<library>.cpp out; FILE... are the sources to check
 """
 import json
+import os
 import shlex
 import sys
 from collections import OrderedDict
@@ -43,7 +45,9 @@ def main(argv):
             missing.append(str(source))
             continue
         args = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
-        # The flags without the output and the input: sources compiled alike share a unit.
+        # The flags without the output and the input: sources compiled alike in one build folder
+        # (one CMakeLists.txt) share a unit, e.g. the capabilities' route probes, which
+        # src/app/CMakeLists.txt adds to server_test from their own folders.
         flags, skip = [], False
         for a in args:
             if skip:
@@ -53,7 +57,7 @@ def main(argv):
                 skip = True
                 continue
             flags.append(a)
-        key = (str(source.parent), entry["directory"], tuple(flags))
+        key = (entry["directory"], tuple(flags))
         units.setdefault(key, []).append(source)
     if missing:
         print("tidy_units: not in compile_commands.json (configure the build first): " +
@@ -63,10 +67,11 @@ def main(argv):
     for old in out.glob("*.cpp"):
         old.unlink()
     commands, names = [], set()
-    for (folder, directory, flags), sources in units.items():
-        rel = Path(folder).relative_to(Path.cwd()) if Path(folder).is_relative_to(Path.cwd()) \
-            else Path(folder)
-        name = str(rel).replace("/", "_")
+    for (directory, flags), sources in units.items():
+        folders = sorted({s.parent for s in sources})
+        folder = folders[0] if len(folders) == 1 else Path(os.path.commonpath(folders))
+        rel = folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
+        name = str(rel).replace("/", "_") + ("" if len(folders) == 1 else "_in_" + Path(directory).name)
         while name in names:
             name += "_"
         names.add(name)

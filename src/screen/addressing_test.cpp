@@ -69,8 +69,6 @@ const std::set<std::string, std::less<>> kArabicPerfect = {
 const std::set<std::string, std::less<>> kArabicRootKaf = {
     "ذلك", "تلك", "هناك", "كذلك", "شريك", "تستهلك", "لذلك", "بذلك", "وذلك", "ملك", "يملك", "تملك"};
 constexpr std::string_view kKaf = "ك";
-constexpr std::string_view kKasra = "\u0650";
-constexpr std::string_view kTeh = "ت";
 
 std::string without_conjunction(const std::string& w) {
   for (std::string_view c : {"و", "ف"})

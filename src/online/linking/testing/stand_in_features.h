@@ -171,8 +171,10 @@ inline AdFeatures stand_in_features(std::string id, std::string_view title, std:
     const auto& t = ad.tokens[i];
     first += t == "i" || t == "me" || t == "my" || t == "im";
     third += t == "she" || t == "her" || t == "they" || t == "we" || t == "our" || t == "girls";
-    const std::string_view next = i + 1 < ad.tokens.size() ? ad.tokens[i + 1] : "";
-    const std::string_view after = i + 2 < ad.tokens.size() ? ad.tokens[i + 2] : "";
+    const std::string_view next =
+        i + 1 < ad.tokens.size() ? std::string_view(ad.tokens[i + 1]) : "";
+    const std::string_view after =
+        i + 2 < ad.tokens.size() ? std::string_view(ad.tokens[i + 2]) : "";
     auto hit = [&](const char* indicator, double weight) {
       ad.indicators.emplace_back(indicator);
       ad.indicator_weight += weight;
