@@ -487,15 +487,6 @@ void append_network_json(std::string& out, const linking::Network& n, size_t ran
   out += '}';
 }
 
-Json network_json(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
-                  const std::function<Json(uint32_t)>& id_of, size_t max_links) {
-  std::string text;
-  append_network_json(
-      text, n, rank, na, [&](std::string& out, uint32_t ad) { out += id_of(ad).dump(); },
-      max_links);
-  return Json::parse(text);
-}
-
 void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_links) {
   const auto& na = r.networks;
   auto id_of = [&](std::string& text, uint32_t ad) { append_string(text, r.ads[ad].id); };

@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "core/json_input.h"
 #include "online/ingest.h"
 #include "online/lexicon.h"
 #include "online/linking/network.h"
@@ -62,9 +61,5 @@ using AppendId = std::function<void(std::string& out, uint32_t ad)>;
 void append_network_json(std::string& out, const linking::Network& network, size_t rank,
                          const linking::NetworkAnalysis& analysis, const AppendId& id_of,
                          size_t max_links);
-// The same as a JSON value, its ads named by `id_of`.
-Json network_json(const linking::Network& network, size_t rank,
-                  const linking::NetworkAnalysis& analysis,
-                  const std::function<Json(uint32_t)>& id_of, size_t max_links);
 
 }  // namespace ctip::online

@@ -72,13 +72,18 @@ Json template_json(const linking::ClusterTemplate& t, std::span<const int64_t> a
 // A network as the store keeps it: ads and templates by row id, links with their evidence.
 constexpr size_t kMaxStoredLinks = 5000;
 
-Json network_data(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
-                  const repository::StoredFeatures& s) {
-  Json out = network_json(
-      n, rank, na, [&](uint32_t ad) { return Json(s.row_ids[ad]); }, kMaxStoredLinks);
+// The JSON text of the network (append_network_json) with its ads' keys in the file added.
+std::string network_data(const linking::Network& n, size_t rank, const linking::NetworkAnalysis& na,
+                         const repository::StoredFeatures& s) {
+  std::string out;
+  append_network_json(
+      out, n, rank, na,
+      [&](std::string& text, uint32_t ad) { text += std::to_string(s.row_ids[ad]); },
+      kMaxStoredLinks);
   Json keys = Json::array();
   for (uint32_t a : n.ads) keys.push_back(s.ads[a].id);
-  out["ad_keys"] = std::move(keys);
+  out.pop_back();  // the object's closing brace
+  out += ",\"ad_keys\":" + keys.dump() + "}";
   return out;
 }
 
@@ -129,7 +134,7 @@ Json recompute(store::Connection& c, int64_t org_id,
     organised += n.organised;
     repository::insert_network(c, stored.row_ids[n.id], org_id, static_cast<int64_t>(rank + 1),
                                n.risk, n.organised, static_cast<int64_t>(n.ads.size()),
-                               network_data(n, rank, na, stored).dump());
+                               network_data(n, rank, na, stored));
   }
   for (size_t i = 0; i < stored.ads.size(); ++i) {
     const int32_t n = na.network_of[i];
