@@ -40,10 +40,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto n = ctip::online::normalize(text);
   if (ctip::csv::invalid_utf8_at(n.text)) finding("normalised text is not UTF-8");
-  if (n.source_begin.size() != n.text.size() || n.source_end.size() != n.text.size())
-    finding("an origin per byte", n.source_begin.size(), n.text.size());
-  for (size_t i = 0; i < n.text.size(); ++i)
-    check_span("byte origin", n.source_begin[i], n.source_end[i], size);
+  // The segments cover the normalised text in order, each mapping into the original.
+  uint32_t covered = 0;
+  for (const auto& s : n.segments) {
+    if (s.norm_begin != covered || s.norm_end <= s.norm_begin) finding("segment gap", covered);
+    covered = s.norm_end;
+    check_span("segment origin", s.source_begin, s.source_end, size);
+    if (s.one_to_one && s.source_end - s.source_begin != s.norm_end - s.norm_begin)
+      finding("one-to-one segment of another length", s.norm_begin);
+  }
+  if (covered != n.text.size()) finding("an origin per byte", covered, n.text.size());
+  for (uint32_t i = 0; i < n.text.size(); ++i) {
+    const auto [b, e] = n.source_of(i);
+    if (b >= e) finding("byte without origin", i);
+    check_span("byte origin", b, e, size);
+  }
   for (const auto& t : n.tokens) {
     check_span("token", t.begin, t.end, size);
     check_span("token (normalised)", t.norm_begin, t.norm_end, n.text.size());

@@ -81,13 +81,12 @@ bool written_in_first_person(const Words& words) {
   return first > third;
 }
 
-// What the linking engine keeps of an ad, without its words.
-linking::AdFeatures features_without_words(const Ad& ad, const AdText& text,
-                                           const Lexicon& lexicon) {
+// What the linking engine keeps of an ad, without its words or its id. The selectors' values
+// are moved out of `text`.
+linking::AdFeatures features_without_words(const Ad& ad, AdText& text, const Lexicon& lexicon) {
   linking::AdFeatures f;
-  f.id = ad.id;
-  for (const auto& s : text.selectors) {
-    linking::Selector sel{link_kind(s.kind), s.value};
+  for (auto& s : text.selectors) {
+    linking::Selector sel{link_kind(s.kind), std::move(s.value)};
     if (std::find(f.selectors.begin(), f.selectors.end(), sel) == f.selectors.end())
       f.selectors.push_back(std::move(sel));
   }
@@ -115,6 +114,7 @@ linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::S
                                 const SelectorOptions& options) {
   AdText text = analyze_ad_text(ad, lexicon, scratch, options);
   linking::AdFeatures f = features_without_words(ad, text, lexicon);
+  f.id = ad.id;
   f.tokens.reserve(text.body.tokens.size());
   for (const auto& t : text.body.tokens) f.tokens.emplace_back(text.body.token_text(t));
   f.first_person = written_in_first_person(f.tokens);
@@ -139,6 +139,10 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   std::condition_variable work_ready, batch_done;
   std::deque<std::shared_ptr<Batch>> queue;    // read, waiting for a worker
   std::deque<std::shared_ptr<Batch>> pending;  // in file order, waiting to be added
+  // Added batches, kept for reuse: their ads' strings keep their capacity, so that copying the
+  // reader's ads into them allocates nothing (allocating them on this thread and freeing them on
+  // a worker cost more than the copy).
+  std::vector<std::shared_ptr<Batch>> spare;
   bool closing = false;
   const size_t max_in_flight = size_t{2} * threads;
 
@@ -159,10 +163,11 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
       try {
         b->features.resize(b->ads.size());
         for (size_t i = 0; i < b->ads.size(); ++i) {
-          const Ad& ad = b->ads[i];
+          Ad& ad = b->ads[i];
           analyze_ad_text_into(ad, lexicon, scratch, selector_options, text);
           auto& f = b->features[i];
           f = features_without_words(ad, text, lexicon);
+          f.id = std::move(ad.id);
           hashes.clear();
           int first = 0, third = 0;
           for (const auto& t : text.body.tokens) {
@@ -175,7 +180,6 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
           f.first_person = first > third;
           index.sketch(hashes, b->sketches);
         }
-        std::vector<Ad>().swap(b->ads);
       } catch (...) {
         b->failed = std::current_exception();
       }
@@ -217,14 +221,41 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
       if (b->failed) std::rethrow_exception(b->failed);
       index.add_sketched(b->sketches);
       std::move(b->features.begin(), b->features.end(), std::back_inserter(out.ads));
+      b->features.clear();
+      b->sketches.clear();
+      b->done = false;
+      spare.push_back(std::move(b));
     }
   };
 
   IngestOptions ingest = options.ingest;
   ingest.progress = options.progress;
+  // After the first batch: the ads to come, estimated from the bytes read so far.
+  bool reserved = false;
+  auto reserve = [&](const Batch& first) {
+    reserved = true;
+    const auto at = in.tellg();
+    if (options.input_bytes == 0 || at <= 0 || first.ads.empty()) return;
+    const double per_ad = static_cast<double>(at) / static_cast<double>(first.ads.size());
+    const auto ads = static_cast<size_t>(static_cast<double>(options.input_bytes) / per_ad * 1.02);
+    if (ads > (size_t{1} << 31)) return;
+    size_t words = 0;
+    for (const Ad& ad : first.ads) words += ad.body.size();
+    out.ads.reserve(ads);
+    // Some 6 bytes of ad text per word shingle.
+    index.reserve(ads, words / first.ads.size() / 6 + 1);
+  };
   auto sink = [&](std::span<Ad> batch) {
-    auto b = std::make_shared<Batch>();
-    b->ads.assign(std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    std::shared_ptr<Batch> b;
+    if (spare.empty()) {
+      b = std::make_shared<Batch>();
+    } else {
+      b = std::move(spare.back());
+      spare.pop_back();
+    }
+    b->ads.resize(batch.size());
+    std::copy(batch.begin(), batch.end(), b->ads.begin());
+    if (!reserved) reserve(*b);
     {
       std::lock_guard lock(mutex);
       queue.push_back(b);
@@ -277,22 +308,37 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
 }
 
 void write_ads_csv(const AnalyzeResult& r, std::ostream& out) {
+  // A million lines: written through a buffer of about a megabyte, no string copied per field.
+  std::string text;
+  text.reserve(1 << 20);
   auto field = [&](const std::string& s) {
     // Ids come from the file: quoted when they hold a separator, a quote or a line break.
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
+    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+      text += s;
+      return;
+    }
+    text += '"';
+    for (char c : s) {
+      if (c == '"') text += '"';
+      text += c;
+    }
+    text += '"';
   };
-  out << "id,cluster,network\n";
+  text += "id,cluster,network\n";
   for (size_t i = 0; i < r.ads.size(); ++i) {
-    out << field(r.ads[i].id) << ",";
-    if (r.cluster_size[i] >= 2) out << field(r.ads[r.cluster_of[i]].id);
-    out << ",";
+    field(r.ads[i].id);
+    text += ',';
+    if (r.cluster_size[i] >= 2) field(r.ads[r.cluster_of[i]].id);
+    text += ',';
     const int32_t n = r.networks.network_of[i];
-    if (n >= 0) out << field(r.ads[r.networks.networks[static_cast<size_t>(n)].id].id);
-    out << "\n";
+    if (n >= 0) field(r.ads[r.networks.networks[static_cast<size_t>(n)].id].id);
+    text += '\n';
+    if (text.size() >= (1 << 20) - 1024) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      text.clear();
+    }
   }
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 namespace {

@@ -24,6 +24,9 @@ struct AnalyzeOptions {
   IngestOptions ingest;       // columns, limits, strict
   std::string region = "US";  // phone numbers without a country code or a known location
   unsigned threads = 0;       // the text pass; 0: the machine's cores
+  // The size of the input in bytes when known (a file): after the first batch the memory for
+  // all ads is reserved from it, instead of growing and moving hundreds of megabytes.
+  uint64_t input_bytes = 0;
   std::function<void(uint64_t rows)> progress;
 };
 

@@ -56,6 +56,7 @@ void analyze_command(const AnalyzeArgs& a) {
   if (ec || !std::filesystem::is_directory(a.out))
     invalid("out", "cannot create the directory " + a.out);
 
+  o.input_bytes = static_cast<uint64_t>(total);
   auto bar = jobs::ProgressBar::on_stderr();
   bar.set_unit("bytes");
   jobs::Progress progress;

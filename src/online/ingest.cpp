@@ -280,23 +280,34 @@ class RowSink {
         return;
       }
     }
-    Ad ad;
+    // The batch's ads are reused from batch to batch, their strings with their capacity, so a
+    // row costs no allocation once the first batches have been read (unless the sink moved
+    // them out). Every field is assigned below.
+    if (used_ == batch_.size()) batch_.emplace_back();
+    Ad& ad = batch_[used_];
     ad.line = line;
     auto get = [&](AdField f) { return raw[static_cast<size_t>(f)].value_or(std::string_view{}); };
-    ad.id = std::string(core::trim_blanks(get(AdField::id)));
+    ad.id.assign(core::trim_blanks(get(AdField::id)));
     if (ad.id.empty()) {
       issue(line, "id", "missing id", true);
       return;
     }
     std::string_view body = get(AdField::body);
-    ad.body = markup_free(body) ? std::string(body) : strip_html(body);
+    if (markup_free(body))
+      ad.body.assign(body);
+    else
+      ad.body = strip_html(body);
     if (core::trim_blanks(ad.body).find_first_not_of("\r\n") == std::string_view::npos) {
       issue(line, "body", "missing body", true);
       return;
     }
     std::string_view title = get(AdField::title);
-    ad.title = markup_free(title) ? std::string(title) : strip_html(title);
-    ad.posted_at = std::string(core::trim_blanks(get(AdField::posted_at)));
+    if (markup_free(title))
+      ad.title.assign(title);
+    else
+      ad.title = strip_html(title);
+    ad.posted_at.assign(core::trim_blanks(get(AdField::posted_at)));
+    ad.posted_ms.reset();
     if (!ad.posted_at.empty()) {
       ad.posted_ms = parse_posted_at(ad.posted_at);
       if (!ad.posted_ms) {
@@ -310,24 +321,24 @@ class RowSink {
       }
     }
     ad.location = decode_entities(core::trim_blanks(get(AdField::location)));
-    ad.site = std::string(core::trim_blanks(get(AdField::site)));
-    ad.phone = std::string(core::trim_blanks(get(AdField::phone)));
-    ad.email = std::string(core::trim_blanks(get(AdField::email)));
-    ad.image_hash = std::string(core::trim_blanks(get(AdField::image_hash)));
+    ad.site.assign(core::trim_blanks(get(AdField::site)));
+    ad.phone.assign(core::trim_blanks(get(AdField::phone)));
+    ad.email.assign(core::trim_blanks(get(AdField::email)));
+    ad.image_hash.assign(core::trim_blanks(get(AdField::image_hash)));
     for (char& c : ad.image_hash) c = core::ascii_lower(c);
     // Checked last, so that a row refused for another reason does not reserve its id.
     if (!ids_.insert(ad.id).second) {
       issue(line, "id", "duplicate id " + quote(ad.id), true);
       return;
     }
-    batch_.push_back(std::move(ad));
+    ++used_;
     ++sum_.ingested;
-    if (batch_.size() >= opt_.batch_size) flush();
+    if (used_ >= opt_.batch_size) flush();
   }
 
   void flush() {
-    if (!batch_.empty()) sink_(std::span<Ad>(batch_));
-    batch_.clear();
+    if (used_ > 0) sink_(std::span<Ad>(batch_.data(), used_));
+    used_ = 0;
     if (opt_.progress) opt_.progress(sum_.rows_read);
   }
 
@@ -335,7 +346,8 @@ class RowSink {
   const AdSink& sink_;
   const IngestOptions& opt_;
   IngestSummary& sum_;
-  std::vector<Ad> batch_;
+  std::vector<Ad> batch_;  // the first used_ are this batch's ads; the rest are kept for reuse
+  size_t used_ = 0;
   std::unordered_set<std::string> ids_;
 };
 

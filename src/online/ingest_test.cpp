@@ -37,6 +37,40 @@ TEST(Ingest, CsvDetectsCommonColumnNames) {
   EXPECT_EQ(r.ads[1].line, 3u);
 }
 
+// The reader reuses its batch's ads from batch to batch: a sink that copies them (as `ctip ads
+// analyze` does) must see nothing of an earlier row, nor of a row refused halfway through.
+TEST(Ingest, ReusedAdsCarryNothingOverFromEarlierRows) {
+  IngestOptions o;
+  o.batch_size = 1;
+  std::vector<Ad> seen;
+  std::istringstream in(
+      "id,title,body,posted_at,city,site,phone,email,image_hash\n"
+      "a1,Hi,first,2020-03-01,Houston,site-a,713-555-0123,a@b.example,ABCD\n"
+      "b1,,after a full row,,,,,,\n"
+      "a2,Refused,second,not a date,Dallas,site-b,713-555-0199,c@d.example,ef01\n"
+      "a3,,third,,,,,,\n");
+  auto sum = ingest_ads(
+      in, AdFormat::csv,
+      [&](std::span<Ad> batch) { seen.insert(seen.end(), batch.begin(), batch.end()); }, o);
+  EXPECT_EQ(sum.skipped, 1u);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].image_hash, "abcd");
+  EXPECT_TRUE(seen[0].posted_ms.has_value());
+  for (size_t i : {1, 2}) {
+    const Ad& a = seen[i];
+    EXPECT_EQ(a.id, i == 1 ? "b1" : "a3");
+    EXPECT_EQ(a.line, i == 1 ? 3u : 5u);
+    EXPECT_EQ(a.title, "") << a.id;
+    EXPECT_EQ(a.posted_at, "") << a.id;
+    EXPECT_FALSE(a.posted_ms.has_value()) << a.id;
+    EXPECT_EQ(a.location, "") << a.id;
+    EXPECT_EQ(a.site, "") << a.id;
+    EXPECT_EQ(a.phone, "") << a.id;
+    EXPECT_EQ(a.email, "") << a.id;
+    EXPECT_EQ(a.image_hash, "") << a.id;
+  }
+}
+
 TEST(Ingest, MappingOverridesDetection) {
   auto m = parse_column_mapping(" body = message , id=ref");
   EXPECT_EQ(m[AdField::body], "message");

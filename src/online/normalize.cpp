@@ -5,8 +5,10 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 
 #include "core/error.h"
 
@@ -105,11 +107,17 @@ void tokenize(NormalizedText& t) {
   Token cur;
   bool open = false;
   bool only_digits = true;
+  // Text that was all ASCII is one one-to-one segment: offsets shift, nothing is looked up.
+  const bool one_segment = t.segments.size() == 1 && t.segments[0].one_to_one;
+  const uint32_t shift = one_segment ? t.segments[0].source_begin - t.segments[0].norm_begin : 0;
+  auto span = [&](uint32_t b, uint32_t e) {
+    return one_segment ? std::make_pair(b + shift, e + shift) : t.original_span(b, e);
+  };
   auto close = [&](size_t end) {
     if (!open) return;
     cur.norm_end = static_cast<uint32_t>(end);
     cur.kind = only_digits ? TokenKind::number : TokenKind::word;
-    auto [b, e] = t.original_span(cur.norm_begin, cur.norm_end);
+    auto [b, e] = span(cur.norm_begin, cur.norm_end);
     cur.begin = b, cur.end = e;
     t.tokens.push_back(cur);
     open = false;
@@ -118,11 +126,28 @@ void tokenize(NormalizedText& t) {
     Token tok;
     tok.norm_begin = static_cast<uint32_t>(b), tok.norm_end = static_cast<uint32_t>(e);
     tok.kind = kind;
-    auto [ob, oe] = t.original_span(tok.norm_begin, tok.norm_end);
+    auto [ob, oe] = span(tok.norm_begin, tok.norm_end);
     tok.begin = ob, tok.end = oe;
     t.tokens.push_back(tok);
   };
   while (i < s.size()) {
+    // The common case first: a run of ASCII letters and digits continues or opens a word.
+    if (kAsciiClass[static_cast<unsigned char>(s[i]) & 0x7f] == CharClass::word &&
+        static_cast<unsigned char>(s[i]) < 0x80) {
+      if (!open) {
+        open = true;
+        only_digits = true;
+        cur = Token{};
+        cur.norm_begin = static_cast<uint32_t>(i);
+      }
+      unsigned char c;
+      while (i < s.size() && (c = static_cast<unsigned char>(s[i])) < 0x80 &&
+             kAsciiClass[c] == CharClass::word) {
+        only_digits = only_digits && c >= '0' && c <= '9';
+        ++i;
+      }
+      continue;
+    }
     size_t start = i;
     UChar32 c;
     auto b = static_cast<unsigned char>(s[i]);
@@ -244,8 +269,25 @@ constexpr std::array<uint32_t, 256> kNumberWordStarts = [] {
   return starts;
 }();
 
+// The same for the second and third letters: every number word has at least three, so an
+// ordinary word is passed over after three table lookups.
+template <size_t K>
+constexpr std::array<uint32_t, 256> kNumberWordLetter = [] {
+  std::array<uint32_t, 256> at{};
+  for (int c = 0; c < 256; ++c)
+    for (size_t i = 0; i < std::size(kNumberWords); ++i)
+      if (leet_equal(static_cast<char>(c), kNumberWords[i].word[K])) at[c] |= 1u << i;
+  return at;
+}();
+
+static_assert(std::ranges::all_of(kNumberWords,
+                                  [](const NumberWord& n) { return n.word.size() >= 3; }));
+
 size_t match_number_word(std::string_view w, size_t p, uint8_t& digit) {
-  uint32_t candidates = kNumberWordStarts[static_cast<unsigned char>(w[p])];
+  if (w.size() - p < 3) return 0;
+  const auto* u = reinterpret_cast<const unsigned char*>(w.data() + p);
+  uint32_t candidates =
+      kNumberWordStarts[u[0]] & kNumberWordLetter<1>[u[1]] & kNumberWordLetter<2>[u[2]];
   while (candidates != 0) {
     const auto& nw = kNumberWords[std::countr_zero(candidates)];
     candidates &= candidates - 1;
@@ -348,10 +390,21 @@ constexpr size_t kMaxRunDigits = 32;
 
 }  // namespace
 
+std::pair<uint32_t, uint32_t> NormalizedText::source_of(uint32_t norm_byte) const {
+  if (norm_byte >= text.size() || segments.empty()) return {0, 0};
+  // The last segment that starts at or before the byte (segments are in order and cover text).
+  auto it = std::upper_bound(segments.begin(), segments.end(), norm_byte,
+                             [](uint32_t b, const Segment& s) { return b < s.norm_begin; });
+  const Segment& s = *(it - 1);
+  if (!s.one_to_one) return {s.source_begin, s.source_end};
+  const uint32_t at = s.source_begin + (norm_byte - s.norm_begin);
+  return {at, at + 1};
+}
+
 std::pair<uint32_t, uint32_t> NormalizedText::original_span(uint32_t norm_begin,
                                                             uint32_t norm_end) const {
-  if (norm_begin >= norm_end || norm_end > source_begin.size()) return {0, 0};
-  return {source_begin[norm_begin], source_end[norm_end - 1]};
+  if (norm_begin >= norm_end || norm_end > text.size()) return {0, 0};
+  return {source_of(norm_begin).first, source_of(norm_end - 1).second};
 }
 
 NormalizedText normalize(std::string_view s) {
@@ -363,21 +416,17 @@ NormalizedText normalize(std::string_view s) {
 void normalize_into(std::string_view s, NormalizedText& t) {
   if (s.size() > UINT32_MAX / 2) throw Error(ErrorCode::invalid_argument, "text too long", "text");
   t.text.clear();
-  t.source_begin.clear();
-  t.source_end.clear();
+  t.segments.clear();
   t.tokens.clear();
   t.text.reserve(s.size() + 16);
-  t.source_begin.reserve(s.size() + 16);
-  t.source_end.reserve(s.size() + 16);
   t.tokens.reserve(s.size() / 4);
   const UNormalizer2* norm = nfkc_cf();
   std::array<UChar, kMaxChunk * 2 + 2> in{};
   std::array<UChar, kMaxChunk * 18 + 64> outbuf{};
-  auto map_bytes = [&](size_t from, size_t ob, size_t oe) {
-    for (size_t k = from; k < t.text.size(); ++k) {
-      t.source_begin.push_back(static_cast<uint32_t>(ob));
-      t.source_end.push_back(static_cast<uint32_t>(oe));
-    }
+  auto add_segment = [&](size_t from, size_t ob, size_t oe, bool one_to_one) {
+    if (from == t.text.size()) return;  // the unit normalised to nothing (a zero-width space)
+    t.segments.push_back({static_cast<uint32_t>(from), static_cast<uint32_t>(t.text.size()),
+                          static_cast<uint32_t>(ob), static_cast<uint32_t>(oe), one_to_one});
   };
   size_t i = 0;
   while (i < s.size()) {
@@ -385,19 +434,25 @@ void normalize_into(std::string_view s, NormalizedText& t) {
     // a whole run of ASCII at once (all but its last byte when a non-ASCII character follows,
     // which may combine with it).
     size_t run_end = i;
+    // 8 bytes at a time while none has its high bit set.
+    while (run_end + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + run_end, 8);
+      if (w & 0x8080808080808080ULL) break;
+      run_end += 8;
+    }
     while (run_end < s.size() && static_cast<unsigned char>(s[run_end]) < 0x80) ++run_end;
     if (run_end < s.size() && run_end > i) --run_end;
     if (run_end > i) {
       const size_t at = t.text.size(), n = run_end - i;
       t.text.resize(at + n);
-      t.source_begin.resize(at + n);
-      t.source_end.resize(at + n);
+      char* out = t.text.data() + at;
+      const char* from = s.data() + i;
       for (size_t k = 0; k < n; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        t.text[at + k] = static_cast<char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
-        t.source_begin[at + k] = static_cast<uint32_t>(i + k);
-        t.source_end[at + k] = static_cast<uint32_t>(i + k + 1);
+        const auto b = static_cast<unsigned char>(from[k]);
+        out[k] = static_cast<char>(static_cast<unsigned>(b - 'A') < 26u ? b + ('a' - 'A') : b);
       }
+      add_segment(at, i, run_end, true);
       i = run_end;
       continue;
     }
@@ -441,7 +496,7 @@ void normalize_into(std::string_view s, NormalizedText& t) {
         }
       }
     }
-    map_bytes(before, start, i);
+    add_segment(before, start, i, false);
   }
   tokenize(t);
 }
@@ -458,7 +513,8 @@ std::vector<DigitRun> digit_runs(const NormalizedText& t, std::string_view origi
   bool price = false;  // the open run is a price ("$200"): nothing joins it
 
   auto close = [&] {
-    if (open && run.digits.size() >= kMinRunDigits) {
+    if (!open) return;  // nothing was written to `run` since it was last reset
+    if (run.digits.size() >= kMinRunDigits) {
       auto [b, e0] = t.original_span(first_norm, first_norm + 1);
       auto [b1, e] = t.original_span(last_digit_norm_end - 1, last_digit_norm_end);
       (void)e0, (void)b1;
@@ -511,7 +567,8 @@ std::vector<DigitRun> digit_runs(const NormalizedText& t, std::string_view origi
       run.digits += ds[k].digit;
       // A digit written as something else (⑤, ５, 𝟱, 5️⃣) is obfuscated too.
       uint32_t nb = ds[k].norm_begin;
-      bool wide = t.source_end[nb] - t.source_begin[nb] != 1;
+      const auto [sb, se] = t.source_of(nb);
+      bool wide = se - sb != 1;
       run.obfuscated = run.obfuscated || ds[k].obfuscated || wide;
     }
     last_digit_norm_end = ds[to - 1].norm_end;

@@ -35,14 +35,24 @@ struct Token {
 
 struct NormalizedText {
   std::string text;  // NFKC_Casefold of the original (invalid UTF-8 became U+FFFD)
-  // For each byte of `text`, the original bytes [source_begin, source_end) it came from (the
-  // normalisation unit: one character, or a character with its combining marks).
-  std::vector<uint32_t> source_begin, source_end;
+  // Where each byte of `text` came from, as consecutive segments that cover it: a run of ASCII
+  // maps byte for byte (`one_to_one`); the bytes of a normalisation unit (one character, or a
+  // character with its combining marks) all map to the unit's bytes. A segment per unit, not an
+  // origin per byte: most ads are ASCII, one segment, and the per-byte map was the largest part
+  // of normalising them.
+  struct Segment {
+    uint32_t norm_begin = 0, norm_end = 0;      // bytes of `text`
+    uint32_t source_begin = 0, source_end = 0;  // bytes of the original
+    bool one_to_one = false;
+  };
+  std::vector<Segment> segments;
   std::vector<Token> tokens;
 
   std::string_view token_text(const Token& t) const {
     return std::string_view(text).substr(t.norm_begin, t.norm_end - t.norm_begin);
   }
+  // The original bytes [begin, end) that text[norm_byte] came from ({0, 0} past the end).
+  std::pair<uint32_t, uint32_t> source_of(uint32_t norm_byte) const;
   // The original bytes behind text[norm_begin, norm_end).
   std::pair<uint32_t, uint32_t> original_span(uint32_t norm_begin, uint32_t norm_end) const;
 };

@@ -72,7 +72,12 @@ TEST(Normalize, InvalidUtf8BecomesReplacementCharacters) {
   EXPECT_EQ(n.text,
             "a\xEF\xBF\xBD"
             "b\xEF\xBF\xBD");
-  EXPECT_EQ(n.source_begin.size(), n.text.size());
+  // Every byte of the normalised text has its origin: "a" 0, the U+FFFD of \xff 1, "b" 2, and
+  // the U+FFFD of the cut-off \xC3 3.
+  const std::vector<std::pair<uint32_t, uint32_t>> origins = {{0, 1}, {1, 2}, {1, 2}, {1, 2},
+                                                              {2, 3}, {3, 4}, {3, 4}, {3, 4}};
+  for (uint32_t i = 0; i < n.text.size(); ++i) EXPECT_EQ(n.source_of(i), origins[i]) << i;
+  EXPECT_EQ(n.source_of(static_cast<uint32_t>(n.text.size())), std::make_pair(0u, 0u));
 }
 
 TEST(DigitView, PlainAndSeparatedNumbers) {

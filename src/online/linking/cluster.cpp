@@ -16,7 +16,7 @@ size_t slot_of(uint32_t key, size_t mask) { return static_cast<size_t>(key * 0x9
 // Open addressing with linear probing, kept at most three quarters full; grown before a batch
 // so that slots can be prefetched.
 template <typename Table>
-void reserve(Table& t, size_t keys) {
+void reserve_slots(Table& t, size_t keys) {
   size_t size = t.slots.size();
   while ((t.used + keys) * 4 > size * 3) size *= 2;
   if (size == t.slots.size()) return;
@@ -136,6 +136,14 @@ void ClusterIndex::add_sketched(const Sketches& batch) {
   dirty_ = true;
 }
 
+void ClusterIndex::reserve(size_t ads, size_t shingles_per_ad) {
+  if (ads <= size()) return;
+  shingles_.reserve(ads * shingles_per_ad);
+  shingle_begin_.reserve(ads + 1);
+  for (auto& p : previous_) p.reserve(ads);
+  for (auto& t : tables_) reserve_slots(t, ads - size());
+}
+
 // The ads' shingles counted into df_ (the same counts in any order), split between threads
 // with their own counters, summed afterwards.
 void ClusterIndex::count_document_frequencies() const {
@@ -175,15 +183,18 @@ void ClusterIndex::count_document_frequencies() const {
 // candidates it finds as (ad, other) in ad order; the lists are merged per ad.
 void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys) {
   const size_t bands = static_cast<size_t>(params_.bands);
+  // A thread per 16,384 ads at most: `ctip ads analyze` adds batches of 4,096 while its workers
+  // keep every core busy, and starting threads for each batch cost more than it saved.
   const uint32_t threads =
-      std::min<uint32_t>(hardware_threads(params_.threads), static_cast<uint32_t>(bands));
+      std::min<uint32_t>({hardware_threads(params_.threads), static_cast<uint32_t>(bands),
+                          static_cast<uint32_t>(n / 16384 + 1)});
   std::vector<std::vector<uint64_t>> found(threads);
   auto work = [&](uint32_t t) {
     auto& out = found[t];
     for (size_t b = t; b < bands; b += threads) {
       BandTable& table = tables_[b];
       std::vector<uint32_t>& previous = previous_[b];
-      reserve(table, n);
+      reserve_slots(table, n);
       previous.resize(first + n, none);
       const size_t mask = table.slots.size() - 1;
       constexpr size_t ahead = 8;  // prefetch the bucket of the ad this many ahead
@@ -203,7 +214,6 @@ void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32
         }
       }
     }
-    std::sort(out.begin(), out.end());
   };
   if (threads <= 1) {
     work(0);
@@ -212,8 +222,9 @@ void ClusterIndex::join_buckets(size_t first, size_t n, const std::vector<uint32
     pool.reserve(threads);
     for (uint32_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
   }
-  std::vector<uint64_t> merged;
-  for (const auto& part : found) merged.insert(merged.end(), part.begin(), part.end());
+  std::vector<uint64_t> merged = std::move(found[0]);
+  for (size_t t = 1; t < found.size(); ++t)
+    merged.insert(merged.end(), found[t].begin(), found[t].end());
   std::sort(merged.begin(), merged.end());
   merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
   for (uint64_t pair : merged) {

@@ -78,6 +78,8 @@ class ClusterIndex {
   // One ad from its tokens' hashes (token_hash with params().minhash.seed), appended to out.
   void sketch(std::span<const uint64_t> token_hashes, Sketches& out) const;
   void add_sketched(const Sketches& batch);
+  // Room for this many ads in all, with this many shingles each on average (a hint).
+  void reserve(size_t ads, size_t shingles_per_ad);
 
   size_t size() const { return shingle_begin_.size() - 1; }
   // For each ad, in the order added: the index of its cluster's first ad (an ad in no cluster

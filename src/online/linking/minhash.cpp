@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/error.h"
@@ -27,13 +28,22 @@ uint32_t reduce(uint64_t h, uint32_t n) {
 
 }  // namespace
 
+// Eight bytes at a time, each word folded in by the bijective mixer, the length in the start
+// value so that words that differ only by trailing zero bytes differ. Called for every word of
+// every ad: byte-at-a-time FNV-1a, which this replaced, was a tenth of the text pass.
 uint64_t token_hash(std::string_view token, uint64_t seed) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-  for (unsigned char c : token) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
+  const char* p = token.data();
+  size_t n = token.size();
+  uint64_t h = seed ^ (0x9e3779b97f4a7c15ULL * (n + 1));
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix64(h ^ w);
   }
-  return mix64(h);
+  // The last 1-7 bytes, little-endian, without a call to memcpy of a variable length.
+  uint64_t w = 0;
+  for (size_t k = 0; k < n; ++k) w |= uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+  return mix64(h ^ w);
 }
 
 ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& params) {

@@ -25,7 +25,8 @@ struct MinHashParams {
   uint64_t seed = 0x5eed;  // every hash derives from it: same seed, same signatures
 };
 
-// The seeded 64-bit hash of one token (FNV-1a over its bytes, then the SplitMix64 finaliser).
+// The seeded 64-bit hash of one token (its bytes 8 at a time, each word mixed in by the SplitMix64
+// finaliser).
 uint64_t token_hash(std::string_view token, uint64_t seed);
 
 // An ad's shingles and signature.
