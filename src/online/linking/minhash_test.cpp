@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -27,6 +28,29 @@ TEST(MinHash, SameSeedSameSketchOtherSeedOther) {
   EXPECT_EQ(a.shingles.size(), 38u);  // 40 words, 3-word shingles, all distinct
   p.seed = 7;
   EXPECT_NE(sketch(tokens, p).signature, a.signature);
+}
+
+// An ad's shingles are its distinct shingle hashes in order, whatever its length (short ads are
+// sorted one way, long ones by bucket): the same set as sorting them all with std::sort.
+TEST(MinHash, ShinglesAreSortedAndDistinctAtEveryLength) {
+  for (size_t n : {1, 5, 31, 32, 33, 80, 200, 5000, 20000}) {
+    // A small vocabulary repeats shingles, so that duplicates are removed too.
+    const auto tokens = words(n, static_cast<uint32_t>(n), n < 100 ? 1000 : 50);
+    const auto s = sketch(tokens, {}).shingles;
+    ASSERT_TRUE(std::is_sorted(s.begin(), s.end())) << n;
+    EXPECT_EQ(std::adjacent_find(s.begin(), s.end()), s.end()) << n;
+    // The same set, computed from one-shingle sketches of each window (k = 3 words).
+    std::vector<uint32_t> each;
+    for (size_t i = 0; i + 3 <= tokens.size(); ++i) {
+      const auto one = sketch(std::span(tokens).subspan(i, 3), {}).shingles;
+      ASSERT_EQ(one.size(), 1u);
+      each.push_back(one[0]);
+    }
+    if (tokens.size() < 3) each = s;
+    std::sort(each.begin(), each.end());
+    each.erase(std::unique(each.begin(), each.end()), each.end());
+    EXPECT_EQ(s, each) << n;
+  }
 }
 
 TEST(MinHash, ShortAndEmptyAds) {
