@@ -91,8 +91,19 @@ std::optional<std::string> nanp_fast_path(std::string_view digits, bool plus,
   return "+1" + std::string(national);
 }
 
+// Too short to name a number in the NANP without '+': 7 digits are a number without its area
+// code (IS_POSSIBLE_LOCAL_ONLY, which names no one number), 8 and 9 digits are no possible
+// length (libphonenumber's metadata for country code 1: 10 national digits, 7 local only). Runs
+// starting with 0 are left to the library: 011 is the NANP's international prefix. Ads are full
+// of such runs (prices and ages next to digits), each a library call of some 17 us when unseen.
+bool nanp_too_short(std::string_view digits, bool plus, std::string_view region) {
+  return !plus && digits.size() >= 7 && digits.size() <= 9 && digits[0] != '0' &&
+         nanp_region(region);
+}
+
 std::optional<ParsedPhone> parse_phone(std::string_view digits, bool plus, std::string_view region,
                                        bool validate) {
+  if (nanp_too_short(digits, plus, region)) return std::nullopt;
   // Numbers repeat across a corpus (a network posts hundreds of ads with one number): a bounded
   // per-thread memo of the answers.
   thread_local std::unordered_map<std::string, std::optional<ParsedPhone>> memo;
@@ -381,9 +392,19 @@ size_t url_tail(std::string_view s, size_t i) {
   return j;
 }
 
+// Whether the text may hold an address at all: a host has a dot after a domain character
+// ("x.com"), or a scheme ("http"). Found with memchr and memmem, so that the byte-by-byte scan
+// below runs only on the ads that have one (most ads' dots end sentences: "town . call").
+bool may_hold_url(std::string_view s) {
+  for (size_t p = s.find('.'); p != std::string_view::npos; p = s.find('.', p + 1))
+    if (p > 0 && domain_char(s[p - 1])) return true;
+  return s.find("http") != std::string_view::npos;
+}
+
 void urls(const NormalizedText& n, SelectorSource source, std::vector<Selector>& out,
           const std::vector<std::pair<size_t, size_t>>& taken) {
   std::string_view s = n.text;
+  if (!may_hold_url(s)) return;
   size_t i = 0;
   while (i < s.size()) {
     bool word_start = is_lower_alnum(s[i]) &&
@@ -888,13 +909,17 @@ std::vector<Selector> ad_selectors(const Ad& ad, const NormalizedText& body,
   std::string region = region_for_location(ad.location, options.default_region);
   const bool v = options.validate_phones;
   std::vector<Selector> all = extract_selectors(ad.body, body, region, SelectorSource::body, v);
+  // The title and the phone field normalised into this thread's buffers, reused ad after ad.
+  thread_local NormalizedText field;
   if (!ad.title.empty()) {
-    auto t = extract_selectors(ad.title, normalize(ad.title), region, SelectorSource::title, v);
-    all.insert(all.end(), t.begin(), t.end());
+    normalize_into(ad.title, field);
+    auto t = extract_selectors(ad.title, field, region, SelectorSource::title, v);
+    all.insert(all.end(), std::make_move_iterator(t.begin()), std::make_move_iterator(t.end()));
   }
   if (!ad.phone.empty()) {
-    auto p = phones_in(ad.phone, region, v);
-    all.insert(all.end(), p.begin(), p.end());
+    normalize_into(ad.phone, field);
+    for (const DigitRun& run : digit_runs(field, ad.phone))
+      phones_from_run(run, region, SelectorSource::phone_field, v, all);
   }
   if (!ad.email.empty()) {
     NormalizedText n = normalize(ad.email);

@@ -151,6 +151,9 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   std::unordered_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
   std::vector<SelectorKey> values;
   std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (value, ad), ads ascending
+  // Sized up front: growing the table rehashed every value several times.
+  value_index.reserve(n / 2 + 16);
+  occurrences.reserve(n + n / 4);
   for (uint32_t a = 0; a < n; ++a) {
     for (const auto& s : ads[a].selectors) {
       if (s.value.empty()) continue;
