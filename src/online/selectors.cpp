@@ -91,19 +91,25 @@ std::optional<std::string> nanp_fast_path(std::string_view digits, bool plus,
   return "+1" + std::string(national);
 }
 
-// Too short to name a number in the NANP without '+': 7 digits are a number without its area
-// code (IS_POSSIBLE_LOCAL_ONLY, which names no one number), 8 and 9 digits are no possible
-// length (libphonenumber's metadata for country code 1: 10 national digits, 7 local only). Runs
-// starting with 0 are left to the library: 011 is the NANP's international prefix. Ads are full
-// of such runs (prices and ages next to digits), each a library call of some 17 us when unseen.
-bool nanp_too_short(std::string_view digits, bool plus, std::string_view region) {
-  return !plus && digits.size() >= 7 && digits.size() <= 9 && digits[0] != '0' &&
-         nanp_region(region);
+// Runs without '+' that name no number in the NANP (libphonenumber's metadata for country code
+// 1: 10 national digits, 7 local only): 7 digits are a number without its area code
+// (IS_POSSIBLE_LOCAL_ONLY, which names no one number), 8 and 9 are too short, 11 or more are
+// too long unless they start with 1 (the country code or trunk prefix, which the library strips:
+// "11" + 10 digits is a number). Runs starting with 0 are left to the library (011 is the NANP's
+// international prefix), as are 10 digits (the fast path above takes those it can). Ads are full
+// of such runs ("24-7 713 555 0123", prices and ages next to digits), each a library call of
+// some 17 us when unseen. The test Phones.TheNanpFastPathAgreesWithLibphonenumber checks this
+// against the library.
+bool nanp_impossible(std::string_view digits, bool plus, std::string_view region) {
+  if (plus || digits.size() < 7 || digits[0] == '0') return false;
+  const size_t n = digits.size();
+  const bool impossible = n <= 9 || (n >= 11 && digits[0] != '1');
+  return impossible && nanp_region(region);
 }
 
 std::optional<ParsedPhone> parse_phone(std::string_view digits, bool plus, std::string_view region,
                                        bool validate) {
-  if (nanp_too_short(digits, plus, region)) return std::nullopt;
+  if (nanp_impossible(digits, plus, region)) return std::nullopt;
   // Numbers repeat across a corpus (a network posts hundreds of ads with one number): a bounded
   // per-thread memo of the answers.
   thread_local std::unordered_map<std::string, std::optional<ParsedPhone>> memo;

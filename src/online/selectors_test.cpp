@@ -67,15 +67,16 @@ TEST(Phones, ObfuscationsRealAdsUse) {
 }
 
 TEST(Phones, TheNanpFastPathAgreesWithLibphonenumber) {
-  // Random 7- to 11-digit numbers, with and without '+', in NANP and other regions: the
-  // selectors' answer (fast paths and memo) equals libphonenumber's own.
+  // Random 7- to 15-digit numbers, with and without '+', in NANP and other regions: the
+  // selectors' answer (fast paths and memo) equals libphonenumber's own. 10 and 11 digits, the
+  // lengths of NANP numbers, are drawn more often.
   std::mt19937_64 rng(11);
   int phones = 0;
-  for (int i = 0; i < 8000; ++i) {
-    size_t len = 7 + rng() % 5;
+  for (int i = 0; i < 12000; ++i) {
+    size_t len = rng() % 2 ? 10 + rng() % 2 : 7 + rng() % 9;
     std::string digits;
     for (size_t k = 0; k < len; ++k) digits += static_cast<char>('0' + rng() % 10);
-    if (len == 11 && rng() % 2) digits[0] = '1';
+    if (len >= 11 && rng() % 2) digits[0] = '1';
     bool plus = rng() % 4 == 0;
     const char* region = std::array{"US", "CA", "JM", "GB", "MX"}[rng() % 5];
     std::string written = (plus ? "+" : "") + digits;
