@@ -237,7 +237,11 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     const auto at = in.tellg();
     if (options.input_bytes == 0 || at <= 0 || first.ads.empty()) return;
     const double per_ad = static_cast<double>(at) / static_cast<double>(first.ads.size());
-    const auto ads = static_cast<size_t>(static_cast<double>(options.input_bytes) / per_ad * 1.02);
+    // A first batch of unusually short rows must not reserve gigabytes: no more ads than one
+    // per 32 bytes of input are reserved for (beyond that the arrays grow as they fill).
+    const auto ads = std::min<size_t>(
+        static_cast<size_t>(static_cast<double>(options.input_bytes) / per_ad * 1.02),
+        static_cast<size_t>(options.input_bytes / 32));
     if (ads > (size_t{1} << 31)) return;
     size_t words = 0;
     for (const Ad& ad : first.ads) words += ad.body.size();
