@@ -243,11 +243,11 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
         static_cast<size_t>(static_cast<double>(options.input_bytes) / per_ad * 1.02),
         static_cast<size_t>(options.input_bytes / 32));
     if (ads > (size_t{1} << 31)) return;
-    size_t words = 0;
-    for (const Ad& ad : first.ads) words += ad.body.size();
+    size_t body_bytes = 0;
+    for (const Ad& ad : first.ads) body_bytes += ad.body.size();
     out.ads.reserve(ads);
     // Some 6 bytes of ad text per word shingle.
-    index.reserve(ads, words / first.ads.size() / 6 + 1);
+    index.reserve(ads, body_bytes / first.ads.size() / 6 + 1);
   };
   auto sink = [&](std::span<Ad> batch) {
     std::shared_ptr<Batch> b;

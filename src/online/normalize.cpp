@@ -107,17 +107,11 @@ void tokenize(NormalizedText& t) {
   Token cur;
   bool open = false;
   bool only_digits = true;
-  // Text that was all ASCII is one one-to-one segment: offsets shift, nothing is looked up.
-  const bool one_segment = t.segments.size() == 1 && t.segments[0].one_to_one;
-  const uint32_t shift = one_segment ? t.segments[0].source_begin - t.segments[0].norm_begin : 0;
-  auto span = [&](uint32_t b, uint32_t e) {
-    return one_segment ? std::make_pair(b + shift, e + shift) : t.original_span(b, e);
-  };
   auto close = [&](size_t end) {
     if (!open) return;
     cur.norm_end = static_cast<uint32_t>(end);
     cur.kind = only_digits ? TokenKind::number : TokenKind::word;
-    auto [b, e] = span(cur.norm_begin, cur.norm_end);
+    auto [b, e] = t.original_span(cur.norm_begin, cur.norm_end);
     cur.begin = b, cur.end = e;
     t.tokens.push_back(cur);
     open = false;
@@ -126,7 +120,7 @@ void tokenize(NormalizedText& t) {
     Token tok;
     tok.norm_begin = static_cast<uint32_t>(b), tok.norm_end = static_cast<uint32_t>(e);
     tok.kind = kind;
-    auto [ob, oe] = span(tok.norm_begin, tok.norm_end);
+    auto [ob, oe] = t.original_span(tok.norm_begin, tok.norm_end);
     tok.begin = ob, tok.end = oe;
     t.tokens.push_back(tok);
   };
@@ -257,20 +251,9 @@ constexpr bool leet_equal(char t, char w) {
   }
 }
 
-// The number word at w[p], matched with leetspeak but with at least two real letters (so that
-// digits are never read as a word); its length, or 0.
-// For each byte, the number words whose first letter it may stand for (bit i: kNumberWords[i]),
-// so that the ordinary words of an ad are passed over at their first letter.
-constexpr std::array<uint32_t, 256> kNumberWordStarts = [] {
-  std::array<uint32_t, 256> starts{};
-  for (int c = 0; c < 256; ++c)
-    for (size_t i = 0; i < std::size(kNumberWords); ++i)
-      if (leet_equal(static_cast<char>(c), kNumberWords[i].word[0])) starts[c] |= 1u << i;
-  return starts;
-}();
-
-// The same for the second and third letters: every number word has at least three, so an
-// ordinary word is passed over after three table lookups.
+// For each byte, the number words whose K-th letter it may stand for (bit i: kNumberWords[i]).
+// Every number word has at least three letters, so an ordinary word of an ad is passed over
+// after three table lookups.
 template <size_t K>
 constexpr std::array<uint32_t, 256> kNumberWordLetter = [] {
   std::array<uint32_t, 256> at{};
@@ -283,11 +266,13 @@ constexpr std::array<uint32_t, 256> kNumberWordLetter = [] {
 static_assert(std::ranges::all_of(kNumberWords,
                                   [](const NumberWord& n) { return n.word.size() >= 3; }));
 
+// The number word at w[p], matched with leetspeak but with at least two real letters (so that
+// digits are never read as a word); its length, or 0.
 size_t match_number_word(std::string_view w, size_t p, uint8_t& digit) {
   if (w.size() - p < 3) return 0;
   const auto* u = reinterpret_cast<const unsigned char*>(w.data() + p);
   uint32_t candidates =
-      kNumberWordStarts[u[0]] & kNumberWordLetter<1>[u[1]] & kNumberWordLetter<2>[u[2]];
+      kNumberWordLetter<0>[u[0]] & kNumberWordLetter<1>[u[1]] & kNumberWordLetter<2>[u[2]];
   while (candidates != 0) {
     const auto& nw = kNumberWords[std::countr_zero(candidates)];
     candidates &= candidates - 1;
@@ -392,10 +377,14 @@ constexpr size_t kMaxRunDigits = 32;
 
 std::pair<uint32_t, uint32_t> NormalizedText::source_of(uint32_t norm_byte) const {
   if (norm_byte >= text.size() || segments.empty()) return {0, 0};
-  // The last segment that starts at or before the byte (segments are in order and cover text).
-  auto it = std::upper_bound(segments.begin(), segments.end(), norm_byte,
-                             [](uint32_t b, const Segment& s) { return b < s.norm_begin; });
-  const Segment& s = *(it - 1);
+  // The last segment that starts at or before the byte (segments are in order and cover text);
+  // text that was all ASCII is one segment, found without a search.
+  const Segment& s =
+      segments.size() == 1
+          ? segments[0]
+          : *(std::upper_bound(segments.begin(), segments.end(), norm_byte,
+                               [](uint32_t b, const Segment& g) { return b < g.norm_begin; }) -
+              1);
   if (!s.one_to_one) return {s.source_begin, s.source_end};
   const uint32_t at = s.source_begin + (norm_byte - s.norm_begin);
   return {at, at + 1};

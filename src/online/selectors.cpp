@@ -889,12 +889,21 @@ std::vector<Selector> extract_selectors(std::string_view text, const NormalizedT
   return kept;
 }
 
+namespace {
+// A phone field's numbers appended to `out`, normalised into `buffer` (reused by the caller).
+void append_phones_in(std::string_view text, NormalizedText& buffer, std::string_view region,
+                      bool validate_phones, std::vector<Selector>& out) {
+  normalize_into(text, buffer);
+  for (const DigitRun& run : digit_runs(buffer, text))
+    phones_from_run(run, region, SelectorSource::phone_field, validate_phones, out);
+}
+}  // namespace
+
 std::vector<Selector> phones_in(std::string_view text, std::string_view region,
                                 bool validate_phones) {
   std::vector<Selector> out;
-  NormalizedText n = normalize(text);
-  for (const DigitRun& run : digit_runs(n, text))
-    phones_from_run(run, region, SelectorSource::phone_field, validate_phones, out);
+  NormalizedText n;
+  append_phones_in(text, n, region, validate_phones, out);
   return out;
 }
 
@@ -915,22 +924,18 @@ std::vector<Selector> ad_selectors(const Ad& ad, const NormalizedText& body,
   std::string region = region_for_location(ad.location, options.default_region);
   const bool v = options.validate_phones;
   std::vector<Selector> all = extract_selectors(ad.body, body, region, SelectorSource::body, v);
-  // The title and the phone field normalised into this thread's buffers, reused ad after ad.
+  // The title, phone and e-mail fields normalised into this thread's buffer, reused ad after ad.
   thread_local NormalizedText field;
   if (!ad.title.empty()) {
     normalize_into(ad.title, field);
     auto t = extract_selectors(ad.title, field, region, SelectorSource::title, v);
     all.insert(all.end(), std::make_move_iterator(t.begin()), std::make_move_iterator(t.end()));
   }
-  if (!ad.phone.empty()) {
-    normalize_into(ad.phone, field);
-    for (const DigitRun& run : digit_runs(field, ad.phone))
-      phones_from_run(run, region, SelectorSource::phone_field, v, all);
-  }
+  if (!ad.phone.empty()) append_phones_in(ad.phone, field, region, v, all);
   if (!ad.email.empty()) {
-    NormalizedText n = normalize(ad.email);
+    normalize_into(ad.email, field);
     std::vector<std::pair<size_t, size_t>> taken;
-    emails(n, SelectorSource::email_field, all, taken);
+    emails(field, SelectorSource::email_field, all, taken);
   }
   if (!ad.image_hash.empty()) {
     std::string_view h = ad.image_hash;
