@@ -44,9 +44,10 @@ User AccountService::create_user(const Actor& actor, const NewUser& u) {
   return created;
 }
 
-User AccountService::create_user(store::Connection& c, const Actor& actor, const NewUser& u) {
+User AccountService::create_user(store::Connection& c, const Actor& actor, const NewUser& u,
+                                 const std::string& password_hash) {
   check_may_grant(actor, u.role);
-  User created = auth::create_user(c, u);
+  User created = auth::create_user(c, u, password_hash);
   audit_.append(c, actor.event("users.create", "user", std::to_string(created.id)));
   return created;
 }

@@ -31,8 +31,10 @@ class AccountService {
   // Error(permission_denied) naming "role". The operator at the CLI may give any role. The
   // password is hashed before the write transaction.
   User create_user(const Actor& actor, const NewUser& u);
-  // The same inside the caller's transaction, hashing there: for one-off seeding (ctip demo).
-  User create_user(store::Connection& c, const Actor& actor, const NewUser& u);
+  // The same inside the caller's transaction, with `u.password` already hashed by the caller
+  // (hash_password, outside the transaction): for one-off seeding (ctip demo).
+  User create_user(store::Connection& c, const Actor& actor, const NewUser& u,
+                   const std::string& password_hash);
 
   // Sets a user's password under the password policy and ends their sessions (audited
   // "users.password"). Invalid naming "name" when there is no such user.

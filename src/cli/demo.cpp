@@ -7,6 +7,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
+#include "auth/accounts.h"
 #include "cases/case_file.h"
 #include "cases/cases_service.h"
 #include "cases/services/investigation_service.h"
@@ -161,12 +162,17 @@ bool seed(store::Store& store, audit::AuditLog& log) {
   if (accounts.has_users()) return false;
   for (const auto& d : kDemoUsers)  // a bad CTIP_DEMO_PASSWORD fails before anything is written
     auth::validate_new_user({d.username, demo_password(), d.org, d.kind, d.role});
+  // One Argon2id hash for every demo user, before the transaction: they share the password,
+  // which the demo prints, so a hash per user (each with its own salt) would hide nothing, and
+  // the 8 hashes took some 40% of the seeding's CPU time. A user who sets their own password
+  // gets a hash of their own (AccountService::set_password).
+  const std::string hash = auth::hash_password(demo_password());
   // Another process seeding meanwhile makes this one fail on a taken username and roll back.
   store.write([&](store::Connection& c) {
     std::map<std::string, auth::User> users;
     for (const auto& d : kDemoUsers)
-      users[d.username] =
-          accounts.create_user(c, demo, {d.username, demo_password(), d.org, d.kind, d.role});
+      users[d.username] = accounts.create_user(
+          c, demo, {d.username, demo_password(), d.org, d.kind, d.role}, hash);
     seed_screenings(c, screening, demo, users);
   });
   return true;

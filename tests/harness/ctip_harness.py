@@ -5,11 +5,14 @@ a server on a free port, JSON requests and logins.
 Engine: CTIP_TEST_ENGINE=postgresql (with CTIP_TEST_PG=postgresql://...) gives each Store a
 fresh database on that server; anything else gives a SQLite store in the temporary --data dir.
 """
+import fcntl
+import hashlib
 import http.client
 import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -67,7 +70,9 @@ class Store:
         self.db = None
         if self.pg:
             self.db = f"ctip_t_{os.getpid()}_{int(time.time() * 1000) % 100000000}"
-            psql(self.pg, f"CREATE DATABASE {self.db}")
+            # FILE_COPY: PostgreSQL 15's default (WAL_LOG) writes every page of the template
+            # to the WAL, 1.5x slower here; the test server runs with fsync off.
+            psql(self.pg, f"CREATE DATABASE {self.db} STRATEGY FILE_COPY")
 
     def args(self):
         """The --store/--data arguments every ctip command takes for this store."""
@@ -82,8 +87,21 @@ class Store:
         return subprocess.run([self.ctip, *args, *self.args()], check=check, input=input,
                               capture_output=True, text=True, env=e)
 
-    def demo(self):
-        self.run("demo", "--no-serve")
+    def demo(self, fresh=False):
+        """Seeds the demo data. By default the store becomes a copy of one demo store seeded
+        per ctip binary, engine and PostgreSQL server (`_demo_template`): seeding took 3-6 s
+        of CPU, and some 35 test runs seed one, so the copies share that store's audit signing
+        key and log. fresh=True seeds this store itself (`ctip demo`), with a key of its own."""
+        if fresh:
+            self.run("demo", "--no-serve")
+            return self
+        data, db = _demo_template(self)
+        shutil.copytree(data, self.data, dirs_exist_ok=True)
+        if self.db:  # two -c: CREATE DATABASE cannot run inside the transaction of one -c
+            subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", self.pg,
+                            "-c", f"DROP DATABASE {self.db} WITH (FORCE)",
+                            "-c", f"CREATE DATABASE {self.db} TEMPLATE {db} STRATEGY FILE_COPY"],
+                           check=True, capture_output=True, text=True)
         return self
 
     def close(self):
@@ -96,6 +114,41 @@ class Store:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _demo_template(store):
+    """(data dir, PostgreSQL database or None) of the demo store that Store.demo() copies: seeded
+    with `ctip demo` by the first test that asks, under a lock, in the ctip binary's folder
+    (test-cache/), named after the binary's size and time, the engine and the server."""
+    st = os.stat(store.ctip)
+    key = hashlib.sha256(f"{os.path.realpath(store.ctip)} {st.st_size} {st.st_mtime_ns} "
+                         f"{store.pg or 'sqlite'}".encode()).hexdigest()[:16]
+    cache = os.path.join(os.path.dirname(os.path.realpath(store.ctip)), "test-cache")
+    os.makedirs(cache, exist_ok=True)
+    data = os.path.join(cache, f"demo-{key}", "data")
+    seeded = os.path.join(cache, f"demo-{key}", "seeded")
+    db = f"ctip_demo_template_{key}" if store.pg else None
+    with open(os.path.join(cache, "demo.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isfile(seeded):
+            for old in os.listdir(cache):  # other binaries' and servers' stores, an hour old
+                path = os.path.join(cache, old)
+                if old.startswith("demo-") and time.time() - os.path.getmtime(path) > 3600:
+                    shutil.rmtree(path, ignore_errors=True)
+            shutil.rmtree(data, ignore_errors=True)
+            os.makedirs(data, mode=0o700)  # as tempfile.mkdtemp makes a Store's
+            tmpl = Store.__new__(Store)
+            tmpl.ctip, tmpl.data, tmpl.pg, tmpl.db = store.ctip, data, store.pg, db
+            if db:
+                psql(store.pg, f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+                psql(store.pg, f"CREATE DATABASE {db} STRATEGY FILE_COPY")
+            tmpl.run("demo", "--no-serve")
+            if not db:  # the whole store in ctip.sqlite, none of it in a -wal file
+                con = sqlite3.connect(os.path.join(data, "ctip.sqlite"))
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                con.close()
+            open(seeded, "w").close()
+    return data, db
 
 
 class Server:

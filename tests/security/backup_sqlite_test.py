@@ -105,7 +105,7 @@ def main():
             r.data = os.path.join(work, "restored-nokey")
             out = r.run("db", "restore", "--from", backups[0])
             assert "signing key" in out.stdout, out.stdout
-            other = Store(CTIP, pg_url="").demo()
+            other = Store(CTIP, pg_url="").demo(fresh=True)  # a key of its own
             try:
                 r.data = os.path.join(work, "restored-wrongkey")
                 bad = r.run("db", "restore", "--from", backups[0], "--signing-key",
