@@ -171,8 +171,8 @@ bool seed(store::Store& store, audit::AuditLog& log) {
   store.write([&](store::Connection& c) {
     std::map<std::string, auth::User> users;
     for (const auto& d : kDemoUsers)
-      users[d.username] = accounts.create_user(
-          c, demo, {d.username, demo_password(), d.org, d.kind, d.role}, hash);
+      users[d.username] =
+          accounts.create_user(c, demo, {d.username, demo_password(), d.org, d.kind, d.role}, hash);
     seed_screenings(c, screening, demo, users);
   });
   return true;
