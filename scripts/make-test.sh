@@ -14,7 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 make=(${MAKE:-make} --no-print-directory)
 started=$(date +%s)
-phase() { echo "make test: $1 ($(($(date +%s) - started)) s since the start)"; }
+# Idle CPU time of the machine (all cores), in seconds, from /proc/stat (idle + iowait ticks):
+# the phases print how much of it make test has left unused so far.
+idle_seconds() { awk '/^cpu / { print int(($5 + $6) / 100) }' /proc/stat; }
+idle_at_start=$(idle_seconds)
+phase() {
+  echo "make test: $1 ($(($(date +%s) - started)) s since the start," \
+    "$(($(idle_seconds) - idle_at_start)) s of idle CPU)"
+}
 # Runs a step of the foreground lane and prints its wall and CPU time (CPU: of all its processes).
 step() {
   local TIMEFORMAT="make test: $1: %0R s, CPU %0U s user + %0S s system"

@@ -13,6 +13,7 @@
 
 #include "audit/trust_store.h"
 #include "auth/account_service.h"
+#include "auth/testing.h"
 #include "cases/case_file.h"
 #include "core/error.h"
 #include "core/time.h"
@@ -31,12 +32,13 @@ struct Fixture {
   audit::AuditLog log{*store, trust};
   auth::Actor op = auth::Actor::operator_named("cli");
   auth::AccountService accounts{*store, log};
-  auth::User worker_user = accounts.create_user(
-      op, {"worker", "long-enough-pass", "NGO A", "service_provider", "caseworker"});
-  auth::User other_user = accounts.create_user(
-      op, {"other", "long-enough-pass", "NGO B", "service_provider", "caseworker"});
-  auth::User police_user = accounts.create_user(
-      op, {"detective", "long-enough-pass", "Police", "law_enforcement", "investigator"});
+  auth::User worker_user = auth::testing::create_user(
+      *store, log, op, {"worker", "long-enough-pass", "NGO A", "service_provider", "caseworker"});
+  auth::User other_user = auth::testing::create_user(
+      *store, log, op, {"other", "long-enough-pass", "NGO B", "service_provider", "caseworker"});
+  auth::User police_user = auth::testing::create_user(
+      *store, log, op,
+      {"detective", "long-enough-pass", "Police", "law_enforcement", "investigator"});
   auth::Actor worker = auth::Actor::user(worker_user, auth::Scope::organisation);
   auth::Actor other = auth::Actor::user(other_user, auth::Scope::organisation);
   auth::Actor police = auth::Actor::user(police_user, auth::Scope::organisation);

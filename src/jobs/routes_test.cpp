@@ -16,6 +16,7 @@
 #include "audit/audit_log.h"
 #include "audit/trust_store.h"
 #include "auth/accounts.h"
+#include "auth/testing.h"
 #include "core/error.h"
 #include "jobs/capability.h"
 #include "jobs/count_lines.h"
@@ -54,10 +55,12 @@ struct JobRoutes : ::testing::Test {
     store->write([](store::Connection& c) {
       // ina and ana in "Unit" (investigator and analyst), oscar in "Other" (investigator),
       // sam a screener, whom the matrix gives no jobs.
-      auth::create_user(c, {"ina", kPassword, "Unit", "government_agency", "investigator"});
-      auth::create_user(c, {"ana", kPassword, "Unit", "government_agency", "analyst"});
-      auth::create_user(c, {"sam", kPassword, "Unit", "government_agency", "screener"});
-      auth::create_user(c, {"oscar", kPassword, "Other", "law_enforcement", "investigator"});
+      auth::testing::create_user(c,
+                                 {"ina", kPassword, "Unit", "government_agency", "investigator"});
+      auth::testing::create_user(c, {"ana", kPassword, "Unit", "government_agency", "analyst"});
+      auth::testing::create_user(c, {"sam", kPassword, "Unit", "government_agency", "screener"});
+      auth::testing::create_user(c,
+                                 {"oscar", kPassword, "Other", "law_enforcement", "investigator"});
     });
     server::ServerOptions o;
     o.port = 0;

@@ -139,9 +139,8 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   std::condition_variable work_ready, batch_done;
   std::deque<std::shared_ptr<Batch>> queue;    // read, waiting for a worker
   std::deque<std::shared_ptr<Batch>> pending;  // in file order, waiting to be added
-  // Added batches, kept for reuse: their ads' strings keep their capacity, so that copying the
-  // reader's ads into them allocates nothing (allocating them on this thread and freeing them on
-  // a worker cost more than the copy).
+  // Added batches, kept for reuse: their ads go back to the reader (see `sink`), so that ads are
+  // neither allocated on this thread and freed on a worker, nor copied.
   std::vector<std::shared_ptr<Batch>> spare;
   bool closing = false;
   const size_t max_in_flight = size_t{2} * threads;
@@ -257,8 +256,11 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
       b = std::move(spare.back());
       spare.pop_back();
     }
+    // Swapped, not copied: the reader gets this batch's earlier ads back, and refills their
+    // strings, which keep their capacity, so that no row allocates once the first batches are
+    // read. (The reader assigns every field of each ad it reuses.)
     b->ads.resize(batch.size());
-    std::copy(batch.begin(), batch.end(), b->ads.begin());
+    std::swap_ranges(batch.begin(), batch.end(), b->ads.begin());
     if (!reserved) reserve(*b);
     {
       std::lock_guard lock(mutex);

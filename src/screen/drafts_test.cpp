@@ -13,6 +13,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
+#include "auth/testing.h"
 #include "core/error.h"
 #include "screen/coverage.h"
 #include "screen/interview.h"
@@ -29,12 +30,10 @@ struct Fixture {
   audit::DirectoryTrustStore trust{db.dir()};
   audit::AuditLog log{*store, trust};
   auth::Actor op = auth::Actor::operator_named("cli");
-  auth::User user =
-      auth::AccountService(*store, log)
-          .create_user(op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
-  auth::User other_user =
-      auth::AccountService(*store, log)
-          .create_user(op, {"oth", "long-enough-pass", "Other", "service_provider", "screener"});
+  auth::User user = auth::testing::create_user(
+      *store, log, op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
+  auth::User other_user = auth::testing::create_user(
+      *store, log, op, {"oth", "long-enough-pass", "Other", "service_provider", "screener"});
   auth::Actor actor = auth::Actor::user(user, auth::Scope::organisation);
   auth::Actor other = auth::Actor::user(other_user, auth::Scope::organisation);
   ScreeningService svc{*store, log};

@@ -7,6 +7,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/account_service.h"
+#include "auth/testing.h"
 #include "core/error.h"
 #include "screen/catalogue.h"
 #include "screen/coverage.h"
@@ -113,12 +114,10 @@ TEST(ScreeningService, ScreeningOpensACaseRecommendsReferralsAndAuditsEachStep) 
     audit::DirectoryTrustStore trust(db.dir());
     audit::AuditLog log(*store, trust);
     auto op = auth::Actor::operator_named("cli");
-    auto u =
-        auth::AccountService(*store, log)
-            .create_user(op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
-    auto other =
-        auth::AccountService(*store, log)
-            .create_user(op, {"oth", "long-enough-pass", "Other", "service_provider", "screener"});
+    auto u = auth::testing::create_user(
+        *store, log, op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
+    auto other = auth::testing::create_user(
+        *store, log, op, {"oth", "long-enough-pass", "Other", "service_provider", "screener"});
     auto a = auth::Actor::user(u, auth::Scope::organisation);
     ScreeningService svc(*store, log);
     store->write([&](store::Connection& c) { svc.set_country(c, op, "nl"); });
@@ -180,8 +179,8 @@ TEST(ScreeningService, AChildIsReferredToChildProtectionAndAGuardian) {
   audit::DirectoryTrustStore trust(db.dir());
   audit::AuditLog log(*store, trust);
   auto op = auth::Actor::operator_named("cli");
-  auto u = auth::AccountService(*store, log)
-               .create_user(op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
+  auto u = auth::testing::create_user(
+      *store, log, op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
   ScreeningService svc(*store, log);
   Json body = {{"person", {{"reference", "C-0001"}}},
                {"encounter", {{"source", "police"}, {"date", "2026-03-04"}}},
@@ -211,9 +210,8 @@ struct Workflow {
       std::make_unique<audit::DirectoryTrustStore>(db.dir());
   std::unique_ptr<audit::AuditLog> log = std::make_unique<audit::AuditLog>(*store, *trust);
   auth::Actor op = auth::Actor::operator_named("cli");
-  auth::User user =
-      auth::AccountService(*store, *log)
-          .create_user(op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
+  auth::User user = auth::testing::create_user(
+      *store, *log, op, {"scr", "long-enough-pass", "Org", "service_provider", "screener"});
   auth::Actor actor = auth::Actor::user(user, auth::Scope::organisation);
   ScreeningService svc{*store, *log};
 };

@@ -10,6 +10,7 @@
 
 #include "audit/trust_store.h"
 #include "auth/accounts.h"
+#include "auth/testing.h"
 #include "cases/services/dashboard_service.h"
 #include "cases/services/investigation_service.h"
 #include "cases/services/provider_service.h"
@@ -30,16 +31,18 @@ class ServicesStore : public ::testing::Test {
     trust = std::make_unique<audit::DirectoryTrustStore>(db.dir());
     audit = std::make_unique<audit::AuditLog>(*store, *trust);
     store->write([&](store::Connection& c) {
-      ngo = auth::create_user(
+      ngo = auth::testing::create_user(
           c, {"ngo.caseworker", "correct horse battery", "NGO", "service_provider", "caseworker"});
-      shelter_staff = auth::create_user(c, {"shelter.caseworker", "correct horse battery",
-                                            "Shelter House", "service_provider", "caseworker"});
-      police = auth::create_user(c, {"police.investigator", "correct horse battery", "Police",
-                                     "law_enforcement", "investigator"});
-      police2 = auth::create_user(c, {"police.second", "correct horse battery", "Police",
-                                      "law_enforcement", "investigator"});
-      other_police = auth::create_user(c, {"other.investigator", "correct horse battery",
-                                           "Border Police", "law_enforcement", "investigator"});
+      shelter_staff =
+          auth::testing::create_user(c, {"shelter.caseworker", "correct horse battery",
+                                         "Shelter House", "service_provider", "caseworker"});
+      police = auth::testing::create_user(c, {"police.investigator", "correct horse battery",
+                                              "Police", "law_enforcement", "investigator"});
+      police2 = auth::testing::create_user(c, {"police.second", "correct horse battery", "Police",
+                                               "law_enforcement", "investigator"});
+      other_police =
+          auth::testing::create_user(c, {"other.investigator", "correct horse battery",
+                                         "Border Police", "law_enforcement", "investigator"});
     });
   }
   void TearDown() override {
