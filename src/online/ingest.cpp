@@ -1,5 +1,7 @@
 #include "online/ingest.h"
 
+#include <absl/container/flat_hash_set.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -320,7 +322,11 @@ class RowSink {
         ++sum_.warnings;
       }
     }
-    ad.location = decode_entities(core::trim_blanks(get(AdField::location)));
+    const std::string_view location = core::trim_blanks(get(AdField::location));
+    if (location.find('&') == std::string_view::npos)
+      ad.location.assign(location);  // nothing to decode: the reused string, no new one
+    else
+      ad.location = decode_entities(location);
     ad.site.assign(core::trim_blanks(get(AdField::site)));
     ad.phone.assign(core::trim_blanks(get(AdField::phone)));
     ad.email.assign(core::trim_blanks(get(AdField::email)));
@@ -348,7 +354,10 @@ class RowSink {
   IngestSummary& sum_;
   std::vector<Ad> batch_;  // the first used_ are this batch's ads; the rest are kept for reuse
   size_t used_ = 0;
-  std::unordered_set<std::string> ids_;
+  // A million ids for a million ads: Abseil's open addressing keeps a short id inside its slot,
+  // where std::unordered_set allocated a node per id (some 4% of `ctip ads analyze`'s CPU time,
+  // all of it on the reading thread).
+  absl::flat_hash_set<std::string> ids_;
 };
 
 void ingest_csv(std::istream& in, RowSink& rows, const IngestOptions& opt, IngestSummary& sum) {

@@ -111,7 +111,8 @@ class ClusterIndex {
   void replay() const;
   void count_document_frequencies() const;
   uint32_t find(uint32_t x) const;
-  void join_buckets(size_t first, size_t n, const std::vector<uint32_t>& keys);
+  void join_buckets(size_t first, size_t n, std::span<const uint32_t> keys);
+  void join_buckets_in_order(size_t first, size_t n, std::span<const uint32_t> keys);
 
   ClusterParams params_;
   std::vector<uint32_t> shingles_;     // all ads' shingle sets, one after another

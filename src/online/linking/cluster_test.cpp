@@ -182,6 +182,34 @@ TEST(ClusterIndex, DeterministicBySeedAndThreads) {
   EXPECT_EQ(e.clusters().size(), a.clusters().size());
 }
 
+// A batch of 16,384 ads or more is joined band by band on several threads and its pairs sorted;
+// a smaller one ad by ad on one thread (ClusterIndex::join_buckets_in_order), de-duplicating
+// each ad's candidates as it goes. Both must find the same candidate pairs in the same order,
+// which the verification counts show.
+TEST(ClusterIndex, TheThreadedJoinFindsThePairsOfTheJoinAdByAd) {
+  const Corpus c = templated(47, 600, 10, 3, 12000);
+  ASSERT_GE(c.ads.size(), 16384u);
+  ClusterParams p;
+  p.threads = 2;
+  ClusterIndex threaded(p), in_order(p);
+  ClusterIndex::Sketches all;
+  std::vector<ClusterIndex::Sketches> batches((c.ads.size() + 4095) / 4096);
+  std::vector<uint64_t> hashes;
+  for (size_t i = 0; i < c.ads.size(); ++i) {
+    hashes.clear();
+    for (const auto& w : c.ads[i]) hashes.push_back(token_hash(w, p.minhash.seed));
+    threaded.sketch(hashes, all);
+    in_order.sketch(hashes, batches[i / 4096]);
+  }
+  threaded.add_sketched(all);  // one batch: the threads
+  for (const auto& b : batches) in_order.add_sketched(b);
+  EXPECT_EQ(threaded.cluster_of(), in_order.cluster_of());
+  EXPECT_EQ(threaded.stats().candidate_pairs, in_order.stats().candidate_pairs);
+  EXPECT_EQ(threaded.stats().verified, in_order.stats().verified);
+  EXPECT_EQ(threaded.stats().linked, in_order.stats().linked);
+  EXPECT_GT(threaded.stats().linked, 5000u);
+}
+
 TEST(ClusterIndex, EmptyAdsAndBadParameters) {
   ClusterIndex index;
   std::vector<Tokens> ads{{}, {}, {"a", "b", "c", "d"}, {"a", "b", "c", "d"}};

@@ -1,5 +1,7 @@
 #include "online/linking/network.h"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -9,7 +11,6 @@
 #include <set>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 
 #include "core/error.h"
 
@@ -148,7 +149,7 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
 
   // The ads of each selector value, in order of first appearance, as one array per value
   // (counting sort of the (value, ad) pairs: no vector per value).
-  std::unordered_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
+  absl::flat_hash_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
   std::vector<SelectorKey> values;
   std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (value, ad), ads ascending
   // Sized up front: growing the table rehashed every value several times.
