@@ -14,6 +14,7 @@
 
 #include "app/capabilities.h"
 #include "auth/permissions.h"
+#include "auth/testing.h"
 #include "core/embedded.h"
 #include "core/error.h"
 #include "core/json_input.h"
@@ -41,19 +42,17 @@ class ServerTest : public ::testing::Test {
     store_ = db_->open().release();
     trust_ = new audit::DirectoryTrustStore(db_->dir());
     audit_ = new audit::AuditLog(*store_, *trust_);
-    // One Argon2id hash for all 19 users (they share the password): hashing each took 4 of the
-    // 5 seconds this setup costs, and every ServerTest runs it in a process of its own.
-    const std::string hash = auth::hash_password(kPassword);
     store_->write([&](store::Connection& c) {
       // Organisation "Unit": one user per role, named after it; "Other NGO": "other.<role>".
+      // They share the password, hashed once (auth/testing.h).
       for (const auto& role : auth::PermissionMatrix::builtin().roles()) {
-        auth::create_user(c, {role, kPassword, "Unit", "government_agency", role}, hash);
-        auth::create_user(c, {"other." + role, kPassword, "Other NGO", "service_provider", role},
-                          hash);
+        auth::testing::create_user(c, {role, kPassword, "Unit", "government_agency", role});
+        auth::testing::create_user(
+            c, {"other." + role, kPassword, "Other NGO", "service_provider", role});
       }
       // Locked out by the throttling test; no other test logs in as it.
-      auth::create_user(c, {"throttle.target", kPassword, "Unit", "government_agency", "screener"},
-                        hash);
+      auth::testing::create_user(
+          c, {"throttle.target", kPassword, "Unit", "government_agency", "screener"});
     });
     // Each capability's probes create the objects they need (src/server/route_probes.h).
     testing::ProbeFixture fixture{*store_, *audit_};

@@ -43,6 +43,21 @@ auto& bucket(Table& t, uint32_t key) {
   return t.slots[s];
 }
 
+// Ad `ad` joins the bucket of `key` in one band (`previous` is that band's chain of earlier ads)
+// and meets the latest `depth` ads before it there: visit(other) for each, newest first.
+template <typename Table, typename Visit>
+void join_bucket(Table& table, std::vector<uint32_t>& previous, uint32_t key, uint32_t ad,
+                 int depth, Visit&& visit) {
+  auto& slot = bucket(table, key);
+  uint32_t other = slot.head;
+  previous[ad] = other;
+  slot.head = ad;
+  for (int d = 0; d < depth && other != none; ++d) {
+    visit(other);
+    other = previous[other];
+  }
+}
+
 uint32_t hardware_threads(int wanted) {
   if (wanted > 0) return static_cast<uint32_t>(wanted);
   const unsigned n = std::thread::hardware_concurrency();
@@ -209,14 +224,8 @@ void ClusterIndex::join_buckets(size_t first, size_t n, std::span<const uint32_t
         const uint32_t key = keys[i * bands + b];
         if (key == 0) continue;  // an ad without tokens is in no bucket
         const uint32_t ad = static_cast<uint32_t>(first + i);
-        Bucket& slot = bucket(table, key);
-        uint32_t other = slot.head;
-        previous[ad] = other;
-        slot.head = ad;
-        for (int depth = 0; depth < params_.bucket_depth && other != none; ++depth) {
-          out.push_back((uint64_t{ad} << 32) | other);
-          other = previous[other];
-        }
+        join_bucket(table, previous, key, ad, params_.bucket_depth,
+                    [&](uint32_t other) { out.push_back((uint64_t{ad} << 32) | other); });
       }
     }
   };
@@ -260,17 +269,11 @@ void ClusterIndex::join_buckets_in_order(size_t first, size_t n, std::span<const
     for (size_t b = 0; b < bands; ++b) {
       const uint32_t key = keys[i * bands + b];
       if (key == 0) continue;  // an ad without tokens is in no bucket
-      std::vector<uint32_t>& previous = previous_[b];
-      Bucket& slot = bucket(tables_[b], key);
-      uint32_t other = slot.head;
-      previous[ad] = other;
-      slot.head = ad;
-      for (int depth = 0; depth < params_.bucket_depth && other != none; ++depth) {
+      join_bucket(tables_[b], previous_[b], key, ad, params_.bucket_depth, [&](uint32_t other) {
         // Insertion into the sorted candidates, skipping one already there.
         auto at = std::lower_bound(candidates.begin(), candidates.end(), other);
         if (at == candidates.end() || *at != other) candidates.insert(at, other);
-        other = previous[other];
-      }
+      });
     }
     for (uint32_t other : candidates) {
       edge_a_.push_back(ad);
