@@ -43,18 +43,19 @@ auto& bucket(Table& t, uint32_t key) {
   return t.slots[s];
 }
 
-// Ad `ad` joins the bucket of `key` in one band (`previous` is that band's chain of earlier ads)
-// and meets the latest `depth` ads before it there: visit(other) for each, newest first.
+// Ad `ad` joins the bucket of `key` in one band and meets the latest `depth` ads before it
+// there: visit(other) for each, newest first. That band's chain of earlier ads is
+// previous[x * stride] for ad x.
 template <typename Table, typename Visit>
-void join_bucket(Table& table, std::vector<uint32_t>& previous, uint32_t key, uint32_t ad,
+void join_bucket(Table& table, uint32_t* previous, size_t stride, uint32_t key, uint32_t ad,
                  int depth, Visit&& visit) {
   auto& slot = bucket(table, key);
   uint32_t other = slot.head;
-  previous[ad] = other;
+  previous[ad * stride] = other;
   slot.head = ad;
   for (int d = 0; d < depth && other != none; ++d) {
     visit(other);
-    other = previous[other];
+    other = previous[other * stride];
   }
 }
 
@@ -78,7 +79,6 @@ ClusterIndex::ClusterIndex(ClusterParams params) : params_(params) {
   df_.assign(size_t{1} << params_.df_sketch_bits, 0);
   shingle_begin_.push_back(0);
   tables_.resize(static_cast<size_t>(params_.bands));
-  previous_.resize(static_cast<size_t>(params_.bands));
 }
 
 void ClusterIndex::add(std::span<const AdFeatures> ads) {
@@ -154,7 +154,7 @@ void ClusterIndex::reserve(size_t ads, size_t shingles_per_ad) {
   if (ads <= size()) return;
   shingles_.reserve(ads * shingles_per_ad);
   shingle_begin_.reserve(ads + 1);
-  for (auto& p : previous_) p.reserve(ads);
+  previous_.reserve(ads * static_cast<size_t>(params_.bands));
   // Ads share band keys (the near-duplicates): some two thirds of a million ads' keys are
   // distinct in the generator's corpus. Tables grow past this if need be.
   for (auto& t : tables_) reserve_slots(t, (ads - size()) / 2);
@@ -208,14 +208,13 @@ void ClusterIndex::join_buckets(size_t first, size_t n, std::span<const uint32_t
     join_buckets_in_order(first, n, keys);
     return;
   }
+  previous_.resize((first + n) * bands, none);
   std::vector<std::vector<uint64_t>> found(threads);
   auto work = [&](uint32_t t) {
     auto& out = found[t];
     for (size_t b = t; b < bands; b += threads) {
       BandTable& table = tables_[b];
-      std::vector<uint32_t>& previous = previous_[b];
       reserve_slots(table, n);
-      previous.resize(first + n, none);
       const size_t mask = table.slots.size() - 1;
       constexpr size_t ahead = 8;  // prefetch the bucket of the ad this many ahead
       for (size_t i = 0; i < n; ++i) {
@@ -224,7 +223,7 @@ void ClusterIndex::join_buckets(size_t first, size_t n, std::span<const uint32_t
         const uint32_t key = keys[i * bands + b];
         if (key == 0) continue;  // an ad without tokens is in no bucket
         const uint32_t ad = static_cast<uint32_t>(first + i);
-        join_bucket(table, previous, key, ad, params_.bucket_depth,
+        join_bucket(table, previous_.data() + b, bands, key, ad, params_.bucket_depth,
                     [&](uint32_t other) { out.push_back((uint64_t{ad} << 32) | other); });
       }
     }
@@ -251,10 +250,8 @@ void ClusterIndex::join_buckets(size_t first, size_t n, std::span<const uint32_t
 // some 2% of `ctip ads analyze`'s CPU time.
 void ClusterIndex::join_buckets_in_order(size_t first, size_t n, std::span<const uint32_t> keys) {
   const size_t bands = static_cast<size_t>(params_.bands);
-  for (size_t b = 0; b < bands; ++b) {
-    reserve_slots(tables_[b], n);
-    previous_[b].resize(first + n, none);
-  }
+  for (size_t b = 0; b < bands; ++b) reserve_slots(tables_[b], n);
+  previous_.resize((first + n) * bands, none);
   std::vector<uint32_t> candidates;
   candidates.reserve(bands * static_cast<size_t>(params_.bucket_depth));
   for (size_t i = 0; i < n; ++i) {
@@ -269,11 +266,12 @@ void ClusterIndex::join_buckets_in_order(size_t first, size_t n, std::span<const
     for (size_t b = 0; b < bands; ++b) {
       const uint32_t key = keys[i * bands + b];
       if (key == 0) continue;  // an ad without tokens is in no bucket
-      join_bucket(tables_[b], previous_[b], key, ad, params_.bucket_depth, [&](uint32_t other) {
-        // Insertion into the sorted candidates, skipping one already there.
-        auto at = std::lower_bound(candidates.begin(), candidates.end(), other);
-        if (at == candidates.end() || *at != other) candidates.insert(at, other);
-      });
+      join_bucket(tables_[b], previous_.data() + b, bands, key, ad, params_.bucket_depth,
+                  [&](uint32_t other) {
+                    // Insertion into the sorted candidates, skipping one already there.
+                    auto at = std::lower_bound(candidates.begin(), candidates.end(), other);
+                    if (at == candidates.end() || *at != other) candidates.insert(at, other);
+                  });
     }
     for (uint32_t other : candidates) {
       edge_a_.push_back(ad);
@@ -374,7 +372,7 @@ size_t ClusterIndex::memory_bytes() const {
   size_t words = shingles_.capacity() + df_.capacity() + edge_a_.capacity() + edge_b_.capacity() +
                  parent_.capacity() + cluster_of_.capacity();
   size_t buckets = 0;
-  for (const auto& p : previous_) words += p.capacity();
+  words += previous_.capacity();
   for (const auto& t : tables_) buckets += t.slots.capacity();
   return words * sizeof(uint32_t) + shingle_begin_.capacity() * sizeof(size_t) +
          buckets * sizeof(Bucket);
