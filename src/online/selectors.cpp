@@ -502,23 +502,34 @@ uint32_t bech32_polymod(const std::vector<uint8_t>& values) {
   return chk;
 }
 
+// A wallet address is a run of at least kShortestWallet letters and digits (bech32's shortest).
+constexpr size_t kShortestWallet = 14;
+
 void wallets(std::string_view text, SelectorSource source, std::vector<Selector>& out) {
-  size_t i = 0;
-  while (i < text.size()) {
-    if (!is_alnum(text[i]) || (i > 0 && is_alnum(text[i - 1]))) {
-      ++i;
+  // Windows of kShortestWallet bytes, each read from its end backwards: at the first byte that is
+  // not a letter or digit, no address can start at or before it, and the next window starts
+  // after it (the bytes already read are not read again). Most windows end inside a short word,
+  // so some bytes in three are read; reading every byte was over half of extract_selectors' time.
+  constexpr size_t L = kShortestWallet;
+  const size_t n = text.size();
+  size_t i = 0;      // a run starts here: text[i - 1] is not alphanumeric, or i == 0
+  size_t known = 0;  // text[i, known) is alphanumeric
+  while (i + L <= n) {
+    size_t k = i + L;
+    while (k > known && is_alnum(text[k - 1])) --k;
+    if (k > known) {  // text[k - 1] is a separator
+      known = i + L;
+      i = k;
       continue;
     }
-    size_t j = i;
-    while (j < text.size() && is_alnum(text[j])) ++j;
+    size_t j = i + L;  // text[i, i + L) is a run of at least L: its end
+    while (j < n && is_alnum(text[j])) ++j;
     std::string_view w = text.substr(i, j - i);
-    if (w.size() < 14) {  // shorter than any wallet address
-      i = j;
-      continue;
-    }
+    const size_t begin = i;
+    i = known = j + 1;
     Selector s;
     s.source = source;
-    s.begin = static_cast<uint32_t>(i), s.end = static_cast<uint32_t>(j);
+    s.begin = static_cast<uint32_t>(begin), s.end = static_cast<uint32_t>(j);
     if (is_ethereum_address(w)) {
       s.kind = SelectorKind::ethereum;
       s.value = lowered(w);
@@ -531,7 +542,6 @@ void wallets(std::string_view text, SelectorSource source, std::vector<Selector>
         out.push_back(std::move(s));
       }
     }
-    i = j;
   }
 }
 

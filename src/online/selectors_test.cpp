@@ -200,6 +200,34 @@ TEST(Wallets, BitcoinAndEthereum) {
   EXPECT_TRUE(values(s, SelectorKind::phone).empty());
 }
 
+// The wallet scan probes every 14th byte (the shortest address's length) rather than reading
+// every byte: an address is found at any offset, after words of any length, at the start and at
+// the end of the text, and next to another address.
+TEST(Wallets, FoundAtEveryOffset) {
+  // BIP 350's shortest valid address (witness version 16, a 2-byte program): 14 characters.
+  EXPECT_TRUE(is_bitcoin_address("BC1SW50QGDZ25J"));
+  const std::string eth = "0x52908400098527886E0F7030069857D2E4169EE7";
+  for (size_t pad = 0; pad < 40; ++pad)
+    for (const std::string btc : {"bc1sw50qgdz25j", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"}) {
+      // Words of 1 to 13 letters before it: runs just shorter than the shortest address.
+      std::string before;
+      for (size_t k = 0; before.size() < pad; ++k)
+        before += std::string(1 + (k * 5 + pad) % 13, 'a') + " ";
+      before.resize(pad);
+      if (!before.empty()) before.back() = ' ';
+      for (const std::string& after : {std::string(), std::string(" x"), std::string(" " + eth)}) {
+        const std::string text = before + btc + after;
+        SCOPED_TRACE("text: " + text);
+        const auto s = of(text);
+        ASSERT_EQ(values(s, SelectorKind::bitcoin), std::vector<std::string>{btc});
+        EXPECT_EQ(written(text, s[0]), btc);
+        EXPECT_EQ(values(s, SelectorKind::ethereum).size(), after.size() > 2 ? 1u : 0u);
+      }
+    }
+  // Alphanumeric runs one shorter than an address are not read as one.
+  EXPECT_TRUE(of("bc1qw508d6qejx 1A1zP1eP5QGef").empty());
+}
+
 TEST(AdSelectors, FieldsAreIncludedAndDuplicatesMerged) {
   Ad ad;
   ad.body = "call 713-555-0123 or seven one three 555 0123";
