@@ -301,6 +301,9 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   out.pass_seconds = since(started);
 
   const auto clustering = Clock::now();
+  // The ads of each selector value do not depend on the clusters: indexed on a thread of their
+  // own while the candidates are verified (which is sequential).
+  auto selectors = std::async(std::launch::async, [&] { return linking::SelectorIndex(out.ads); });
   out.cluster_of = index.cluster_of();
   out.cluster_seconds = since(clustering);
   out.cluster_size.assign(out.ads.size(), 0);
@@ -308,7 +311,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   for (uint32_t c : out.cluster_of) ++size_of[c];
   for (size_t i = 0; i < out.ads.size(); ++i) out.cluster_size[i] = size_of[out.cluster_of[i]];
   const auto linking_started = Clock::now();
-  out.networks = linking::link_networks(out.ads, out.cluster_of);
+  out.networks = linking::link_networks(out.ads, out.cluster_of, selectors.get());
   out.network_seconds = since(linking_started);
   return out;
 }

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <numeric>
 #include <set>
 #include <string_view>
@@ -63,9 +62,10 @@ std::string text(const char* pattern, Args... args) {
 // (<= 1) and sites (<= 0.5) sum to 3, below 3.5.
 void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
            const std::vector<uint8_t>& in_cluster) {
-  // Distinct phones per text template.
-  std::map<uint32_t, std::set<std::string_view>> phones_of_cluster;
-  std::map<std::string_view, size_t> ads_per_phone;
+  // Distinct phones per text template, and ads per phone: (template, phone) pairs and phones,
+  // sorted and counted.
+  std::vector<std::pair<uint32_t, std::string_view>> phones_of_cluster;
+  std::vector<std::string_view> phone_of_ad;
   double weight = 0;
   size_t third = 0;
   for (uint32_t a : net.ads) {
@@ -73,14 +73,21 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
     third += !ads[a].first_person;
     for (const auto& s : ads[a].selectors) {
       if (s.kind != SelectorKind::phone) continue;
-      ++ads_per_phone[s.value];
-      if (in_cluster[a]) phones_of_cluster[cluster_of[a]].insert(s.value);
+      phone_of_ad.push_back(s.value);
+      if (in_cluster[a]) phones_of_cluster.emplace_back(cluster_of[a], s.value);
     }
   }
+  std::sort(phones_of_cluster.begin(), phones_of_cluster.end());
+  phones_of_cluster.erase(std::unique(phones_of_cluster.begin(), phones_of_cluster.end()),
+                          phones_of_cluster.end());
+  std::sort(phone_of_ad.begin(), phone_of_ad.end());
   const double n = static_cast<double>(net.ads.size());
   size_t most_phones = 0;
-  for (const auto& [c, phones] : phones_of_cluster)
-    most_phones = std::max(most_phones, phones.size());
+  for (size_t i = 0, j = 0; i < phones_of_cluster.size(); i = j) {
+    while (j < phones_of_cluster.size() && phones_of_cluster[j].first == phones_of_cluster[i].first)
+      ++j;
+    most_phones = std::max(most_phones, j - i);
+  }
   if (most_phones >= 2)
     net.reasons.push_back({"phones_per_template",
                            text("one ad text is posted with %zu different phones", most_phones),
@@ -107,12 +114,14 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
     net.reasons.push_back({"indicators",
                            text("risk indicators of mean weight %.2f per ad", mean_weight),
                            std::min(1.5, mean_weight)});
-  const size_t phones = ads_per_phone.size();
+  size_t phones = 0, busiest = 0;  // distinct phones; the most ads with one of them
+  for (size_t i = 0, j = 0; i < phone_of_ad.size(); i = j, ++phones) {
+    while (j < phone_of_ad.size() && phone_of_ad[j] == phone_of_ad[i]) ++j;
+    busiest = std::max(busiest, j - i);
+  }
   if (phones >= 3)
     net.reasons.push_back({"phones", text("%zu distinct phones", phones),
                            std::min(2.0, 0.5 * static_cast<double>(phones - 2))});
-  size_t busiest = 0;
-  for (const auto& [p, count] : ads_per_phone) busiest = std::max(busiest, count);
   if (busiest >= 20 && net.ads_per_day >= 10)
     net.reasons.push_back({"posting_rate",
                            text("%zu ads on one phone at %.1f ads a day", busiest, net.ads_per_day),
@@ -127,8 +136,47 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
 
 }  // namespace
 
+SelectorIndex::SelectorIndex(std::span<const AdFeatures> ads) {
+  const size_t n = ads.size();
+  if (n >= kNoAd) invalid("ads", "at most 2^32 - 2 ads");
+  // The ads of each selector value, in order of first appearance, as one array per value
+  // (counting sort of the (value, ad) pairs: no vector per value).
+  absl::flat_hash_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
+  std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (value, ad), ads ascending
+  // Sized up front: growing the table rehashed every value several times.
+  value_index.reserve(n / 2 + 16);
+  occurrences.reserve(n + n / 4);
+  for (uint32_t a = 0; a < n; ++a) {
+    for (const auto& s : ads[a].selectors) {
+      if (s.value.empty()) continue;
+      auto [it, added] = value_index.try_emplace(SelectorKey{s.kind, s.value},
+                                                 static_cast<uint32_t>(values_.size()));
+      if (added) values_.push_back({s.kind, it->first.value});
+      occurrences.emplace_back(it->second, a);
+    }
+  }
+  begin_.assign(values_.size() + 1, 0);
+  ad_.resize(occurrences.size());
+  for (const auto& [v, a] : occurrences) ++begin_[v + 1];
+  for (size_t v = 0; v < values_.size(); ++v) begin_[v + 1] += begin_[v];
+  // Value v's ads are ad_[begin_[v], end_[v]) (an ad holding a value twice is listed once,
+  // leaving a gap).
+  end_.assign(begin_.begin(), begin_.end() - 1);
+  std::vector<uint32_t> last(values_.size(), kNoAd);
+  for (const auto& [v, a] : occurrences) {
+    if (last[v] == a) continue;
+    last[v] = a;
+    ad_[end_[v]++] = a;
+  }
+}
+
 NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
                               const NetworkParams& params) {
+  return link_networks(ads, cluster_of, SelectorIndex(ads), params);
+}
+
+NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
+                              const SelectorIndex& selectors, const NetworkParams& params) {
   const size_t n = ads.size();
   if (!cluster_of.empty() && cluster_of.size() != n)
     invalid("cluster_of", "one cluster id per ad is needed");
@@ -147,42 +195,9 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   }
   auto group_of = [&](uint32_t a) { return in_cluster[a] ? cluster_of[a] : a; };
 
-  // The ads of each selector value, in order of first appearance, as one array per value
-  // (counting sort of the (value, ad) pairs: no vector per value).
-  absl::flat_hash_map<SelectorKey, uint32_t, SelectorKeyHash> value_index;
-  std::vector<SelectorKey> values;
-  std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (value, ad), ads ascending
-  // Sized up front: growing the table rehashed every value several times.
-  value_index.reserve(n / 2 + 16);
-  occurrences.reserve(n + n / 4);
-  for (uint32_t a = 0; a < n; ++a) {
-    for (const auto& s : ads[a].selectors) {
-      if (s.value.empty()) continue;
-      auto [it, added] = value_index.try_emplace(SelectorKey{s.kind, s.value},
-                                                 static_cast<uint32_t>(values.size()));
-      if (added) values.push_back(it->first);
-      occurrences.emplace_back(it->second, a);
-    }
-  }
-  std::vector<uint32_t> value_begin(values.size() + 1, 0), value_ad(occurrences.size());
-  for (const auto& [v, a] : occurrences) ++value_begin[v + 1];
-  for (size_t v = 0; v < values.size(); ++v) value_begin[v + 1] += value_begin[v];
-  // Value v's ads are value_ad[value_begin[v], value_end[v]) (an ad holding a value twice is
-  // listed once, leaving a gap).
-  std::vector<uint32_t> value_end(value_begin.begin(), value_begin.end() - 1);
-  {
-    std::vector<uint32_t> last(values.size(), kNoAd);
-    for (const auto& [v, a] : occurrences) {
-      if (last[v] == a) continue;
-      last[v] = a;
-      value_ad[value_end[v]++] = a;
-    }
-  }
-  std::vector<std::pair<uint32_t, uint32_t>>().swap(occurrences);
   UnionFind uf(n);
-  for (size_t v = 0; v < values.size(); ++v) {
-    const std::span<const uint32_t> list(value_ad.data() + value_begin[v],
-                                         value_ad.data() + value_end[v]);
+  for (size_t v = 0; v < selectors.size(); ++v) {
+    const std::span<const uint32_t> list = selectors.ads(v);
     if (list.size() < 2) continue;
     if (list.size() >= params.common_min_ads) {
       std::set<uint32_t> groups;
@@ -192,14 +207,14 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
         if (!ads[a].city.empty()) cities.insert(ads[a].city);
       }
       if (groups.size() >= params.common_min_groups && cities.size() >= params.common_min_cities) {
-        out.too_common.push_back({Selector{values[v].kind, std::string(values[v].value)},
+        out.too_common.push_back({Selector{selectors.kind(v), std::string(selectors.value(v))},
                                   list.size(), groups.size(), cities.size()});
         continue;
       }
     }
     const auto e = static_cast<uint32_t>(out.evidence.size());
     out.evidence.push_back({Evidence::Via::selector,
-                            Selector{values[v].kind, std::string(values[v].value)}, 0,
+                            Selector{selectors.kind(v), std::string(selectors.value(v))}, 0,
                             list.size()});
     for (size_t i = 1; i < list.size(); ++i) {
       out.links.push_back({list[0], list[i], e});
@@ -230,20 +245,28 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
               return x.ads != y.ads ? x.ads > y.ads : x.selector.value < y.selector.value;
             });
 
-  // Components of at least two ads are networks.
+  // Components of at least two ads are networks, numbered in the order of their first ad. Each
+  // network's ads and links are counted first and its lists allocated once.
   std::vector<uint32_t> root(n), slot(n, kNoAd);
-  std::vector<Network> nets;
   for (uint32_t a = 0; a < n; ++a) root[a] = uf.find(a);
   std::vector<uint32_t> size(n, 0);
   for (uint32_t a = 0; a < n; ++a) ++size[root[a]];
+  size_t networks = 0;
+  for (uint32_t a = 0; a < n; ++a)
+    if (size[root[a]] >= 2 && slot[root[a]] == kNoAd)
+      slot[root[a]] = static_cast<uint32_t>(networks++);
+  std::vector<Network> nets(networks);
+  std::vector<uint32_t> links_of(networks, 0);
+  for (const Link& l : out.links) ++links_of[slot[root[l.a]]];
   for (uint32_t a = 0; a < n; ++a) {
-    if (size[root[a]] < 2) continue;
-    if (slot[root[a]] == kNoAd) {
-      slot[root[a]] = static_cast<uint32_t>(nets.size());
-      nets.emplace_back();
-      nets.back().id = a;
+    if (slot[root[a]] == kNoAd) continue;
+    Network& net = nets[slot[root[a]]];
+    if (net.ads.empty()) {
+      net.id = a;
+      net.ads.reserve(size[root[a]]);
+      net.links.reserve(links_of[slot[root[a]]]);
     }
-    nets[slot[root[a]]].ads.push_back(a);
+    net.ads.push_back(a);
   }
   for (uint32_t l = 0; l < out.links.size(); ++l)
     nets[slot[root[out.links[l].a]]].links.push_back(l);
@@ -252,31 +275,51 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
   // out between threads, the same result for any number of them.
   std::atomic<size_t> next_network{0};
   auto profile = [&] {
+    // Scratch lists, sorted and counted per network (a map or set per network allocated a node
+    // per value).
+    std::vector<std::pair<SelectorKind, std::string_view>> selectors_seen;
+    std::vector<std::string_view> sites, cities, indicators;
+    std::vector<uint32_t> clusters, timed;
+    // Appends each run of equal values of the sorted `v` to `out` via add(value, count).
+    auto runs = [](const auto& v, auto&& add) {
+      for (size_t i = 0, j = 0; i < v.size(); i = j) {
+        while (j < v.size() && v[j] == v[i]) ++j;
+        add(v[i], j - i);
+      }
+    };
+    auto sorted_unique = [](auto& v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
     for (size_t i = next_network.fetch_add(1); i < nets.size(); i = next_network.fetch_add(1)) {
       Network& net = nets[i];
-      std::map<std::pair<SelectorKind, std::string_view>, size_t> selectors;
-      std::set<std::string_view> sites, cities;
-      std::set<uint32_t> clusters;
-      std::map<std::string_view, size_t> indicators;
-      std::vector<uint32_t> timed;
+      selectors_seen.clear(), sites.clear(), cities.clear(), indicators.clear();
+      clusters.clear(), timed.clear();
       for (uint32_t a : net.ads) {
         const auto& ad = ads[a];
         for (const auto& s : ad.selectors)
-          if (!s.value.empty()) ++selectors[{s.kind, s.value}];
-        if (!ad.site.empty()) sites.insert(ad.site);
-        if (!ad.city.empty()) cities.insert(ad.city);
-        if (in_cluster[a]) clusters.insert(cluster_of[a]);
-        std::set<std::string_view> seen(ad.indicators.begin(), ad.indicators.end());
-        for (auto id : seen) ++indicators[id];
+          if (!s.value.empty()) selectors_seen.emplace_back(s.kind, s.value);
+        if (!ad.site.empty()) sites.push_back(ad.site);
+        if (!ad.city.empty()) cities.push_back(ad.city);
+        if (in_cluster[a]) clusters.push_back(cluster_of[a]);
+        const size_t from = indicators.size();  // this ad's distinct indicators
+        for (const auto& id : ad.indicators)
+          if (std::find(indicators.begin() + static_cast<std::ptrdiff_t>(from), indicators.end(),
+                        std::string_view(id)) == indicators.end())
+            indicators.push_back(id);
         if (ad.posted_at != 0) timed.push_back(a);
       }
-      for (const auto& [k, count] : selectors)
+      std::sort(selectors_seen.begin(), selectors_seen.end());
+      runs(selectors_seen, [&](const auto& k, size_t count) {
         net.selectors.push_back({Selector{k.first, std::string(k.second)}, count});
+      });
+      sorted_unique(sites), sorted_unique(cities), sorted_unique(clusters);
       net.sites.assign(sites.begin(), sites.end());
       net.cities.assign(cities.begin(), cities.end());
       net.clusters.assign(clusters.begin(), clusters.end());
-      for (const auto& [id, count] : indicators)
-        net.indicators.emplace_back(std::string(id), count);
+      std::sort(indicators.begin(), indicators.end());
+      runs(indicators,
+           [&](std::string_view id, size_t count) { net.indicators.emplace_back(id, count); });
       std::stable_sort(timed.begin(), timed.end(),
                        [&](uint32_t x, uint32_t y) { return ads[x].posted_at < ads[y].posted_at; });
       for (uint32_t a : timed) {

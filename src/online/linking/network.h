@@ -88,10 +88,36 @@ struct NetworkAnalysis {
   std::vector<int32_t> network_of;      // per ad: its network's rank (index), or -1
 };
 
+// The ads of each selector value, which do not depend on the clusters: `ctip ads analyze`
+// builds it while the clusters are computed. It points into the ads' selector values, which must
+// outlive it and not move.
+class SelectorIndex {
+ public:
+  explicit SelectorIndex(std::span<const AdFeatures> ads);
+  size_t size() const { return values_.size(); }  // distinct (kind, value)
+  SelectorKind kind(size_t v) const { return values_[v].kind; }
+  std::string_view value(size_t v) const { return values_[v].value; }
+  // Value v's ads, ascending, each once.
+  std::span<const uint32_t> ads(size_t v) const {
+    return {ad_.data() + begin_[v], ad_.data() + end_[v]};
+  }
+
+ private:
+  struct Key {
+    SelectorKind kind;
+    std::string_view value;
+  };
+  std::vector<Key> values_;  // in order of first appearance
+  std::vector<uint32_t> begin_, end_, ad_;
+};
+
 // Links the ads. cluster_of gives each ad's cluster id (ClusterIndex::cluster_of(); an ad is in
-// a cluster when another ad has the same id); it may be empty (no template links).
+// a cluster when another ad has the same id); it may be empty (no template links). `selectors`
+// is SelectorIndex(ads), built here when not given.
 // Deterministic: the same input gives the same output.
 NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
                               const NetworkParams& params = {});
+NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const uint32_t> cluster_of,
+                              const SelectorIndex& selectors, const NetworkParams& params = {});
 
 }  // namespace ctip::online::linking

@@ -28,6 +28,24 @@ bool has(const AdFeatures& a, const Selector& s) {
   return std::find(a.selectors.begin(), a.selectors.end(), s) != a.selectors.end();
 }
 
+// The selector index lists each value's ads once, ascending, values in order of first
+// appearance; the same value of another kind is another value, and empty values are left out.
+TEST(SelectorIndex, EachValueItsAdsOnce) {
+  std::vector<AdFeatures> ads = {ad("a", {"+1", "+2"}, "x", 0), ad("b", {"+2", "+2", ""}, "x", 0),
+                                 ad("c", {"+3"}, "x", 0), ad("d", {"+1"}, "x", 0)};
+  ads[2].selectors.push_back({SelectorKind::email, "+1"});
+  const SelectorIndex index(ads);
+  ASSERT_EQ(index.size(), 4u);
+  const std::vector<std::pair<std::string, std::vector<uint32_t>>> want = {
+      {"+1", {0, 3}}, {"+2", {0, 1}}, {"+3", {2}}, {"+1", {2}}};
+  for (size_t v = 0; v < want.size(); ++v) {
+    EXPECT_EQ(index.value(v), want[v].first);
+    EXPECT_EQ(index.kind(v), v == 3 ? SelectorKind::email : SelectorKind::phone);
+    const auto list = index.ads(v);
+    EXPECT_EQ(std::vector<uint32_t>(list.begin(), list.end()), want[v].second) << v;
+  }
+}
+
 // Every pair of ads sharing a phone is in one network, and each link's evidence is a value both
 // of its ads hold (or a cluster both are in).
 TEST(LinkNetworks, EveryPairSharingAPhoneIsInOneNetwork) {
