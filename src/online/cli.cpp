@@ -108,6 +108,12 @@ void analyze_command(const AnalyzeArgs& a) {
             << r.networks.too_common.size() << " values too common to link\n"
             << "wrote " << (dir / "ads.csv").string() << " and " << (dir / "networks.json").string()
             << "\n";
+  // The command is the process's last work: the result's memory (a million ads' features and
+  // their 100,000 networks) goes back to the system when it exits. Freed one allocation at a time
+  // it took some 0.5 s of the 1M-ad run. Under the sanitizers it is freed, for their leak check.
+#ifndef __SANITIZE_ADDRESS__
+  static_cast<void>(new AnalyzeResult(std::move(r)));
+#endif
 }
 
 struct Session {
