@@ -132,9 +132,11 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   linking::ClusterIndex index;
   // The pass is a pipeline: the main thread reads and parses the file and hands each batch to
   // the workers, which run the text pass and sketch the ads (everything that is per ad); the
-  // main thread then adds the finished batches to the index in file order, so the result does
-  // not depend on the number of threads. At most 2 batches per worker are in flight, which
-  // bounds the memory held by ads not yet reduced to their features.
+  // joiner thread adds the finished batches to the index in file order (the LSH join), so the
+  // result does not depend on the number of threads. At most 2 batches per worker are in
+  // flight, which bounds the memory held by ads not yet reduced to their features. (The join on
+  // the reading thread made that thread the pass's bottleneck on 2 cores: with three threads
+  // sharing them it got two thirds of a core for a third of the CPU time.)
   std::mutex mutex;
   std::condition_variable work_ready, batch_done;
   std::deque<std::shared_ptr<Batch>> queue;    // read, waiting for a worker
@@ -199,34 +201,47 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
       queue.clear();
     }
     work_ready.notify_all();
+    batch_done.notify_all();
     pool.clear();  // joins
   };
 
-  // Adds the finished batches at the front of `pending`; with `wait`, waits for the first one.
-  auto add_finished = [&](bool wait) {
+  // The joiner: adds the batch at the front of `pending` once its worker is done, until the
+  // reader is done and nothing is pending, or the pass is closing. A failure (a worker's or its
+  // own) is kept for the reader, which stops.
+  bool reading_done = false;
+  std::exception_ptr join_failed;
+  std::condition_variable room;  // a batch was added: the reader may read another
+  auto joiner = [&] {
     for (;;) {
       std::shared_ptr<Batch> b;
       {
         std::unique_lock lock(mutex);
-        if (pending.empty()) return;
-        if (!pending.front()->done) {
-          if (!wait) return;
-          batch_done.wait(lock, [&] { return pending.front()->done; });
-        }
+        batch_done.wait(lock, [&] {
+          return closing || (!pending.empty() && pending.front()->done) ||
+                 (reading_done && pending.empty());
+        });
+        if (closing || pending.empty()) return;
         b = std::move(pending.front());
         pending.pop_front();
       }
-      wait = false;
-      if (b->failed) std::rethrow_exception(b->failed);
-      index.add_sketched(b->sketches);
-      std::move(b->features.begin(), b->features.end(), std::back_inserter(out.ads));
-      b->features.clear();
-      b->sketches.clear();
-      b->done = false;
-      spare.push_back(std::move(b));
+      try {
+        if (b->failed) std::rethrow_exception(b->failed);
+        index.add_sketched(b->sketches);
+        std::move(b->features.begin(), b->features.end(), std::back_inserter(out.ads));
+        b->features.clear();
+        b->sketches.clear();
+        b->done = false;
+        std::lock_guard lock(mutex);
+        spare.push_back(std::move(b));
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        join_failed = std::current_exception();
+      }
+      room.notify_one();
+      std::lock_guard lock(mutex);
+      if (join_failed) return;
     }
   };
-
   IngestOptions ingest = options.ingest;
   ingest.progress = options.progress;
   // After the first batch: the ads to come, estimated from the bytes read so far.
@@ -250,17 +265,22 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   };
   auto sink = [&](std::span<Ad> batch) {
     std::shared_ptr<Batch> b;
-    if (spare.empty()) {
-      b = std::make_shared<Batch>();
-    } else {
-      b = std::move(spare.back());
-      spare.pop_back();
+    {
+      std::unique_lock lock(mutex);
+      room.wait(lock, [&] { return join_failed || pending.size() < max_in_flight; });
+      if (join_failed) std::rethrow_exception(join_failed);
+      if (!spare.empty()) {
+        b = std::move(spare.back());
+        spare.pop_back();
+      }
     }
+    if (!b) b = std::make_shared<Batch>();
     // Swapped, not copied: the reader gets this batch's earlier ads back, and refills their
     // strings, which keep their capacity, so that no row allocates once the first batches are
     // read. (The reader assigns every field of each ad it reuses.)
     b->ads.resize(batch.size());
     std::swap_ranges(batch.begin(), batch.end(), b->ads.begin());
+    // Before the first batch is queued, so before the joiner touches the index or the ads.
     if (!reserved) reserve(*b);
     {
       std::lock_guard lock(mutex);
@@ -268,33 +288,25 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
       pending.push_back(b);
     }
     work_ready.notify_one();
-    add_finished(false);
-    while (true) {
-      size_t in_flight = 0;
-      {
-        std::lock_guard lock(mutex);
-        in_flight = pending.size();
-      }
-      if (in_flight <= max_in_flight) break;
-      add_finished(true);
-    }
   };
   using Clock = std::chrono::steady_clock;
   auto since = [](Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
   };
   const auto started = Clock::now();
+  std::jthread joining(joiner);
   try {
     out.summary = ingest_ads(in, options.format, sink, ingest);
-    while (true) {
-      {
-        std::lock_guard lock(mutex);
-        if (pending.empty()) break;
-      }
-      add_finished(true);
+    {
+      std::lock_guard lock(mutex);
+      reading_done = true;
     }
+    batch_done.notify_all();
+    joining.join();  // the pending batches added
+    if (join_failed) std::rethrow_exception(join_failed);
   } catch (...) {
     stop_workers();
+    if (joining.joinable()) joining.join();
     throw;
   }
   stop_workers();
