@@ -115,7 +115,9 @@ void sketch_hashed_into(std::span<const uint64_t> th, const MinHashParams& param
     const uint32_t value = static_cast<uint32_t>(h);
     const uint32_t bin = reduce(h, bins);
     shingles[p] = static_cast<uint32_t>(h >> 32) ^ value;
-    if (!filled[bin] || value < signature[bin]) signature[bin] = value;
+    // Without a branch (which bins fill is as good as random): empty bins hold the largest value,
+    // which no minimum is above.
+    signature[bin] = std::min(signature[bin], value);
     filled[bin] = 1;
   }
   thread_local std::vector<uint32_t> scratch;
@@ -124,10 +126,26 @@ void sketch_hashed_into(std::span<const uint64_t> th, const MinHashParams& param
   // Optimal densification: an empty bin i takes the value of the first filled bin met by the
   // seeded sequence hash(i, 1), hash(i, 2), ... so that two sets borrow from the same bin.
   // Filled bins are only read, and empty ones only written, so no copy is needed.
+  // Some 18 of 64 bins are empty in an ad of 80 shingles: the first attempts of each bin's
+  // sequence are computed once per seed and signature length, not twice mixed per attempt.
+  constexpr uint64_t kCached = 8;
+  thread_local uint64_t cached_seed = 0;
+  thread_local uint32_t cached_bins = 0;
+  thread_local std::vector<uint32_t> borrow;  // bin i's attempt a (1-based): [i * kCached + a - 1]
+  auto attempt_bin = [&](uint32_t i, uint64_t attempt) {
+    return reduce(mix64(params.seed ^ mix64((uint64_t{i} << 32) | attempt)), bins);
+  };
+  if (cached_bins != bins || cached_seed != params.seed) {
+    borrow.resize(size_t{bins} * kCached);
+    for (uint32_t i = 0; i < bins; ++i)
+      for (uint64_t a = 1; a <= kCached; ++a) borrow[i * kCached + a - 1] = attempt_bin(i, a);
+    cached_bins = bins, cached_seed = params.seed;
+  }
   for (uint32_t i = 0; i < bins; ++i) {
     if (filled[i]) continue;
     for (uint64_t attempt = 1;; ++attempt) {
-      const uint32_t j = reduce(mix64(params.seed ^ mix64((uint64_t{i} << 32) | attempt)), bins);
+      const uint32_t j =
+          attempt <= kCached ? borrow[i * kCached + attempt - 1] : attempt_bin(i, attempt);
       if (filled[j]) {
         signature[i] = signature[j];
         break;
