@@ -65,12 +65,20 @@ std::optional<ParsedPhone> parse_with_library(std::string_view digits, bool plus
 }
 
 bool nanp_region(std::string_view region) {
+  // Asked for every digit run: an ad's region is most often the last one asked about.
+  thread_local std::string last_region;
+  thread_local bool last_nanp = false;
+  if (region == last_region) return last_nanp;  // "" is no region: false
   thread_local std::unordered_map<std::string, bool> known;
   auto it = known.find(std::string(region));
-  if (it != known.end()) return it->second;
-  bool nanp = PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(std::string(region)) == 1;
-  known.emplace(std::string(region), nanp);
-  return nanp;
+  if (it == known.end())
+    it = known
+             .emplace(std::string(region), PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(
+                                               std::string(region)) == 1)
+             .first;
+  last_region.assign(region);
+  last_nanp = it->second;
+  return last_nanp;
 }
 
 // The North American Numbering Plan (country code 1: US, CA and 23 other regions) has one length,
@@ -110,18 +118,17 @@ bool nanp_impossible(std::string_view digits, bool plus, std::string_view region
 std::optional<ParsedPhone> parse_phone(std::string_view digits, bool plus, std::string_view region,
                                        bool validate) {
   if (nanp_impossible(digits, plus, region)) return std::nullopt;
+  // The fast path costs less than a look-up in the memo.
+  if (!validate)
+    if (auto fast = nanp_fast_path(digits, plus, region)) return ParsedPhone{*fast, std::nullopt};
   // Numbers repeat across a corpus (a network posts hundreds of ads with one number): a bounded
-  // per-thread memo of the answers.
+  // per-thread memo of the library's answers.
   thread_local std::unordered_map<std::string, std::optional<ParsedPhone>> memo;
   std::string key;
   key.reserve(region.size() + digits.size() + 3);
   key.append(region).append(plus ? "+" : "|").append(digits).append(validate ? "v" : "");
   if (auto it = memo.find(key); it != memo.end()) return it->second;
-  std::optional<ParsedPhone> p;
-  if (auto fast = nanp_fast_path(digits, plus, region); fast && !validate)
-    p = ParsedPhone{*fast, std::nullopt};
-  else
-    p = parse_with_library(digits, plus, region, validate);
+  std::optional<ParsedPhone> p = parse_with_library(digits, plus, region, validate);
   if (memo.size() >= (1u << 16)) memo.clear();
   memo.emplace(std::move(key), p);
   return p;
