@@ -326,12 +326,37 @@ bool ClusterIndex::linked(uint32_t a, uint32_t b, bool& rejected_common) const {
   return ok;
 }
 
-uint32_t ClusterIndex::find(uint32_t x) const {
-  while (parent_[x] != x) {
-    parent_[x] = parent_[parent_[x]];
-    x = parent_[x];
+uint32_t ClusterIndex::find(uint32_t x) const { return find_root(parent_, x); }
+
+uint32_t ClusterIndex::find_root(std::vector<uint32_t>& parent, uint32_t x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
   }
   return x;
+}
+
+// Joins the candidate pairs [from, to) that pass linked() into `parent`, skipping a pair whose
+// ads are already joined there; the pairs it linked are listed in `linked_edges` when given.
+void ClusterIndex::verify(std::vector<uint32_t>& parent, size_t from, size_t to, Tally& tally,
+                          std::vector<uint32_t>* linked_edges) const {
+  for (size_t e = from; e < to; ++e) {
+    uint32_t ra = find_root(parent, edge_a_[e]), rb = find_root(parent, edge_b_[e]);
+    if (ra == rb) continue;
+    ++tally.verified;
+    bool common = false;
+    if (!linked(edge_a_[e], edge_b_[e], common)) {
+      tally.rejected_common += common;
+      continue;
+    }
+    ++tally.linked;
+    // The smaller index is the root, so that a cluster's id is its first ad.
+    if (ra < rb)
+      parent[rb] = ra;
+    else
+      parent[ra] = rb;
+    if (linked_edges) linked_edges->push_back(static_cast<uint32_t>(e));
+  }
 }
 
 void ClusterIndex::replay() const {
@@ -341,30 +366,41 @@ void ClusterIndex::replay() const {
   const size_t n = size();
   stats_.ads = n;
   stats_.candidate_pairs = edge_a_.size();
-  stats_.verified = stats_.linked = stats_.rejected_common = 0;
   stats_.common_cut = std::max<int64_t>(
       params_.common_min_ads,
       static_cast<int64_t>(std::ceil(params_.common_fraction * static_cast<double>(n))));
   parent_.resize(n);
   for (uint32_t i = 0; i < n; ++i) parent_[i] = i;
-  // Components do not depend on the order the edges are joined in; an edge whose ads are
-  // already joined is not verified again.
-  for (size_t e = 0; e < edge_a_.size(); ++e) {
-    uint32_t ra = find(edge_a_[e]), rb = find(edge_b_[e]);
-    if (ra == rb) continue;
-    ++stats_.verified;
-    bool common = false;
-    if (!linked(edge_a_[e], edge_b_[e], common)) {
-      stats_.rejected_common += common;
-      continue;
+  // The clusters are the components of the pairs that pass linked(), whatever the order they are
+  // joined in: a pair whose ads are already joined adds nothing, and is not verified. Many pairs
+  // are split in two halves, the second verified on a thread of its own into a union-find of its
+  // own, whose linked pairs are then joined into the first's. (Always two halves, on any number
+  // of cores, so that the counts in stats() do not depend on the machine.)
+  const size_t m = edge_a_.size();
+  Tally first, second;
+  if (m < (size_t{1} << 18)) {
+    verify(parent_, 0, m, first, nullptr);
+  } else {
+    std::vector<uint32_t> linked_later;
+    {
+      std::jthread later([&] {
+        std::vector<uint32_t> parent(n);
+        for (uint32_t i = 0; i < n; ++i) parent[i] = i;
+        verify(parent, m / 2, m, second, &linked_later);
+      });
+      verify(parent_, 0, m / 2, first, nullptr);
     }
-    ++stats_.linked;
-    // The smaller index is the root, so that a cluster's id is its first ad.
-    if (ra < rb)
-      parent_[rb] = ra;
-    else
-      parent_[ra] = rb;
+    for (uint32_t e : linked_later) {
+      const uint32_t ra = find(edge_a_[e]), rb = find(edge_b_[e]);
+      if (ra < rb)
+        parent_[rb] = ra;
+      else if (rb < ra)
+        parent_[ra] = rb;
+    }
   }
+  stats_.verified = first.verified + second.verified;
+  stats_.linked = first.linked + second.linked;
+  stats_.rejected_common = first.rejected_common + second.rejected_common;
   for (uint32_t i = 0; i < n; ++i) cluster_of_[i] = find(i);
 }
 

@@ -111,6 +111,12 @@ class ClusterIndex {
   void replay() const;
   void count_document_frequencies() const;
   uint32_t find(uint32_t x) const;
+  static uint32_t find_root(std::vector<uint32_t>& parent, uint32_t x);
+  struct Tally {
+    size_t verified = 0, linked = 0, rejected_common = 0;
+  };
+  void verify(std::vector<uint32_t>& parent, size_t from, size_t to, Tally& tally,
+              std::vector<uint32_t>* linked_edges) const;
   void join_buckets(size_t first, size_t n, std::span<const uint32_t> keys);
   void join_buckets_in_order(size_t first, size_t n, std::span<const uint32_t> keys);
 
