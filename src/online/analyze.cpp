@@ -430,18 +430,51 @@ void append_double(std::string& out, double v) {
   if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
 }
 
-// Appends `"key":`, with a comma before it unless it is the first of its object.
-void key(std::string& out, std::string_view name, bool first = false) {
-  if (!first) out += ',';
-  append_string(out, name);
-  out += ':';
+// Appends `"key":`, with a comma before it unless it is the first of its object. Keys are this
+// file's literals, which need no escaping: one append.
+template <size_t N>
+void key(std::string& out, const char (&name)[N], bool first = false) {
+  char text[N + 3];
+  size_t n = 0;
+  if (!first) text[n++] = ',';
+  text[n++] = '"';
+  for (size_t i = 0; i + 1 < N; ++i) text[n++] = name[i];
+  text[n++] = '"';
+  text[n++] = ':';
+  out.append(text, n);
 }
+
+// A link's evidence: {"kind":"phone","value":"+1...","ads":4} or {"kind":"template",...}.
+void append_via_json(std::string& out, const linking::Evidence& e, const AppendId& id_of) {
+  out += '{';
+  key(out, "kind", true);
+  if (e.via == linking::Evidence::Via::selector) {
+    append_string(out, linking::to_string(e.selector.kind));
+    key(out, "value");
+    append_string(out, e.selector.value);
+  } else {
+    append_string(out, "template");
+    key(out, "cluster");
+    id_of(out, e.cluster);
+  }
+  key(out, "ads");
+  append_int(out, e.ads);
+  out += '}';
+}
+
+// Many short JSON texts in one buffer: piece i is text[at[i], at[i + 1]).
+struct JsonPieces {
+  std::string text;
+  std::vector<size_t> at{0};
+  void close_piece() { at.push_back(text.size()); }
+  void append_to(std::string& out, size_t i) const { out.append(text, at[i], at[i + 1] - at[i]); }
+};
 
 }  // namespace
 
 void append_network_json(std::string& out, const linking::Network& n, size_t rank,
                          const linking::NetworkAnalysis& na, const AppendId& id_of,
-                         size_t max_links) {
+                         size_t max_links, const AppendId& via_of) {
   auto list = [&](auto&& items, auto&& each) {
     out += '[';
     bool first = true;
@@ -533,20 +566,11 @@ void append_network_json(std::string& out, const linking::Network& n, size_t ran
     key(out, "b");
     id_of(out, l.b);
     key(out, "via");
-    out += '{';
-    key(out, "kind", true);
-    if (e.via == linking::Evidence::Via::selector) {
-      append_string(out, linking::to_string(e.selector.kind));
-      key(out, "value");
-      append_string(out, e.selector.value);
-    } else {
-      append_string(out, "template");
-      key(out, "cluster");
-      id_of(out, e.cluster);
-    }
-    key(out, "ads");
-    append_int(out, e.ads);
-    out += "}}";
+    if (via_of)
+      via_of(out, l.evidence);
+    else
+      append_via_json(out, e, id_of);
+    out += '}';
   }
   out += ']';
   key(out, "links_total");
@@ -558,16 +582,22 @@ void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_l
   const auto& na = r.networks;
   // Each ad's id as a JSON string, escaped once: the networks name their ads some 4 million times
   // (ads, links, templates).
-  std::string ids;
-  std::vector<size_t> id_at(r.ads.size() + 1, 0);
-  ids.reserve(r.ads.size() * 12);
-  for (size_t a = 0; a < r.ads.size(); ++a) {
-    append_string(ids, r.ads[a].id);
-    id_at[a + 1] = ids.size();
+  JsonPieces ids;
+  ids.text.reserve(r.ads.size() * 12);
+  ids.at.reserve(r.ads.size() + 1);
+  for (const auto& ad : r.ads) {
+    append_string(ids.text, ad.id);
+    ids.close_piece();
   }
-  auto id_of = [&](std::string& text, uint32_t ad) {
-    text.append(ids, id_at[ad], id_at[ad + 1] - id_at[ad]);
-  };
+  const AppendId id_of = [&](std::string& text, uint32_t ad) { ids.append_to(text, ad); };
+  // And each link's evidence, which the links of a network repeat (one phone, one template).
+  JsonPieces via;
+  via.at.reserve(na.evidence.size() + 1);
+  for (const auto& e : na.evidence) {
+    append_via_json(via.text, e, id_of);
+    via.close_piece();
+  }
+  const AppendId via_of = [&](std::string& text, uint32_t e) { via.append_to(text, e); };
   const auto& s = r.summary;
   Json issues = Json::array();
   for (const auto& i : s.issues)
@@ -582,11 +612,13 @@ void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_l
                         {"ignored_columns", s.ignored_columns}};
   // One network at a time: a million ads make some 100,000 networks, whose document held whole
   // would take more memory than the analysis itself.
-  // Serialised in parallel, a slice per thread, and written in rank order.
+  // Serialised in parallel, a slice per thread, and written in rank order, each round's text
+  // while the next round is serialised.
   out << "{\"summary\": " << summary.dump() << ",\n\"networks\": [";
   const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   constexpr size_t kSlice = 512;
-  std::vector<std::string> text(threads);
+  std::vector<std::string> text(threads), written(threads);
+  std::future<void> writing;
   for (size_t from = 0; from < na.networks.size(); from += threads * kSlice) {
     auto serialise = [&](size_t t) {
       text[t].clear();
@@ -594,7 +626,7 @@ void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_l
       const size_t b = std::min(na.networks.size(), a + kSlice);
       for (size_t rank = a; rank < b; ++rank) {
         text[t] += rank ? ",\n" : "\n";
-        append_network_json(text[t], na.networks[rank], rank, na, id_of, max_links);
+        append_network_json(text[t], na.networks[rank], rank, na, id_of, max_links, via_of);
       }
     };
     {
@@ -603,8 +635,13 @@ void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_l
       for (size_t t = 1; t < threads; ++t) pool.emplace_back(serialise, t);
       serialise(0);
     }
-    for (const auto& piece : text) out << piece;
+    if (writing.valid()) writing.get();  // the previous round's text is out
+    written.swap(text);
+    writing = std::async(std::launch::async, [&] {
+      for (const auto& piece : written) out << piece;
+    });
   }
+  if (writing.valid()) writing.get();
   Json common = Json::array();
   for (const auto& c : na.too_common)
     common.push_back({{"kind", linking::to_string(c.selector.kind)},

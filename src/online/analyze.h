@@ -60,9 +60,11 @@ void write_networks_json(const AnalyzeResult& result, std::ostream& out, size_t 
 // One network of `analysis` as JSON text, as write_networks_json writes it, appended to `out`; its
 // ads and templates named by `id_of`, which appends the JSON of an ad's id (its id in the file;
 // the store passes its row id).
+// `via_of`, when given, appends the JSON of evidence i (a link's "via"), as this function
+// would write it: write_networks_json serialises each once.
 using AppendId = std::function<void(std::string& out, uint32_t ad)>;
 void append_network_json(std::string& out, const linking::Network& network, size_t rank,
                          const linking::NetworkAnalysis& analysis, const AppendId& id_of,
-                         size_t max_links);
+                         size_t max_links, const AppendId& via_of = nullptr);
 
 }  // namespace ctip::online
