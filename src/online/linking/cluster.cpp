@@ -155,6 +155,9 @@ void ClusterIndex::reserve(size_t ads, size_t shingles_per_ad) {
   shingles_.reserve(ads * shingles_per_ad);
   shingle_begin_.reserve(ads + 1);
   previous_.reserve(ads * static_cast<size_t>(params_.bands));
+  // Some 5 candidate pairs an ad in the generator's corpus of a million (they grow as needed).
+  edge_a_.reserve(ads * 6);
+  edge_b_.reserve(ads * 6);
   // Ads share band keys (the near-duplicates): some two thirds of a million ads' keys are
   // distinct in the generator's corpus. Tables grow past this if need be.
   for (auto& t : tables_) reserve_slots(t, (ads - size()) / 2);
@@ -254,11 +257,22 @@ void ClusterIndex::join_buckets_in_order(size_t first, size_t n, std::span<const
   previous_.resize((first + n) * bands, none);
   std::vector<uint32_t> candidates;
   candidates.reserve(bands * static_cast<size_t>(params_.bucket_depth));
+  // Two ads ahead, the buckets are prefetched; one ad ahead, the rows of their latest ads, where
+  // the chains start (when the bucket sits in its first slot, as most do).
   for (size_t i = 0; i < n; ++i) {
-    if (i + 1 < n) {  // the next ad's buckets, one per band
+    if (i + 2 < n) {
       for (size_t b = 0; b < bands; ++b) {
         const BandTable& t = tables_[b];
-        __builtin_prefetch(&t.slots[slot_of(keys[(i + 1) * bands + b], t.slots.size() - 1)]);
+        __builtin_prefetch(&t.slots[slot_of(keys[(i + 2) * bands + b], t.slots.size() - 1)]);
+      }
+    }
+    if (i + 1 < n) {
+      for (size_t b = 0; b < bands; ++b) {
+        const BandTable& t = tables_[b];
+        const uint32_t key = keys[(i + 1) * bands + b];
+        const Bucket& slot = t.slots[slot_of(key, t.slots.size() - 1)];
+        if (slot.key == key && slot.head != none)
+          __builtin_prefetch(&previous_[size_t{slot.head} * bands + b]);
       }
     }
     const uint32_t ad = static_cast<uint32_t>(first + i);
