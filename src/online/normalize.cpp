@@ -106,11 +106,12 @@ void tokenize(NormalizedText& t) {
   size_t i = 0;
   Token cur;
   bool open = false;
-  bool only_digits = true;
+  bool only_digits = true, any_digit = false;
   auto close = [&](size_t end) {
     if (!open) return;
     cur.norm_end = static_cast<uint32_t>(end);
     cur.kind = only_digits ? TokenKind::number : TokenKind::word;
+    cur.has_digit = any_digit;
     auto [b, e] = t.original_span(cur.norm_begin, cur.norm_end);
     cur.begin = b, cur.end = e;
     t.tokens.push_back(cur);
@@ -131,13 +132,16 @@ void tokenize(NormalizedText& t) {
       if (!open) {
         open = true;
         only_digits = true;
+        any_digit = false;
         cur = Token{};
         cur.norm_begin = static_cast<uint32_t>(i);
       }
       unsigned char c;
       while (i < s.size() && (c = static_cast<unsigned char>(s[i])) < 0x80 &&
              kAsciiClass[c] == CharClass::word) {
-        only_digits = only_digits && c >= '0' && c <= '9';
+        const bool digit = c >= '0' && c <= '9';
+        only_digits = only_digits && digit;
+        any_digit = any_digit || digit;
         ++i;
       }
       continue;
@@ -157,10 +161,14 @@ void tokenize(NormalizedText& t) {
         if (!open) {
           open = true;
           only_digits = true;
+          any_digit = false;
           cur = Token{};
           cur.norm_begin = static_cast<uint32_t>(start);
         }
-        if (c < '0' || c > '9') only_digits = false;
+        if (c < '0' || c > '9')
+          only_digits = false;
+        else
+          any_digit = true;
         break;
       case CharClass::apostrophe: {
         // Inside a word ("don't", "l'amour") it belongs to the word.
@@ -597,6 +605,10 @@ std::vector<DigitRun> digit_runs(const NormalizedText& t, std::string_view origi
       std::vector<DecodedDigit> one{{w[0] == 'o' ? '0' : '1', tok.norm_begin, tok.norm_end, true}};
       append(one, 0, 1);
       last_norm_end = tok.norm_end;
+      continue;
+    }
+    if (!tok.has_digit) {  // letters only: no digit pieces, and it ends the open run
+      close();
       continue;
     }
     // A word with digits in it ("call5551234567", "555-1234text", a hash): its plain digit

@@ -31,6 +31,7 @@ struct Token {
   uint32_t begin = 0, end = 0;            // bytes of the original text
   uint32_t norm_begin = 0, norm_end = 0;  // bytes of NormalizedText::text
   TokenKind kind = TokenKind::word;
+  bool has_digit = false;  // an ASCII digit in its normalised text (tokenize() notes it as it goes)
 };
 
 struct NormalizedText {

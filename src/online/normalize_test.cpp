@@ -65,6 +65,18 @@ TEST(Normalize, CjkIsOneTokenPerCharacterAndNumbersAreNumbers) {
   EXPECT_EQ(n.tokens[3].kind, TokenKind::number);
 }
 
+// Tokens note whether they hold an ASCII digit (after normalisation: "５" is "5"), so that the
+// digit view passes over words of letters only.
+TEST(Normalize, TokensNoteTheirDigits) {
+  const auto n = normalize("call me4 ５５５ café x9é 💋 kiss");
+  std::vector<std::pair<std::string, bool>> got;
+  for (const auto& t : n.tokens) got.emplace_back(std::string(n.token_text(t)), t.has_digit);
+  const std::vector<std::pair<std::string, bool>> want = {
+      {"call", false}, {"me4", true}, {"555", true},  {"café", false},
+      {"x9é", true},   {"💋", false},  {"kiss", false}};
+  EXPECT_EQ(got, want);
+}
+
 TEST(Normalize, InvalidUtf8BecomesReplacementCharacters) {
   auto n = normalize(
       "a\xff"
