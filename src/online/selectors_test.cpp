@@ -200,14 +200,15 @@ TEST(Wallets, BitcoinAndEthereum) {
   EXPECT_TRUE(values(s, SelectorKind::phone).empty());
 }
 
-// The wallet scan probes every 14th byte (the shortest address's length) rather than reading
-// every byte: an address is found at any offset, after words of any length, at the start and at
-// the end of the text, and next to another address.
+// The wallet scan looks for runs of 14 letters or digits (the shortest address) 64 bytes at a
+// time, in blocks that overlap by 14: an address is found at any offset (across the blocks'
+// borders), after words of any length, at the start and at the end of the text, and next to
+// another address.
 TEST(Wallets, FoundAtEveryOffset) {
   // BIP 350's shortest valid address (witness version 16, a 2-byte program): 14 characters.
   EXPECT_TRUE(is_bitcoin_address("BC1SW50QGDZ25J"));
   const std::string eth = "0x52908400098527886E0F7030069857D2E4169EE7";
-  for (size_t pad = 0; pad < 40; ++pad)
+  for (size_t pad = 0; pad < 160; ++pad)
     for (const std::string btc : {"bc1sw50qgdz25j", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"}) {
       // Words of 1 to 13 letters before it: runs just shorter than the shortest address.
       std::string before;
