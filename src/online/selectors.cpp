@@ -520,7 +520,7 @@ constexpr size_t kShortestWallet = 14;
 uint64_t alnum_mask(const char* p) {
 #if defined(__SSE2__)
   uint64_t mask = 0;
-  for (int chunk = 0; chunk < 4; ++chunk) {
+  for (size_t chunk = 0; chunk < 4; ++chunk) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * chunk));
     // Signed compares: bytes from 0x80 are negative, so never a digit or a letter.
     const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),

@@ -349,15 +349,21 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
     for (size_t t = 1; t < threads; ++t) pool.emplace_back(profile);
     profile();
   }
-  std::stable_sort(nets.begin(), nets.end(), [](const Network& x, const Network& y) {
+  // Ranked: risk, then size, descending; then id (unique, so the order is total). Their indices
+  // are sorted and each network moved once, not swapped about by the sort.
+  std::vector<uint32_t> order(nets.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t i, uint32_t j) {
+    const Network &x = nets[i], &y = nets[j];
     if (x.risk != y.risk) return x.risk > y.risk;
     if (x.ads.size() != y.ads.size()) return x.ads.size() > y.ads.size();
     return x.id < y.id;
   });
+  out.networks.reserve(nets.size());
+  for (uint32_t i : order) out.networks.push_back(std::move(nets[i]));
   out.network_of.assign(n, -1);
-  for (size_t r = 0; r < nets.size(); ++r)
-    for (uint32_t a : nets[r].ads) out.network_of[a] = static_cast<int32_t>(r);
-  out.networks = std::move(nets);
+  for (size_t r = 0; r < out.networks.size(); ++r)
+    for (uint32_t a : out.networks[r].ads) out.network_of[a] = static_cast<int32_t>(r);
   return out;
 }
 
