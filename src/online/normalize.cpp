@@ -107,12 +107,27 @@ void tokenize(NormalizedText& t) {
   Token cur;
   bool open = false;
   bool only_digits = true, any_digit = false;
+  // Tokens are cut in order, so the segments of their first and last bytes are found by a
+  // cursor that only moves forward, as NormalizedText::original_span finds them by a search.
+  size_t seg = 0;
+  auto source = [&](uint32_t byte) -> std::pair<uint32_t, uint32_t> {
+    const auto& segs = t.segments;
+    while (seg + 1 < segs.size() && segs[seg + 1].norm_begin <= byte) ++seg;
+    const auto& g = segs[seg];
+    if (!g.one_to_one) return {g.source_begin, g.source_end};
+    const uint32_t at = g.source_begin + (byte - g.norm_begin);
+    return {at, at + 1};
+  };
+  auto span = [&](uint32_t b, uint32_t e) -> std::pair<uint32_t, uint32_t> {
+    if (b >= e || e > t.text.size() || t.segments.empty()) return {0, 0};
+    return {source(b).first, source(e - 1).second};
+  };
   auto close = [&](size_t end) {
     if (!open) return;
     cur.norm_end = static_cast<uint32_t>(end);
     cur.kind = only_digits ? TokenKind::number : TokenKind::word;
     cur.has_digit = any_digit;
-    auto [b, e] = t.original_span(cur.norm_begin, cur.norm_end);
+    auto [b, e] = span(cur.norm_begin, cur.norm_end);
     cur.begin = b, cur.end = e;
     t.tokens.push_back(cur);
     open = false;
@@ -121,7 +136,7 @@ void tokenize(NormalizedText& t) {
     Token tok;
     tok.norm_begin = static_cast<uint32_t>(b), tok.norm_end = static_cast<uint32_t>(e);
     tok.kind = kind;
-    auto [ob, oe] = t.original_span(tok.norm_begin, tok.norm_end);
+    auto [ob, oe] = span(tok.norm_begin, tok.norm_end);
     tok.begin = ob, tok.end = oe;
     t.tokens.push_back(tok);
   };
