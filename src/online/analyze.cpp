@@ -211,6 +211,10 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   bool reading_done = false;
   std::exception_ptr join_failed;
   std::condition_variable room;  // a batch was added: the reader may read another
+  // The room to reserve for all ads, estimated by the reader from the first batch, and reserved
+  // by the joiner before it adds that batch: hundreds of megabytes whose allocation, on the
+  // reading thread, kept the workers waiting for their first batch.
+  size_t reserve_ads = 0, reserve_shingles_per_ad = 0;
   auto joiner = [&] {
     for (;;) {
       std::shared_ptr<Batch> b;
@@ -226,6 +230,11 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
       }
       try {
         if (b->failed) std::rethrow_exception(b->failed);
+        if (reserve_ads > 0) {  // set before the first batch was queued
+          out.ads.reserve(reserve_ads);
+          index.reserve(reserve_ads, reserve_shingles_per_ad);
+          reserve_ads = 0;
+        }
         index.add_sketched(b->sketches);
         std::move(b->features.begin(), b->features.end(), std::back_inserter(out.ads));
         b->features.clear();
@@ -259,9 +268,9 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     if (ads > (size_t{1} << 31)) return;
     size_t body_bytes = 0;
     for (const Ad& ad : first.ads) body_bytes += ad.body.size();
-    out.ads.reserve(ads);
+    reserve_ads = ads;
     // Some 6 bytes of ad text per word shingle.
-    index.reserve(ads, body_bytes / first.ads.size() / 6 + 1);
+    reserve_shingles_per_ad = body_bytes / first.ads.size() / 6 + 1;
   };
   auto sink = [&](std::span<Ad> batch) {
     std::shared_ptr<Batch> b;
@@ -280,7 +289,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     // read. (The reader assigns every field of each ad it reuses.)
     b->ads.resize(batch.size());
     std::swap_ranges(batch.begin(), batch.end(), b->ads.begin());
-    // Before the first batch is queued, so before the joiner touches the index or the ads.
+    // Before the first batch is queued (the joiner reads the estimate when it adds it).
     if (!reserved) reserve(*b);
     {
       std::lock_guard lock(mutex);
