@@ -253,6 +253,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   };
   IngestOptions ingest = options.ingest;
   ingest.progress = options.progress;
+  ingest.input_bytes = options.input_bytes;
   // After the first batch: the ads to come, estimated from the bytes read so far.
   bool reserved = false;
   auto reserve = [&](const Batch& first) {

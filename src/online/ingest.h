@@ -113,6 +113,10 @@ struct IngestOptions {
   size_t max_listed_issues = 1000;
   // Called after each batch with the number of rows read so far (a progress bar).
   std::function<void(uint64_t rows)> progress;
+  // The input's size in bytes when known (a file): after the first batch, the duplicate-id check
+  // reserves room for the rows to come, estimated from the first rows' fields, instead of
+  // growing (and rehashing) as a million ids arrive.
+  uint64_t input_bytes = 0;
 };
 
 struct IngestSummary {

@@ -14,6 +14,25 @@ IngestedAds read(const std::string& text, AdFormat format, IngestOptions o = {})
   return read_ads(in, format, o);
 }
 
+// With the input's size known, the duplicate-id check reserves room after the first batch; ids
+// of the first batch are still known to later ones, and the reserve is bounded (a tiny first
+// batch of a huge "file" does not reserve gigabytes).
+TEST(Ingest, DuplicatesAcrossBatchesWithTheInputSizeKnown) {
+  std::string text = "id,body\n";
+  for (int i = 0; i < 10; ++i)
+    text += "a" + std::to_string(i) + ",body " + std::to_string(i) + "\n";
+  text += "a3,again\n";
+  for (uint64_t bytes : {uint64_t{0}, uint64_t{text.size()}, uint64_t{1} << 40}) {
+    IngestOptions o;
+    o.batch_size = 4;
+    o.input_bytes = bytes;
+    const auto r = read(text, AdFormat::csv, o);
+    EXPECT_EQ(r.ads.size(), 10u) << bytes;
+    ASSERT_EQ(r.summary.issues.size(), 1u) << bytes;
+    EXPECT_EQ(to_string(r.summary.issues[0]), "line 12, field id: duplicate id 'a3'");
+  }
+}
+
 TEST(Ingest, CsvDetectsCommonColumnNames) {
   auto r = read(
       "Ad ID,Title,Text,Date,City,Phone Number,unused\n"
