@@ -268,7 +268,7 @@ class RowSink {
     for (size_t f = 0; f < kAdFieldCount; ++f) {
       if (!raw[f].has_value()) continue;
       std::string_view value = raw[f].value_or(std::string_view{});
-      first_field_bytes_ += value.size() + 1;
+      if (!estimated_) first_field_bytes_ += value.size() + 1;
       auto field = static_cast<AdField>(f);
       size_t lim = limit_of(opt_.limits, field);
       if (value.size() > lim) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <numeric>
 #include <set>
 #include <string_view>
@@ -56,6 +57,16 @@ std::string text(const char* pattern, Args... args) {
   return buf;
 }
 
+// Calls add(first, count) for each run of neighbours that same(a, b) calls equal in `v`
+// (sorted, so that equal values are neighbours).
+template <typename V, typename Same, typename Add>
+void for_each_run(const V& v, Same same, Add add) {
+  for (size_t i = 0, j = 0; i < v.size(); i = j) {
+    while (j < v.size() && same(v[j], v[i])) ++j;
+    add(v[i], j - i);
+  }
+}
+
 // The transparent score: each rule adds capped points and says why (README.md, "Risk score").
 // No rule that an independent advertiser (one phone, first-person text, one city) can meet adds
 // up to the organised threshold on its own or together: indicators (<= 1.5), posting rate
@@ -83,11 +94,9 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
   std::sort(phone_of_ad.begin(), phone_of_ad.end());
   const double n = static_cast<double>(net.ads.size());
   size_t most_phones = 0;
-  for (size_t i = 0, j = 0; i < phones_of_cluster.size(); i = j) {
-    while (j < phones_of_cluster.size() && phones_of_cluster[j].first == phones_of_cluster[i].first)
-      ++j;
-    most_phones = std::max(most_phones, j - i);
-  }
+  for_each_run(
+      phones_of_cluster, [](const auto& x, const auto& y) { return x.first == y.first; },
+      [&](const auto&, size_t phones) { most_phones = std::max(most_phones, phones); });
   if (most_phones >= 2)
     net.reasons.push_back({"phones_per_template",
                            text("one ad text is posted with %zu different phones", most_phones),
@@ -115,10 +124,10 @@ void score(Network& net, std::span<const AdFeatures> ads, std::span<const uint32
                            text("risk indicators of mean weight %.2f per ad", mean_weight),
                            std::min(1.5, mean_weight)});
   size_t phones = 0, busiest = 0;  // distinct phones; the most ads with one of them
-  for (size_t i = 0, j = 0; i < phone_of_ad.size(); i = j, ++phones) {
-    while (j < phone_of_ad.size() && phone_of_ad[j] == phone_of_ad[i]) ++j;
-    busiest = std::max(busiest, j - i);
-  }
+  for_each_run(phone_of_ad, std::equal_to<>(), [&](std::string_view, size_t ads_with_it) {
+    ++phones;
+    busiest = std::max(busiest, ads_with_it);
+  });
   if (phones >= 3)
     net.reasons.push_back({"phones", text("%zu distinct phones", phones),
                            std::min(2.0, 0.5 * static_cast<double>(phones - 2))});
@@ -280,13 +289,6 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
     std::vector<std::pair<SelectorKind, std::string_view>> selectors_seen;
     std::vector<std::string_view> sites, cities, indicators;
     std::vector<uint32_t> clusters, timed;
-    // Appends each run of equal values of the sorted `v` to `out` via add(value, count).
-    auto runs = [](const auto& v, auto&& add) {
-      for (size_t i = 0, j = 0; i < v.size(); i = j) {
-        while (j < v.size() && v[j] == v[i]) ++j;
-        add(v[i], j - i);
-      }
-    };
     auto sorted_unique = [](auto& v) {
       std::sort(v.begin(), v.end());
       v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -318,7 +320,7 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
         if (ad.posted_at != 0) timed.push_back(a);
       }
       std::sort(selectors_seen.begin(), selectors_seen.end());
-      runs(selectors_seen, [&](const auto& k, size_t count) {
+      for_each_run(selectors_seen, std::equal_to<>(), [&](const auto& k, size_t count) {
         net.selectors.push_back({Selector{k.first, std::string(k.second)}, count});
       });
       sorted_unique(sites), sorted_unique(cities), sorted_unique(clusters);
@@ -326,8 +328,9 @@ NetworkAnalysis link_networks(std::span<const AdFeatures> ads, std::span<const u
       net.cities.assign(cities.begin(), cities.end());
       net.clusters.assign(clusters.begin(), clusters.end());
       std::sort(indicators.begin(), indicators.end());
-      runs(indicators,
-           [&](std::string_view id, size_t count) { net.indicators.emplace_back(id, count); });
+      for_each_run(indicators, std::equal_to<>(), [&](std::string_view id, size_t count) {
+        net.indicators.emplace_back(id, count);
+      });
       std::stable_sort(timed.begin(), timed.end(),
                        [&](uint32_t x, uint32_t y) { return ads[x].posted_at < ads[y].posted_at; });
       for (uint32_t a : timed) {
