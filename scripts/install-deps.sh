@@ -15,7 +15,7 @@ build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libso
             libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev libboost-dev iso-codes zlib1g-dev
             libgtest-dev libgmock-dev libbenchmark-dev python3
             libcairo2-dev libpango1.0-dev fonts-dejavu-core libglpk-dev
-            libicu-dev libhyperscan-dev libphonenumber-dev libabsl-dev)
+            libicu-dev libhyperscan-dev libphonenumber-dev libabsl-dev libjemalloc-dev)
 # libcairo2-dev, libpango1.0-dev, fonts-dejavu-core: the screening's PDF summary (Arabic shaped
 # by Pango/HarfBuzz, DejaVu Sans embedded); poppler-utils (pdftotext): its tests read it back.
 # libglpk-dev: the linear programs of the flows' suppression audit (src/flows/stats).
@@ -23,6 +23,7 @@ build_pkgs=(g++ cmake make pkg-config git libsqlite3-dev sqlite3 libpq-dev libso
 # lexicon in one pass) and libphonenumber (phone numbers to E.164): the online ads (src/online).
 # libabsl-dev (Abseil's flat hash tables; libphonenumber-dev depends on it too): the online
 # ads' tables of a million ids and selector values.
+# libjemalloc-dev: the ctip command's allocator, on transparent huge pages (src/cli/malloc_conf.cpp).
 # Debian 12's libphonenumber-dev depends on libboost-thread-dev (Boost 1.74), which conflicts
 # with libboost1.81-dev: ctip therefore builds on Debian's default Boost, libboost-dev (1.74),
 # so that every package comes from apt as it is.
