@@ -122,7 +122,10 @@ linking::AdFeatures ad_features(const Ad& ad, const Lexicon& lexicon, Lexicon::S
 }
 
 AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
-  const Lexicon& lexicon = Lexicon::builtin();
+  // The lexicon's Hyperscan database is compiled (some 0.1 s, once per process) on a thread of
+  // its own while the first batch is read: only the workers need it.
+  std::shared_future<const Lexicon*> lexicon_ready =
+      std::async(std::launch::async, [] { return &Lexicon::builtin(); }).share();
   const unsigned threads =
       std::clamp(options.threads ? options.threads : std::thread::hardware_concurrency(), 1u, 8u);
   SelectorOptions selector_options;
@@ -148,7 +151,17 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   const size_t max_in_flight = size_t{2} * threads;
 
   auto worker = [&] {
-    Lexicon::Scratch scratch = lexicon.make_scratch();
+    // A failure to compile the lexicon or to allocate its scratch fails each batch this worker
+    // takes, which stops the pass with that error.
+    const Lexicon* lexicon = nullptr;
+    Lexicon::Scratch scratch;
+    std::exception_ptr no_lexicon;
+    try {
+      lexicon = lexicon_ready.get();
+      scratch = lexicon->make_scratch();
+    } catch (...) {
+      no_lexicon = std::current_exception();
+    }
     std::vector<uint64_t> hashes;
     AdText text;
     const uint64_t seed = index.params().minhash.seed;
@@ -162,12 +175,13 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
         queue.pop_front();
       }
       try {
+        if (no_lexicon) std::rethrow_exception(no_lexicon);
         b->features.resize(b->ads.size());
         for (size_t i = 0; i < b->ads.size(); ++i) {
           Ad& ad = b->ads[i];
-          analyze_ad_text_into(ad, lexicon, scratch, selector_options, text);
+          analyze_ad_text_into(ad, *lexicon, scratch, selector_options, text);
           auto& f = b->features[i];
-          f = features_without_words(ad, text, lexicon);
+          f = features_without_words(ad, text, *lexicon);
           f.id = std::move(ad.id);
           hashes.clear();
           int first = 0, third = 0;
@@ -621,37 +635,82 @@ void write_networks_json(const AnalyzeResult& r, std::ostream& out, size_t max_l
                         {"issue_count", s.issue_count},
                         {"ignored_columns", s.ignored_columns}};
   // One network at a time: a million ads make some 100,000 networks, whose document held whole
-  // would take more memory than the analysis itself.
-  // Serialised in parallel, a slice per thread, and written in rank order, each round's text
-  // while the next round is serialised.
+  // would take more memory than the analysis itself. They are serialised in slices of 64 by a
+  // pool of threads, each taking the next slice when done with one (the networks come largest
+  // first: fixed shares left one thread serialising while the others waited), and this thread
+  // writes the slices in rank order as they are done. At most kWindow slices are held.
   out << "{\"summary\": " << summary.dump() << ",\n\"networks\": [";
-  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  constexpr size_t kSlice = 512;
-  std::vector<std::string> text(threads), written(threads);
-  std::future<void> writing;
-  for (size_t from = 0; from < na.networks.size(); from += threads * kSlice) {
-    auto serialise = [&](size_t t) {
-      text[t].clear();
-      const size_t a = from + t * kSlice;
-      const size_t b = std::min(na.networks.size(), a + kSlice);
-      for (size_t rank = a; rank < b; ++rank) {
-        text[t] += rank ? ",\n" : "\n";
-        append_network_json(text[t], na.networks[rank], rank, na, id_of, max_links, via_of);
+  constexpr size_t kSlice = 64, kWindow = 128;
+  const size_t slices = (na.networks.size() + kSlice - 1) / kSlice;
+  struct Slot {
+    std::string text;
+    bool ready = false;
+  };
+  std::vector<Slot> ring(std::min(kWindow, std::max<size_t>(slices, 1)));
+  std::mutex mutex;
+  std::condition_variable done_one, written_one;
+  size_t next_slice = 0, written = 0;
+  bool stop = false;
+  auto serialise = [&] {
+    for (;;) {
+      size_t s = 0;
+      {
+        std::unique_lock lock(mutex);
+        written_one.wait(lock, [&] {
+          return stop || next_slice >= slices || next_slice < written + ring.size();
+        });
+        if (stop || next_slice >= slices) return;
+        s = next_slice++;
       }
-    };
-    {
-      std::vector<std::jthread> pool;
-      pool.reserve(threads);
-      for (size_t t = 1; t < threads; ++t) pool.emplace_back(serialise, t);
-      serialise(0);
+      std::string& text = ring[s % ring.size()].text;  // this thread's alone until ready
+      text.clear();
+      const size_t to = std::min(na.networks.size(), (s + 1) * kSlice);
+      for (size_t rank = s * kSlice; rank < to; ++rank) {
+        text += rank ? ",\n" : "\n";
+        append_network_json(text, na.networks[rank], rank, na, id_of, max_links, via_of);
+      }
+      {
+        std::lock_guard lock(mutex);
+        ring[s % ring.size()].ready = true;
+      }
+      done_one.notify_all();
     }
-    if (writing.valid()) writing.get();  // the previous round's text is out
-    written.swap(text);
-    writing = std::async(std::launch::async, [&] {
-      for (const auto& piece : written) out << piece;
-    });
+  };
+  {
+    std::vector<std::jthread> pool;
+    auto stop_pool = [&] {
+      {
+        std::lock_guard lock(mutex);
+        stop = true;
+      }
+      written_one.notify_all();
+      pool.clear();  // joins
+    };
+    const size_t threads =
+        std::min<size_t>(slices, std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8));
+    pool.reserve(threads);
+    try {
+      for (size_t t = 0; t < threads; ++t) pool.emplace_back(serialise);
+      for (size_t s = 0; s < slices; ++s) {
+        Slot& slot = ring[s % ring.size()];
+        {
+          std::unique_lock lock(mutex);
+          done_one.wait(lock, [&] { return slot.ready; });
+        }
+        out << slot.text;  // no thread writes a slot that is ready
+        {
+          std::lock_guard lock(mutex);
+          slot.ready = false;
+          written = s + 1;
+        }
+        written_one.notify_all();
+      }
+    } catch (...) {
+      stop_pool();
+      throw;
+    }
+    stop_pool();
   }
-  if (writing.valid()) writing.get();
   Json common = Json::array();
   for (const auto& c : na.too_common)
     common.push_back({{"kind", linking::to_string(c.selector.kind)},

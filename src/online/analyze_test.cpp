@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -72,6 +73,37 @@ TEST(AnalyzeAds, AStrictRunStopsAtABadRow) {
   const AnalyzeResult r = analyze(csv, 2);
   EXPECT_EQ(r.ads.size(), 19999u);
   EXPECT_EQ(r.summary.skipped, 1u);
+}
+
+// networks.json is serialised in slices by several threads and written by one: every network
+// once, in rank order, however many slices there are (this corpus makes some thirty).
+TEST(AnalyzeAds, NetworksAreWrittenInRankOrder) {
+  // 3,000 pairs of ads, each pair sharing a phone of its own, their words unlike any other's.
+  auto word = [](size_t k) {
+    std::string w;
+    for (size_t i = 0; i < 4; ++i, k /= 26) w += static_cast<char>('a' + k % 26);
+    return w;
+  };
+  std::string csv = "id,body\n";
+  for (size_t i = 0; i < 6000; ++i) {
+    const size_t k = i / 2;
+    csv += "ad" + std::to_string(i) + ",hello from " + word(k * 7 + i % 2) + " " +
+           word(k * 13 + 5) + " " + word(k * 31 + 3 * (i % 2)) + " call 713 " +
+           std::to_string(300 + k / 1000) + " " + std::to_string(1000 + k % 1000) + "\n";
+  }
+  const AnalyzeResult r = analyze(csv, 2);
+  ASSERT_EQ(r.networks.networks.size(), 3000u);
+  std::ostringstream out;
+  write_networks_json(r, out);
+  const auto doc = nlohmann::json::parse(out.str());
+  const auto& networks = doc.at("networks");
+  ASSERT_EQ(networks.size(), r.networks.networks.size());
+  for (size_t i = 0; i < networks.size(); ++i) {
+    ASSERT_EQ(networks[i].at("rank").get<size_t>(), i + 1);
+    const auto& n = r.networks.networks[i];
+    ASSERT_EQ(networks[i].at("id").get<std::string>(), r.ads[n.id].id) << "rank " << i + 1;
+    ASSERT_EQ(networks[i].at("ads").size(), n.ads.size()) << "rank " << i + 1;
+  }
 }
 
 }  // namespace
