@@ -137,7 +137,10 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   // the workers, which run the text pass and sketch the ads (everything that is per ad); the
   // joiner thread adds the finished batches to the index in file order (the LSH join), so the
   // result does not depend on the number of threads. At most 2 batches per worker are in
-  // flight, which bounds the memory held by ads not yet reduced to their features. (The join on
+  // flight, which bounds the memory held by ads not yet reduced to their features; 16 more until
+  // the joiner has added its first batch, since it first reserves the index's room for all ads
+  // (a third of a second of page clearing for a million), which left the reader and the workers
+  // waiting with a core idle. (The join on
   // the reading thread made that thread the pass's bottleneck on 2 cores: with three threads
   // sharing them it got two thirds of a core for a third of the CPU time.)
   std::mutex mutex;
@@ -149,6 +152,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   std::vector<std::shared_ptr<Batch>> spare;
   bool closing = false;
   const size_t max_in_flight = size_t{2} * threads;
+  bool joined_one = false;  // the joiner has added a batch
 
   auto worker = [&] {
     // A failure to compile the lexicon or to allocate its scratch fails each batch this worker
@@ -255,7 +259,10 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
         b->sketches.clear();
         b->done = false;
         std::lock_guard lock(mutex);
-        spare.push_back(std::move(b));
+        // Beyond the batches in flight in the steady state, the extra ones of the start are
+        // freed (their memory goes to the ads' features), not kept for the rest of the pass.
+        if (spare.size() < max_in_flight) spare.push_back(std::move(b));
+        joined_one = true;
       } catch (...) {
         std::lock_guard lock(mutex);
         join_failed = std::current_exception();
@@ -291,7 +298,9 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     std::shared_ptr<Batch> b;
     {
       std::unique_lock lock(mutex);
-      room.wait(lock, [&] { return join_failed || pending.size() < max_in_flight; });
+      room.wait(lock, [&] {
+        return join_failed || pending.size() < max_in_flight + (joined_one ? 0 : 16);
+      });
       if (join_failed) std::rethrow_exception(join_failed);
       if (!spare.empty()) {
         b = std::move(spare.back());
@@ -358,7 +367,9 @@ void write_ads_csv(const AnalyzeResult& r, std::ostream& out) {
   text.reserve(1 << 20);
   auto field = [&](const std::string& s) {
     // Ids come from the file: quoted when they hold a separator, a quote or a line break.
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    bool plain = true;
+    for (char c : s) plain &= c != ',' && c != '"' && c != '\r' && c != '\n';
+    if (plain) {
       text += s;
       return;
     }
@@ -369,14 +380,27 @@ void write_ads_csv(const AnalyzeResult& r, std::ostream& out) {
     }
     text += '"';
   };
+  // The id of the ad's cluster and of its network's first ad: an earlier ad anywhere in the
+  // file, so the features holding it are fetched some ads ahead (each was a cache miss).
+  auto cluster_first = [&](size_t i) -> const linking::AdFeatures* {
+    return r.cluster_size[i] >= 2 ? &r.ads[r.cluster_of[i]] : nullptr;
+  };
+  auto network_first = [&](size_t i) -> const linking::AdFeatures* {
+    const int32_t n = r.networks.network_of[i];
+    return n >= 0 ? &r.ads[r.networks.networks[static_cast<size_t>(n)].id] : nullptr;
+  };
+  constexpr size_t kAhead = 8;
   text += "id,cluster,network\n";
   for (size_t i = 0; i < r.ads.size(); ++i) {
+    if (i + kAhead < r.ads.size()) {
+      if (const auto* c = cluster_first(i + kAhead)) __builtin_prefetch(&c->id);
+      if (const auto* n = network_first(i + kAhead)) __builtin_prefetch(&n->id);
+    }
     field(r.ads[i].id);
     text += ',';
-    if (r.cluster_size[i] >= 2) field(r.ads[r.cluster_of[i]].id);
+    if (const auto* c = cluster_first(i)) field(c->id);
     text += ',';
-    const int32_t n = r.networks.network_of[i];
-    if (n >= 0) field(r.ads[r.networks.networks[static_cast<size_t>(n)].id].id);
+    if (const auto* n = network_first(i)) field(n->id);
     text += '\n';
     if (text.size() >= (1 << 20) - 1024) {
       out.write(text.data(), static_cast<std::streamsize>(text.size()));
