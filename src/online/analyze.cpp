@@ -189,9 +189,10 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
           f.id = std::move(ad.id);
           hashes.clear();
           int first = 0, third = 0;
+          const char* text_end = text.body.text.data() + text.body.text.size();
           for (const auto& t : text.body.tokens) {
             const std::string_view w = text.body.token_text(t);
-            hashes.push_back(linking::token_hash(w, seed));
+            hashes.push_back(linking::token_hash_in(w, text_end, seed));
             const int p = person_of(w);
             first += p > 0;
             third += p < 0;

@@ -74,6 +74,26 @@ uint64_t token_hash(std::string_view token, uint64_t seed) {
   return mix64(h ^ w);
 }
 
+uint64_t token_hash_in(std::string_view token, const char* text_end, uint64_t seed) {
+  const char* p = token.data();
+  size_t n = token.size();
+  uint64_t h = seed ^ (0x9e3779b97f4a7c15ULL * (n + 1));
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix64(h ^ w);
+  }
+  uint64_t w = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n > 0 && text_end - p >= 8) {
+      std::memcpy(&w, p, 8);
+      return mix64(h ^ (w & (~uint64_t{0} >> (64 - 8 * n))));  // the n bytes, little-endian
+    }
+  }
+  for (size_t k = 0; k < n; ++k) w |= uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+  return mix64(h ^ w);
+}
+
 ShingleSketch sketch(std::span<const std::string> tokens, const MinHashParams& params) {
   ShingleSketch out;
   sketch_into(tokens, params, out.shingles, out.signature);

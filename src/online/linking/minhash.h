@@ -28,6 +28,10 @@ struct MinHashParams {
 // The seeded 64-bit hash of one token (its bytes 8 at a time, each word mixed in by the SplitMix64
 // finaliser).
 uint64_t token_hash(std::string_view token, uint64_t seed);
+// The same hash of a token that lies in a larger text ending at `text_end`: when at least 8
+// bytes of the text follow the token's last whole word, its last 1-7 bytes are read as one word
+// and masked, not byte by byte (`ctip ads analyze` hashes some 60 million words).
+uint64_t token_hash_in(std::string_view token, const char* text_end, uint64_t seed);
 
 // An ad's shingles and signature.
 struct ShingleSketch {

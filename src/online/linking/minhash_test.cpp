@@ -53,6 +53,19 @@ TEST(MinHash, ShinglesAreSortedAndDistinctAtEveryLength) {
   }
 }
 
+// A token read in place, its tail as one masked word, hashes as the token on its own, at every
+// length and wherever it ends in its text (the masked read is taken only with 8 bytes to spare).
+TEST(MinHash, ATokenHashesTheSameInItsText) {
+  const std::string text = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t begin = 0; begin < text.size(); ++begin)
+    for (size_t len = 0; begin + len <= text.size(); ++len) {
+      const std::string_view in_text = std::string_view(text).substr(begin, len);
+      const std::string alone(in_text);
+      ASSERT_EQ(token_hash_in(in_text, text.data() + text.size(), 7), token_hash(alone, 7))
+          << begin << "+" << len;
+    }
+}
+
 TEST(MinHash, ShortAndEmptyAds) {
   MinHashParams p;
   const std::vector<std::string> two{"hello", "there"};
