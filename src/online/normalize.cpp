@@ -433,8 +433,10 @@ void normalize_into(std::string_view s, NormalizedText& t) {
   t.text.reserve(s.size() + 16);
   t.tokens.reserve(s.size() / 4);
   const UNormalizer2* norm = nfkc_cf();
-  std::array<UChar, kMaxChunk * 2 + 2> in{};
-  std::array<UChar, kMaxChunk * 18 + 64> outbuf{};
+  // Not zeroed: each chunk is written before it is read, and zeroing the two buffers (2.5 KB)
+  // was a tenth of this function's time for a million ads.
+  std::array<UChar, kMaxChunk * 2 + 2> in;
+  std::array<UChar, kMaxChunk * 18 + 64> outbuf;
   auto add_segment = [&](size_t from, size_t ob, size_t oe, bool one_to_one) {
     if (from == t.text.size()) return;  // the unit normalised to nothing (a zero-width space)
     t.segments.push_back({static_cast<uint32_t>(from), static_cast<uint32_t>(t.text.size()),
