@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "core/text.h"
@@ -132,7 +133,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   selector_options.default_region = options.region;
 
   AnalyzeResult out;
-  linking::ClusterIndex index;
+  std::optional<linking::ClusterIndex> index(std::in_place);
   // The pass is a pipeline: the main thread reads and parses the file and hands each batch to
   // the workers, which run the text pass and sketch the ads (everything that is per ad); the
   // joiner thread adds the finished batches to the index in file order (the LSH join), so the
@@ -168,7 +169,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
     }
     std::vector<uint64_t> hashes;
     AdText text;
-    const uint64_t seed = index.params().minhash.seed;
+    const uint64_t seed = index->params().minhash.seed;
     for (;;) {
       std::shared_ptr<Batch> b;
       {
@@ -198,7 +199,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
             third += p < 0;
           }
           f.first_person = first > third;
-          index.sketch(hashes, b->sketches);
+          index->sketch(hashes, b->sketches);
         }
       } catch (...) {
         b->failed = std::current_exception();
@@ -251,10 +252,10 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
         if (b->failed) std::rethrow_exception(b->failed);
         if (reserve_ads > 0) {  // set before the first batch was queued
           out.ads.reserve(reserve_ads);
-          index.reserve(reserve_ads, reserve_shingles_per_ad);
+          index->reserve(reserve_ads, reserve_shingles_per_ad);
           reserve_ads = 0;
         }
-        index.add_sketched(b->sketches);
+        index->add_sketched(b->sketches);
         std::move(b->features.begin(), b->features.end(), std::back_inserter(out.ads));
         b->features.clear();
         b->sketches.clear();
@@ -347,10 +348,15 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
   out.pass_seconds = since(started);
 
   const auto clustering = Clock::now();
+  // Memory the stages after the pass can reuse, where fresh pages cost this machine's kernel
+  // more than anything else in the run (some 2 us per 4 KiB to clear): the LSH buckets are freed
+  // once the pass is done, and the whole index once the clusters are out.
+  index->close();
   // The ads of each selector value do not depend on the clusters: indexed on a thread of their
   // own while the candidates are verified (which is sequential).
   auto selectors = std::async(std::launch::async, [&] { return linking::SelectorIndex(out.ads); });
-  out.cluster_of = index.cluster_of();
+  out.cluster_of = index->cluster_of();
+  index.reset();
   out.cluster_seconds = since(clustering);
   out.cluster_size.assign(out.ads.size(), 0);
   std::vector<uint32_t> size_of(out.ads.size(), 0);

@@ -88,7 +88,14 @@ void ClusterIndex::add(std::span<const AdFeatures> ads) {
   add_tokens(tokens);
 }
 
+void ClusterIndex::close() {
+  closed_ = true;
+  std::vector<BandTable>().swap(tables_);
+  std::vector<uint32_t>().swap(previous_);
+}
+
 void ClusterIndex::add_tokens(std::span<const std::span<const std::string>> ads) {
+  if (closed_) invalid("index", "the index is closed: no ads can be added");
   if (ads.empty()) return;
   const size_t n = ads.size();
   // Shingling and signing are independent per ad: the batch is split between threads, each into
@@ -130,6 +137,7 @@ void ClusterIndex::sketch(std::span<const uint64_t> token_hashes, Sketches& out)
 }
 
 void ClusterIndex::add_sketched(const Sketches& batch) {
+  if (closed_) invalid("index", "the index is closed: no ads can be added");
   const size_t n = batch.size();
   if (n == 0) return;
   if (size() + n >= none) invalid("ads", "an index holds at most 2^32 - 2 ads");

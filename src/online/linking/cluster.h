@@ -80,6 +80,11 @@ class ClusterIndex {
   void add_sketched(const Sketches& batch);
   // Room for this many ads in all, with this many shingles each on average (a hint).
   void reserve(size_t ads, size_t shingles_per_ad);
+  // No more ads will be added: the LSH buckets (the band tables and their chains, some 250 MB for
+  // a million ads), which only adding needs, are freed; the candidates, shingles and clusters are
+  // kept. Adding after close() throws.
+  void close();
+  bool closed() const { return closed_; }
 
   size_t size() const { return shingle_begin_.size() - 1; }
   // For each ad, in the order added: the index of its cluster's first ad (an ad in no cluster
@@ -143,6 +148,7 @@ class ClusterIndex {
   };
   std::vector<BandTable> tables_;
   std::vector<uint32_t> previous_;
+  bool closed_ = false;
   std::vector<uint32_t> edge_a_, edge_b_;  // candidate pairs, new ad first
   // The clusters, recomputed from the candidates when asked for after an add.
   mutable bool dirty_ = false;

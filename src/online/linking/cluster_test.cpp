@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "online/linking/testing/synthetic_ads.h"
 
 namespace ctip::online::linking {
@@ -137,6 +138,30 @@ TEST(ClusterIndex, TwoBatchesGiveTheClustersOfOne) {
   EXPECT_GE(one.clusters().size(), 20u);
   EXPECT_NE(after_first,
             std::vector<uint32_t>(two.cluster_of().begin(), two.cluster_of().begin() + 231));
+}
+
+// A closed index (`ctip ads analyze` closes its index after the pass, to free the LSH buckets)
+// gives the clusters and statistics of an open one, frees its buckets, and refuses new ads.
+TEST(ClusterIndex, AClosedIndexKeepsItsClustersAndRefusesAds) {
+  const Corpus c = templated(22, 10, 8, 3, 50);
+  ClusterIndex open, closed;
+  open.add_tokens(spans(c.ads));
+  closed.add_tokens(spans(c.ads));
+  const size_t before = closed.memory_bytes();
+  closed.close();
+  EXPECT_TRUE(closed.closed());
+  EXPECT_FALSE(open.closed());
+  EXPECT_LT(closed.memory_bytes(), before);
+  EXPECT_EQ(closed.cluster_of(), open.cluster_of());
+  EXPECT_EQ(closed.stats().linked, open.stats().linked);
+  EXPECT_GE(closed.clusters().size(), 8u);
+  const std::vector<Tokens> more = {{"one", "more", "ad"}};
+  EXPECT_THROW(closed.add_tokens(spans(more)), Error);
+  ClusterIndex::Sketches batch;
+  std::vector<uint64_t> hashes = {token_hash("one", 1), token_hash("ad", 1)};
+  closed.sketch(hashes, batch);
+  EXPECT_THROW(closed.add_sketched(batch), Error);
+  EXPECT_EQ(closed.size(), c.ads.size());
 }
 
 // While the too-common cut does not move, new ads join existing clusters: an ad of the first
