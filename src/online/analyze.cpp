@@ -349,7 +349,7 @@ AnalyzeResult analyze_ads(std::istream& in, const AnalyzeOptions& options) {
 
   const auto clustering = Clock::now();
   // Memory the stages after the pass can reuse, where fresh pages cost this machine's kernel
-  // more than anything else in the run (some 2 us per 4 KiB to clear): the LSH buckets are freed
+  // more than anything else in the run (some 2 ms a megabyte to clear): the LSH buckets are freed
   // once the pass is done, and the whole index once the clusters are out.
   index->close();
   // The ads of each selector value do not depend on the clusters: indexed on a thread of their
