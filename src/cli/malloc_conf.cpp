@@ -7,7 +7,7 @@
 // metadata_thp:always for its own bookkeeping. `ctip ads analyze` of a million ads touches some
 // 1.1 GB: in 4 KiB pages that was 325,000 page faults, which cost this machine (a 2-core VM)
 // about 12 us each. With huge pages: some 11,000 faults, and the run 12.7 s -> 10.1 s
-// (src/online/README.md, "Performance"). Small runs were not slower (30 runs of 100 ads: 6.2 s
+// (src/online/README.md, "third session"). Small runs were not slower (30 runs of 100 ads: 6.2 s
 // with glibc's allocator, 5.0 s with this).
 extern "C" {
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface.
